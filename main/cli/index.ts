@@ -1,0 +1,237 @@
+// The `paydesk` command: the same core as the desktop app, headless (shared/spec/cli.md).
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { FLAG_KINDS, type FlagKind } from '../../shared/domain.js';
+import { accountView, resolveAccountId } from '../core/account.js';
+import { openDb, type Db } from '../core/db/open.js';
+import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv, writePrivateFile, type ExportKind } from '../core/export-csv.js';
+import { computeFlags } from '../core/flags/index.js';
+import { FileError } from '../core/import/file-error.js';
+import { readExportHeader } from '../core/import/read-header.js';
+import { syncPaths } from '../core/import/sync.js';
+import { deleteMapping, listMappings, saveMapping } from '../core/mappings.js';
+import { defaultDbPath } from '../core/paths.js';
+import { applyReviewDecision, inferReviewKind, isDecisionFor, listReviews, reviewsByKey } from '../core/reviews.js';
+import { flagSettingsOf, readSettings } from '../core/settings.js';
+import { CliFailure } from './failure.js';
+import { addFlagOptions, asOfFrom, flagSettingsFrom, type FlagOptionValues } from './flag-options.js';
+import { printAccount, printFlags, printImportReports } from './print.js';
+import { renderTable } from './table.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+interface DbOption {
+  db?: string;
+  json?: boolean;
+}
+
+function withDb<T>(options: DbOption, work: (db: Db) => T): T {
+  const db = openDb(path.resolve(options.db ?? defaultDbPath()));
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function withDbAsync<T>(options: DbOption, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDb(path.resolve(options.db ?? defaultDbPath()));
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function buildProgram(io: CliIo = processIo): { program: Command; exitCode: () => number } {
+  const program = new Command('paydesk')
+    .description('Untangle credit purchases that went wrong: stuck payments, duplicate purchases, credits under Build Tier 1.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run paydesk --help for usage)');
+  const dbOption = (command: Command) => command.option('--db <file>', 'the database (default: the desktop app\'s, or $PAYDESK_DB)');
+  const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
+  let exitCode = 0;
+
+  dbOption(program.command('import'))
+    .description('import export files or folders (recursively)')
+    .option('--json', 'print one JSON document')
+    .argument('<paths...>')
+    .action(async (paths: string[], options: DbOption) => {
+      const reports = await withDbAsync(options, (db) => syncPaths(db, paths, { maxRejectedRows: readSettings(db).maxRejectedRows }));
+      if (options.json) json({ files: reports });
+      else printImportReports(reports, io.out);
+      const failed = reports.filter((r) => r.status === 'rejected' || r.status === 'unrecognised' || r.status === 'canceled');
+      for (const r of failed) io.err(`${r.path}: ${r.status}: ${r.reason ?? ''}`);
+      if (reports.length === 0) throw new CliFailure(`no export files found under ${paths.join(', ')}`);
+      if (failed.length) exitCode = 1;
+    });
+
+  addFlagOptions(dbOption(program.command('flags')))
+    .description('list stuck payments, possible duplicates and limited accounts')
+    .option('--json', 'print one JSON document')
+    .argument('[list]', `only one list: ${FLAG_KINDS.join(', ')}`)
+    .action((list: string | undefined, options: DbOption & FlagOptionValues) => {
+      if (list !== undefined && !FLAG_KINDS.includes(list as FlagKind)) throw new CliFailure(`unknown list "${list}": use ${FLAG_KINDS.join(', ')}`);
+      withDb(options, (db) => {
+        const stored = readSettings(db);
+        const flags = computeFlags(db, { settings: flagSettingsFrom(options, flagSettingsOf(stored)), asOf: asOfFrom(options, stored.asOf), only: list as FlagKind | undefined });
+        if (options.json) json(flags);
+        else printFlags(flags, io.out);
+      });
+    });
+
+  addFlagOptions(dbOption(program.command('account')))
+    .description("one account's payments, ledger, tier, flags and reviews (by account id, email or payment id)")
+    .option('--json', 'print one JSON document')
+    .argument('<account>')
+    .action((term: string, options: DbOption & FlagOptionValues) =>
+      withDb(options, (db) => {
+        const accountId = resolveAccountId(db, term);
+        if (accountId === undefined) throw new CliFailure(`no account matches "${term}" (searched account ids, emails and payment ids)`);
+        const stored = readSettings(db);
+        const view = accountView(db, accountId, flagSettingsFrom(options, flagSettingsOf(stored)), asOfFrom(options, stored.asOf));
+        if (options.json) json(view);
+        else printAccount(view, io.out);
+      }),
+    );
+
+  dbOption(program.command('review'))
+    .description('record a decision on a flag: a duplicate cluster key, a stuck payment id or a limited account id')
+    .argument('<key>')
+    .argument('<decision>', 'refund_needed, refunded, intentional, dismissed (duplicates); escalated, resolved (stuck); contacted, dismissed (limited)')
+    .option('--note <text>', 'a note kept with the decision', '')
+    .option('--kind <kind>', `which flag the key names, when the decision does not tell: ${FLAG_KINDS.join(', ')}`)
+    .option('--reviewer <name>', 'who decided (default: the name in Settings, or the OS user)')
+    .action((key: string, decision: string, options: DbOption & { note: string; kind?: string; reviewer?: string }) =>
+      withDb(options, (db) => {
+        const kind = (options.kind as FlagKind | undefined) ?? inferReviewKind(key, decision);
+        if (kind === undefined || !FLAG_KINDS.includes(kind)) throw new CliFailure(`cannot tell which flag "${key}" is; pass --kind`);
+        if (!isDecisionFor(kind, decision)) throw new CliFailure(`"${decision}" is not a decision for ${kind}`);
+        const reviewer = options.reviewer ?? (readSettings(db).reviewerName || os.userInfo().username);
+        const outcome = applyReviewDecision(db, { kind, key, decision, note: options.note, reviewer, decidedAt: Date.now() }, 'user');
+        io.out(`${outcome === 'inserted' ? 'recorded' : 'updated'}: ${kind} ${key} → ${decision} by ${reviewer}`);
+      }),
+    );
+
+  addFlagOptions(dbOption(program.command('export')))
+    .description('write a flag list or the review decisions as CSV')
+    .argument('<what>', 'stuck, duplicates, limited or reviews')
+    .requiredOption('--out <file>', 'the CSV file to write')
+    .action((what: string, options: DbOption & FlagOptionValues & { out: string }) =>
+      withDb(options, (db) => {
+        const kinds: ExportKind[] = ['stuck', 'duplicates', 'limited', 'reviews'];
+        if (!kinds.includes(what as ExportKind)) throw new CliFailure(`cannot export "${what}": use ${kinds.join(', ')}`);
+        let csv: string;
+        let count: number;
+        if (what === 'reviews') {
+          const rows = reviewRows(listReviews(db));
+          [csv, count] = [toCsv(rows, REVIEW_EXPORT_COLUMNS), rows.length];
+        } else {
+          const kind = what as FlagKind;
+          const stored = readSettings(db);
+          const flags = computeFlags(db, { settings: flagSettingsFrom(options, flagSettingsOf(stored)), asOf: asOfFrom(options, stored.asOf), only: kind });
+          const { columns, rows } = flagRows(kind, flags, reviewsByKey(db, kind));
+          [csv, count] = [toCsv(rows, columns), rows.length];
+        }
+        writePrivateFile(options.out, csv);
+        io.out(`wrote ${count} rows to ${options.out}`);
+      }),
+    );
+
+  const mapping = program.command('mapping').description('column mappings for other exports, keyed by their header');
+  dbOption(mapping.command('list'))
+    .option('--json', 'print one JSON document')
+    .action((options: DbOption) =>
+      withDb(options, (db) => {
+        const mappings = listMappings(db);
+        if (options.json) return json(mappings);
+        io.out(renderTable(['id', 'kind', 'fields', 'header'], mappings.map((m) => [m.id, m.kind, Object.entries(m.fields).map(([f, c]) => `${f}=${c}`).join(' '), m.header])));
+      }),
+    );
+  dbOption(mapping.command('save'))
+    .argument('<file>', 'an export whose header the mapping is for')
+    .requiredOption('--map <field=column...>', 'canonical field = column of the file, e.g. payment_id="Transaction ID"')
+    .option('--kind <kind>', 'payments or ledger (default: ledger when entry_id or type is mapped)')
+    .action(async (file: string, options: DbOption & { map: string[]; kind?: string }) => {
+      const fields = Object.fromEntries(
+        options.map.map((pair) => {
+          const at = pair.indexOf('=');
+          if (at <= 0) throw new CliFailure(`--map: expected FIELD=COLUMN, got "${pair}"`);
+          return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+        }),
+      );
+      const kind = options.kind ?? ('entry_id' in fields || 'type' in fields ? 'ledger' : 'payments');
+      if (kind !== 'payments' && kind !== 'ledger') throw new CliFailure(`--kind: use payments or ledger, not "${kind}"`);
+      const header = await readExportHeader(file).catch((error: unknown) => {
+        throw new CliFailure(`${file}: ${error instanceof FileError ? error.message : (error as Error).message}`);
+      });
+      withDb(options, (db) => {
+        try {
+          const id = saveMapping(db, { kind, headerNames: header.names, fields });
+          io.out(`saved mapping ${id} (${kind}) for the header of ${file}`);
+        } catch (error) {
+          throw new CliFailure((error as Error).message);
+        }
+      });
+    });
+  dbOption(mapping.command('delete'))
+    .argument('<id>')
+    .action((id: string, options: DbOption) =>
+      withDb(options, (db) => {
+        if (!deleteMapping(db, Number(id))) throw new CliFailure(`no mapping ${id}`);
+        io.out(`deleted mapping ${id}`);
+      }),
+    );
+
+  dbOption(program.command('demo'))
+    .description('load the bundled demo exports (generated from a fixed seed)')
+    .option('--json', 'print one JSON document')
+    .action(async (options: DbOption) => {
+      const dbFile = path.resolve(options.db ?? defaultDbPath());
+      const { loadDemo } = await import('../core/demo/load-demo.js');
+      const result = await withDbAsync(options, (db) => loadDemo(db, path.join(path.dirname(dbFile), 'demo-exports')));
+      if (options.json) json(result);
+      else {
+        printImportReports(result.reports, io.out);
+        io.out(`demo data loaded into ${dbFile}`);
+      }
+      if (result.reports.some((r) => r.status !== 'imported' && r.status !== 'skipped')) exitCode = 1;
+    });
+
+  return { program, exitCode: () => exitCode };
+}
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const { program, exitCode } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
+      return 2;
+    }
+    if (error instanceof CliFailure) {
+      io.err(`paydesk: ${error.message}`);
+      return 1;
+    }
+    io.err(`paydesk: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

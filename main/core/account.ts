@@ -1,0 +1,114 @@
+// One account, as a support agent needs it: payments, ledger, tier status, and every flag and review on it.
+import type { DuplicateCluster, FlagSettings, LedgerType, LimitedAccount, PaymentStatus, Review, StuckPayment } from '../../shared/domain.js';
+import type { Db } from './db/open.js';
+import { computeFlags } from './flags/index.js';
+import { listReviews } from './reviews.js';
+
+export interface AccountPayment {
+  paymentId: string;
+  altId: string | null;
+  amountCents: number;
+  currency: string;
+  status: PaymentStatus;
+  createdAt: string;
+  updatedAt: string;
+  invoiceId: string | null;
+  email: string | null;
+  description: string | null;
+}
+
+export interface AccountLedgerEntry {
+  entryId: string;
+  type: LedgerType;
+  amountCents: number;
+  currency: string;
+  createdAt: string;
+  paymentId: string | null;
+}
+
+export interface AccountTier {
+  currency: string;
+  balanceCents: number;
+  freeCents: number;
+  purchasedCents: number;
+  tier: 'limited' | 'build_tier_1';
+  missingCents: number;
+}
+
+export interface AccountView {
+  accountId: string;
+  emails: string[];
+  payments: AccountPayment[];
+  ledger: AccountLedgerEntry[];
+  tiers: AccountTier[];
+  flags: { stuck: StuckPayment[]; duplicates: DuplicateCluster[]; limited: LimitedAccount[] };
+  reviews: Review[];
+  asOf: string;
+}
+
+/** The account a search term names: an account id, a customer email, or a payment id (or PaymentIntent id). */
+export function resolveAccountId(db: Db, term: string): string | undefined {
+  const value = term.trim();
+  if (value === '') return undefined;
+  const direct = db.prepare(
+    `SELECT account_id AS id FROM payments WHERE account_id = @v UNION ALL SELECT account_id FROM ledger_entries WHERE account_id = @v LIMIT 1`,
+  ).get({ v: value }) as { id: string } | undefined;
+  if (direct) return direct.id;
+  const viaPayment = db.prepare(
+    `SELECT account_id AS id FROM payments WHERE (id = @v OR alt_id = @v) AND account_id IS NOT NULL
+     UNION ALL SELECT account_id FROM payments WHERE email = @v COLLATE NOCASE AND account_id IS NOT NULL LIMIT 1`,
+  ).get({ v: value }) as { id: string } | undefined;
+  return viaPayment?.id;
+}
+
+export function accountView(db: Db, accountId: string, settings: FlagSettings, asOf?: string | null): AccountView {
+  const payments = (
+    db.prepare(`SELECT * FROM payments WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as {
+      id: string; alt_id: string | null; amount_cents: number; currency: string; status: PaymentStatus; created_at: number;
+      updated_at: number; invoice_id: string | null; email: string | null; description: string | null;
+    }[]
+  ).map((p) => ({
+    paymentId: p.id,
+    altId: p.alt_id,
+    amountCents: p.amount_cents,
+    currency: p.currency,
+    status: p.status,
+    createdAt: iso(p.created_at),
+    updatedAt: iso(p.updated_at),
+    invoiceId: p.invoice_id,
+    email: p.email,
+    description: p.description,
+  }));
+  const ledger = (
+    db.prepare(`SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as {
+      id: string; type: LedgerType; amount_cents: number; currency: string; created_at: number; payment_id: string | null;
+    }[]
+  ).map((l) => ({ entryId: l.id, type: l.type, amountCents: l.amount_cents, currency: l.currency, createdAt: iso(l.created_at), paymentId: l.payment_id }));
+  const tiers = (
+    db.prepare(`SELECT * FROM account_totals WHERE account_id = ? ORDER BY currency`).all(accountId) as {
+      currency: string; balance_cents: number; free_cents: number; purchased_cents: number;
+    }[]
+  ).map((t) => ({
+    currency: t.currency,
+    balanceCents: t.balance_cents,
+    freeCents: t.free_cents,
+    purchasedCents: t.purchased_cents,
+    tier: t.purchased_cents >= settings.tierThresholdCents ? ('build_tier_1' as const) : ('limited' as const),
+    missingCents: Math.max(0, settings.tierThresholdCents - t.purchased_cents),
+  }));
+  const flags = computeFlags(db, { settings, asOf, accountId });
+  const accountFlags = { stuck: flags.stuck ?? [], duplicates: flags.duplicates ?? [], limited: flags.limited ?? [] };
+  const keys = [accountId, ...payments.map((p) => p.paymentId), ...accountFlags.duplicates.map((d) => d.key)];
+  return {
+    accountId,
+    emails: [...new Set(payments.map((p) => p.email).filter((e): e is string => e !== null))],
+    payments,
+    ledger,
+    tiers,
+    flags: accountFlags,
+    reviews: listReviews(db, { keys }),
+    asOf: flags.asOf,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();

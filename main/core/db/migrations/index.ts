@@ -1,0 +1,10 @@
+import { sql as init } from './0001_init.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order; version N is the N-th entry. Once released, add new ones, never edit old ones. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001_init', sql: init }];

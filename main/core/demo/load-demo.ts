@@ -1,0 +1,17 @@
+// `paydesk demo` and the app's first launch: write the seeded demo exports, then sync them like any folder.
+import type { ImportFileReport } from '../../../shared/domain.js';
+import type { Db } from '../db/open.js';
+import { syncPaths } from '../import/sync.js';
+import { writeDemoExports, type PlantedCase } from './generate.js';
+
+export interface DemoLoad {
+  folder: string;
+  reports: ImportFileReport[];
+  planted: PlantedCase[];
+}
+
+export async function loadDemo(db: Db, folder: string): Promise<DemoLoad> {
+  const demo = await writeDemoExports(folder);
+  const reports = await syncPaths(db, [demo.files.payments, demo.files.ledger, demo.files.stripePayments]);
+  return { folder, reports, planted: demo.planted };
+}

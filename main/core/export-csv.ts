@@ -1,0 +1,63 @@
+// CSV exports of the flag lists and reviews, safe to open in a spreadsheet: a text cell that a spreadsheet
+// would run as a formula gets a leading apostrophe (plain signed numbers are left alone).
+import fs from 'node:fs';
+import Papa from 'papaparse';
+import { currencyExponent } from '../../shared/currencies.js';
+import type { FlagsResult, Review } from '../../shared/domain.js';
+import { ageInWords } from '../../shared/format.js';
+import { formatMinor } from '../../shared/money.js';
+
+const FORMULA = /^[=+\-@\t\r\n|%](?!\d+(\.\d+)?$)/;
+
+export type ExportKind = 'stuck' | 'duplicates' | 'limited' | 'reviews';
+
+export function toCsv(rows: Record<string, string | number | boolean | null>[], columns: readonly string[]): string {
+  return Papa.unparse({ fields: [...columns], data: rows.map((row) => columns.map((c) => row[c] ?? '')) }, { escapeFormulae: FORMULA, newline: '\r\n' }) + '\r\n';
+}
+
+const money = (cents: number, currency: string) => formatMinor(cents, currencyExponent(currency) ?? 2);
+
+export function flagRows(kind: Exclude<ExportKind, 'reviews'>, flags: FlagsResult, reviews: Map<string, Review>) {
+  const review = (key: string) => ({ review_decision: reviews.get(key)?.decision ?? '', review_note: reviews.get(key)?.note ?? '' });
+  switch (kind) {
+    case 'stuck':
+      return {
+        columns: ['payment_id', 'account_id', 'stage', 'status', 'amount', 'amount_cents', 'currency', 'created_at', 'age_seconds', 'age', 'email', 'invoice_id', 'later_payments', 'review_decision', 'review_note'],
+        rows: (flags.stuck ?? []).map((s) => ({
+          payment_id: s.paymentId, account_id: s.accountId ?? '', stage: s.stage, status: s.status, amount: money(s.amountCents, s.currency),
+          amount_cents: s.amountCents, currency: s.currency, created_at: s.createdAt, age_seconds: s.ageSeconds, age: ageInWords(s.ageSeconds),
+          email: s.email, invoice_id: s.invoiceId, later_payments: s.laterPayments, ...review(s.paymentId),
+        })),
+      };
+    case 'duplicates':
+      return {
+        columns: ['key', 'account_id', 'currency', 'amount', 'amount_cents', 'payments', 'payment_ids', 'extra_amount', 'while_pending', 'first_created_at', 'last_created_at', 'review_decision', 'review_note'],
+        rows: (flags.duplicates ?? []).map((d) => ({
+          key: d.key, account_id: d.accountId, currency: d.currency, amount: money(d.amountCents, d.currency), amount_cents: d.amountCents,
+          payments: d.paymentIds.length, payment_ids: d.paymentIds.join(' '), extra_amount: money(d.extraCents, d.currency),
+          while_pending: d.whilePending, first_created_at: d.firstCreatedAt, last_created_at: d.lastCreatedAt, ...review(d.key),
+        })),
+      };
+    case 'limited':
+      return {
+        columns: ['account_id', 'currency', 'balance', 'free', 'purchased', 'missing', 'balance_cents', 'free_cents', 'purchased_cents', 'missing_cents', 'unlock_payment_id', 'review_decision', 'review_note'],
+        rows: (flags.limited ?? []).map((l) => ({
+          account_id: l.accountId, currency: l.currency, balance: money(l.balanceCents, l.currency), free: money(l.freeCents, l.currency),
+          purchased: money(l.purchasedCents, l.currency), missing: money(l.missingCents, l.currency), balance_cents: l.balanceCents,
+          free_cents: l.freeCents, purchased_cents: l.purchasedCents, missing_cents: l.missingCents, unlock_payment_id: l.unlockPaymentId, ...review(l.accountId),
+        })),
+      };
+  }
+}
+
+export const REVIEW_EXPORT_COLUMNS = ['kind', 'key', 'decision', 'note', 'reviewer', 'decided_at'] as const;
+
+export function reviewRows(reviews: readonly Review[]) {
+  return reviews.map((r) => ({ kind: r.kind, key: r.key, decision: r.decision, note: r.note, reviewer: r.reviewer, decided_at: r.decidedAt }));
+}
+
+/** Writes a file readable by its owner only (it holds customer emails). */
+export function writePrivateFile(file: string, content: string): void {
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  if (process.platform !== 'win32') fs.chmodSync(file, 0o600);
+}

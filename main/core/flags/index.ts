@@ -1,0 +1,42 @@
+// The three flags over one consistent snapshot of the database.
+import type { FlagKind, FlagNotice, FlagSettings, FlagsResult } from '../../../shared/domain.js';
+import type { Db } from '../db/open.js';
+import { dataBounds, resolveAsOf } from './as-of.js';
+import { listDuplicateClusters } from './duplicates.js';
+import { listLimitedAccounts } from './limited.js';
+import { listStuckPayments, missingIntentNotice } from './stuck.js';
+
+export interface FlagQuery {
+  settings: FlagSettings;
+  asOf?: string | number | null;
+  only?: FlagKind;
+  /** Only flags on this account (the account view); the rules and as-of stay those of the whole data set. */
+  accountId?: string;
+}
+
+export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
+  // One read transaction, so an import committing meanwhile cannot make the lists disagree.
+  return db.transaction(() => {
+    const bounds = dataBounds(db);
+    const asOf = resolveAsOf(query.asOf, bounds);
+    const wants = (kind: FlagKind) => query.only === undefined || query.only === kind;
+    const notices: FlagNotice[] = [];
+    const result: FlagsResult = { asOf: new Date(asOf).toISOString(), settings: { ...query.settings }, notices };
+    if (wants('stuck')) {
+      if (bounds.newestLedgerAt === null) {
+        notices.push({ code: 'no-ledger', message: 'No ledger export imported: import one to check whether paid payments were credited.' });
+      }
+      const intentNotice = missingIntentNotice(db);
+      if (intentNotice) notices.push(intentNotice);
+      result.stuck = listStuckPayments(db, query.settings, {
+        asOf,
+        ledgerAsOf: bounds.newestLedgerAt === null ? null : Math.min(asOf, bounds.newestLedgerAt),
+        skipChargesWithoutIntent: intentNotice !== undefined,
+        accountId: query.accountId,
+      });
+    }
+    if (wants('duplicates')) result.duplicates = listDuplicateClusters(db, query.settings, query.accountId);
+    if (wants('limited')) result.limited = listLimitedAccounts(db, query.settings, query.accountId);
+    return result;
+  }).deferred();
+}

@@ -1,0 +1,42 @@
+// Rule 3: credits but under the Build Tier 1 threshold of purchased spend (free credits do not count).
+import type { FlagSettings, LimitedAccount } from '../../../shared/domain.js';
+import type { Db } from '../db/open.js';
+import { uncreditedSql } from './credit-links.js';
+
+interface TotalsRow {
+  account_id: string;
+  currency: string;
+  balance_cents: number;
+  free_cents: number;
+  purchased_cents: number;
+}
+
+export function listLimitedAccounts(db: Db, settings: FlagSettings, accountId?: string): LimitedAccount[] {
+  const rows = db
+    .prepare(
+      `SELECT account_id, currency, balance_cents, free_cents, purchased_cents FROM account_totals
+       WHERE ${accountId === undefined ? '' : 'account_id = @accountId AND'} balance_cents > 0 AND purchased_cents < @threshold
+       ORDER BY account_id, currency`,
+    )
+    .all({ threshold: settings.tierThresholdCents, ...(accountId === undefined ? {} : { accountId }) }) as TotalsRow[];
+  // A payment still on its way (pending at the processor, or paid but not yet credited) that covers the gap.
+  const unlockingPayment = db.prepare(
+    `SELECT p.id FROM payments p
+     WHERE p.account_id = @accountId AND p.currency = @currency AND p.amount_cents >= @missing
+       AND (p.status IN ('pending', 'processing') OR (p.status IN ('succeeded', 'partially_refunded') AND ${uncreditedSql('p')}))
+     ORDER BY p.created_at, p.id LIMIT 1`,
+  );
+  return rows.map((row) => {
+    const missing = settings.tierThresholdCents - row.purchased_cents;
+    const unlock = unlockingPayment.get({ accountId: row.account_id, currency: row.currency, missing }) as { id: string } | undefined;
+    return {
+      accountId: row.account_id,
+      currency: row.currency,
+      balanceCents: row.balance_cents,
+      freeCents: row.free_cents,
+      purchasedCents: row.purchased_cents,
+      missingCents: missing,
+      unlockPaymentId: unlock?.id ?? null,
+    };
+  });
+}

@@ -1,0 +1,98 @@
+// Rule 1: payments approved but not credited, or pending far past the normal minute (rules.md).
+import type { FlagNotice, FlagSettings, PaymentStatus, StuckPayment, StuckStage } from '../../../shared/domain.js';
+import type { Db } from '../db/open.js';
+import { stripeChargeWithoutIntentSql, uncreditedSql } from './credit-links.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+interface StuckRow {
+  id: string;
+  account_id: string | null;
+  status: PaymentStatus;
+  amount_cents: number;
+  currency: string;
+  created_at: number;
+  email: string | null;
+  invoice_id: string | null;
+  stage: StuckStage;
+  later_payments: number;
+}
+
+export interface StuckInputs {
+  asOf: number;
+  /** min(asOf, newest ledger entry), or null when no ledger was imported: no credit-stage flags then. */
+  ledgerAsOf: number | null;
+  /** Leave out Stripe charges that cannot be linked because their export lacked PaymentIntent ids. */
+  skipChargesWithoutIntent: boolean;
+  /** Only this account's payments (the account view). */
+  accountId?: string;
+}
+
+export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckInputs): StuckPayment[] {
+  const rows = db
+    .prepare(
+      `SELECT p.id, p.account_id, p.status, p.amount_cents, p.currency, p.created_at, p.email, p.invoice_id,
+        CASE WHEN p.status IN ('pending', 'processing') THEN 'processor' ELSE 'credit' END AS stage,
+        CASE WHEN p.account_id IS NULL THEN 0 ELSE (SELECT count(*) FROM payments q
+          WHERE q.account_id = p.account_id AND q.created_at > p.created_at) END AS later_payments
+      FROM payments p
+      WHERE p.created_at >= @since ${inputs.accountId === undefined ? '' : 'AND p.account_id = @accountId'} AND (
+        (p.status IN ('pending', 'processing') AND @asOf - p.created_at > @stuckMs)
+        OR (@ledgerAsOf IS NOT NULL AND p.status IN ('succeeded', 'partially_refunded')
+          AND @ledgerAsOf - p.created_at > @stuckMs AND ${uncreditedSql('p')}
+          AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
+      ORDER BY p.created_at, p.id`,
+    )
+    .all({
+      since: inputs.asOf - settings.lookbackDays * DAY,
+      asOf: inputs.asOf,
+      ledgerAsOf: inputs.ledgerAsOf,
+      stuckMs: settings.stuckAfterMinutes * MINUTE,
+      skipWithoutIntent: inputs.skipChargesWithoutIntent ? 1 : 0,
+      ...(inputs.accountId === undefined ? {} : { accountId: inputs.accountId }),
+    }) as StuckRow[];
+  return rows.map((row) => {
+    const measuredAt = row.stage === 'credit' ? (inputs.ledgerAsOf as number) : inputs.asOf;
+    return {
+      paymentId: row.id,
+      accountId: row.account_id,
+      stage: row.stage,
+      status: row.status,
+      amountCents: row.amount_cents,
+      currency: row.currency,
+      createdAt: new Date(row.created_at).toISOString(),
+      ageSeconds: Math.floor((measuredAt - row.created_at) / 1000),
+      email: row.email,
+      invoiceId: row.invoice_id,
+      laterPayments: row.later_payments,
+    };
+  });
+}
+
+/**
+ * When ledger credits name PaymentIntents (pi_…) that match no payment, and Stripe charges came without a
+ * PaymentIntent ID column, say which column to add rather than flag every paid charge as uncredited.
+ */
+export function missingIntentNotice(db: Db): FlagNotice | undefined {
+  const unmatched = (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM ledger_entries l
+         WHERE l.payment_id >= 'pi_' AND l.payment_id < 'pi\`' AND l.type = 'credit_purchased'
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = l.payment_id)
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = l.payment_id)`,
+      )
+      .get() as { n: number }
+  ).n;
+  if (unmatched === 0) return undefined;
+  const charges = (db.prepare(`SELECT count(*) AS n FROM payments p WHERE ${stripeChargeWithoutIntentSql('p')}`).get() as { n: number }).n;
+  if (charges === 0) return undefined;
+  return {
+    code: 'payment-intent-ids-missing',
+    message:
+      `${unmatched} ledger credits name PaymentIntent ids (pi_…), but ${charges} Stripe charges were imported without one, ` +
+      `so they cannot be matched. Add the "PaymentIntent ID" column to the Stripe payments export and import it again; ` +
+      `until then those charges are not checked for crediting.`,
+  };
+}

@@ -1,0 +1,101 @@
+// The Stripe Dashboard "unified payments" export. Columns are user-chosen, so only id, created, Amount,
+// Currency and Status are required; `Status` is the truth (an ACH debit is `Pending` while `Captured` is true).
+import type { PaymentStatus } from '../../../../shared/domain.js';
+import type { RowOutcome, RowReader } from '../records.js';
+import { rowError } from '../records.js';
+import { cell, HeaderIndex, orNull } from './columns.js';
+import { amountField, currencyField, timeField } from './fields.js';
+
+export const STRIPE_PAYMENTS_FORMAT = 'payments.stripe';
+
+const STATUS: Record<string, PaymentStatus> = {
+  paid: 'succeeded',
+  succeeded: 'succeeded',
+  refunded: 'refunded',
+  pending: 'pending',
+  processing: 'processing',
+  requires_capture: 'pending',
+  failed: 'failed',
+  canceled: 'canceled',
+  cancelled: 'canceled',
+  requires_payment_method: 'incomplete',
+  requires_confirmation: 'incomplete',
+  requires_action: 'incomplete',
+};
+
+/** A Stripe status word (Dashboard or raw PaymentIntent), matched case-insensitively. */
+export function stripeStatus(value: string): PaymentStatus | undefined {
+  return STATUS[value.trim().toLowerCase()];
+}
+
+const CREATED = ['created date (utc)', 'created (utc)'];
+
+export type StripeRecognition = { match: 'none' } | { match: 'no-id' } | { match: 'ok'; reader: RowReader };
+
+export function recogniseStripePayments(header: HeaderIndex): StripeRecognition {
+  const looksLikeStripe =
+    header.find(...CREATED) >= 0 && header.has('amount') && header.has('currency') && header.has('status');
+  if (!looksLikeStripe) return { match: 'none' };
+  if (!header.has('id')) return { match: 'no-id' };
+  return { match: 'ok', reader: stripeReader(header) };
+}
+
+function stripeReader(header: HeaderIndex): RowReader {
+  const c = {
+    id: header.find('id'),
+    created: header.find(...CREATED),
+    amount: header.find('amount'),
+    amountRefunded: header.find('amount refunded'),
+    currency: header.find('currency'),
+    status: header.find('status'),
+    intent: header.find('paymentintent id'),
+    accountMeta: header.find('account_id (metadata)'),
+    customerId: header.find('customer id'),
+    email: header.find('customer email'),
+    invoice: header.find('invoice id'),
+    description: header.find('description'),
+  };
+  return {
+    format: STRIPE_PAYMENTS_FORMAT,
+    read(fields): RowOutcome {
+      const id = cell(fields, c.id);
+      if (id === '') return { kind: 'ignored' }; // a PaymentIntent that never produced a charge
+      const currency = currencyField('Currency', cell(fields, c.currency));
+      if (!currency.ok) return rowError(currency.reason);
+      const amount = amountField('Amount', cell(fields, c.amount), currency.value, false);
+      if (!amount.ok) return rowError(amount.reason);
+      if (amount.value < 0) return rowError('Amount: a payment cannot be negative');
+      const statusText = cell(fields, c.status);
+      if (statusText === '') return rowError('Status: missing');
+      let status = stripeStatus(statusText);
+      if (!status) return rowError(`Status: unknown status "${statusText}"`);
+      if (status === 'succeeded' && c.amountRefunded >= 0) {
+        const refundedText = cell(fields, c.amountRefunded);
+        const refunded = refundedText === '' ? { ok: true as const, value: 0 } : amountField('Amount Refunded', refundedText, currency.value, false);
+        if (!refunded.ok) return rowError(refunded.reason);
+        if (refunded.value > 0) status = refunded.value >= amount.value ? 'refunded' : 'partially_refunded';
+      }
+      const created = timeField('Created date (UTC)', cell(fields, c.created));
+      if (!created.ok) return rowError(created.reason);
+      const email = orNull(cell(fields, c.email));
+      const accountId =
+        orNull(cell(fields, c.accountMeta)) ?? orNull(cell(fields, c.customerId)) ?? (email === null ? null : email.toLowerCase());
+      return {
+        kind: 'payment',
+        payment: {
+          id,
+          altId: orNull(cell(fields, c.intent)),
+          accountId,
+          amountCents: amount.value,
+          currency: currency.value,
+          status,
+          createdAt: created.value,
+          updatedAt: created.value,
+          invoiceId: orNull(cell(fields, c.invoice)),
+          email,
+          description: orNull(cell(fields, c.description)),
+        },
+      };
+    },
+  };
+}

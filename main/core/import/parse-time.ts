@@ -1,0 +1,52 @@
+// Export timestamps: ISO 8601 with `Z` or an offset, or `YYYY-MM-DD HH:MM[:SS]` taken as UTC (processor
+// exports say "(UTC)" in the header). Returns epoch milliseconds, or a reason.
+
+export type TimeResult = { ok: true; ms: number } | { ok: false; reason: string };
+
+const ISO_ZONED =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
+const UTC_WALL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
+
+export function parseExportTime(text: string): TimeResult {
+  const value = text.trim();
+  const zoned = ISO_ZONED.exec(value);
+  if (zoned) return build(zoned, zoned[8]);
+  const wall = UTC_WALL.exec(value);
+  // A bare `T` form has no zone and no "(UTC)" promise behind it: refuse to guess.
+  if (wall && value.includes(' ')) return build(wall, 'Z');
+  if (wall) return { ok: false, reason: `time without a zone offset: "${value}" (add Z or +HH:MM)` };
+  return { ok: false, reason: `not a timestamp: "${value}"` };
+}
+
+function build(parts: RegExpExecArray, zone: string): TimeResult {
+  const [year, month, day, hour, minute] = parts.slice(1, 6).map(Number);
+  const second = parts[6] === undefined ? 0 : Number(parts[6]);
+  const millis = parts[7] === undefined ? 0 : Number(parts[7].slice(0, 3).padEnd(3, '0'));
+  if (year < 1970) return { ok: false, reason: `implausible year: "${parts[0]}"` };
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return { ok: false, reason: `impossible date: "${parts[0]}"` };
+  }
+  if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: `impossible time: "${parts[0]}"` };
+  const offset = zoneOffsetMinutes(zone);
+  if (offset === undefined) return { ok: false, reason: `impossible zone offset: "${zone}"` };
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000;
+  return { ok: true, ms };
+}
+
+function zoneOffsetMinutes(zone: string): number | undefined {
+  if (zone === 'Z' || zone === 'z') return 0;
+  const match = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (!match) return undefined;
+  const hours = Number(match[2]);
+  const minutes = match[3] === undefined ? 0 : Number(match[3]);
+  if (hours > 18 || minutes > 59) return undefined;
+  return (match[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}

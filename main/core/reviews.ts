@@ -1,0 +1,85 @@
+// Review decisions on flags: one current decision per flag, every change appended to review_log.
+import { REVIEW_DECISIONS, type FlagKind, type Review, type ReviewDecision } from '../../shared/domain.js';
+import type { Db } from './db/open.js';
+import type { ReviewRecord } from './import/records.js';
+
+interface ReviewRow {
+  kind: FlagKind;
+  key: string;
+  decision: string;
+  note: string;
+  reviewer: string;
+  decided_at: number;
+}
+
+const toReview = (row: ReviewRow): Review => ({
+  kind: row.kind,
+  key: row.key,
+  decision: row.decision as ReviewDecision,
+  note: row.note,
+  reviewer: row.reviewer,
+  decidedAt: new Date(row.decided_at).toISOString(),
+});
+
+export function isDecisionFor(kind: FlagKind, decision: string): decision is ReviewDecision {
+  return (REVIEW_DECISIONS[kind] as readonly string[]).includes(decision);
+}
+
+/**
+ * Which flag a bare key names, for the CLI: cluster keys join payment ids with '|'; stuck decisions name a
+ * payment; the rest name an account.
+ */
+export function inferReviewKind(key: string, decision: string): FlagKind | undefined {
+  if (key.includes('|')) return 'duplicates';
+  if (isDecisionFor('stuck', decision)) return 'stuck';
+  if (isDecisionFor('limited', decision)) return 'limited';
+  return undefined;
+}
+
+/**
+ * Records a decision. `source` is 'user' for a decision made now (always applied) or 'import' for one read
+ * from a shared CSV (applied only when newer than the stored one, so exchanging files converges).
+ */
+export function applyReviewDecision(db: Db, record: ReviewRecord, source: 'user' | 'import'): 'inserted' | 'updated' | 'unchanged' {
+  const stored = db.prepare('SELECT * FROM reviews WHERE kind = ? AND key = ?').get(record.kind, record.key) as ReviewRow | undefined;
+  if (stored && source === 'import') {
+    const same = stored.decision === record.decision && stored.note === record.note && stored.reviewer === record.reviewer;
+    if (same || stored.decided_at >= record.decidedAt) return 'unchanged';
+  }
+  db.prepare(
+    `INSERT INTO reviews (kind, key, decision, note, reviewer, decided_at) VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt)
+     ON CONFLICT (kind, key) DO UPDATE SET decision = excluded.decision, note = excluded.note, reviewer = excluded.reviewer,
+     decided_at = excluded.decided_at`,
+  ).run(record);
+  db.prepare(
+    `INSERT INTO review_log (kind, key, decision, note, reviewer, decided_at, recorded_at, source)
+     VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt, @recordedAt, @source)`,
+  ).run({ ...record, recordedAt: Date.now(), source });
+  return stored ? 'updated' : 'inserted';
+}
+
+export function listReviews(db: Db, filter: { kind?: FlagKind; keys?: readonly string[] } = {}): Review[] {
+  const rows = filter.kind
+    ? (db.prepare('SELECT * FROM reviews WHERE kind = ? ORDER BY decided_at, key').all(filter.kind) as ReviewRow[])
+    : (db.prepare('SELECT * FROM reviews ORDER BY kind, decided_at, key').all() as ReviewRow[]);
+  const keys = filter.keys ? new Set(filter.keys) : undefined;
+  return rows.filter((row) => !keys || keys.has(row.key)).map(toReview);
+}
+
+export function reviewsByKey(db: Db, kind: FlagKind): Map<string, Review> {
+  return new Map(listReviews(db, { kind }).map((review) => [review.key, review]));
+}
+
+export interface ReviewLogEntry extends Review {
+  recordedAt: string;
+  source: string;
+}
+
+export function reviewLog(db: Db, filter: { kind?: FlagKind; key?: string } = {}): ReviewLogEntry[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM review_log WHERE (@kind IS NULL OR kind = @kind) AND (@key IS NULL OR key = @key) ORDER BY id`,
+    )
+    .all({ kind: filter.kind ?? null, key: filter.key ?? null }) as (ReviewRow & { recorded_at: number; source: string })[];
+  return rows.map((row) => ({ ...toReview(row), recordedAt: new Date(row.recorded_at).toISOString(), source: row.source }));
+}

@@ -1,0 +1,45 @@
+// User settings, stored as JSON values by key. Flag thresholds default to rules.md's values.
+import { DEFAULT_FLAG_SETTINGS, type FlagSettings } from '../../shared/domain.js';
+import type { Db } from './db/open.js';
+
+export interface Settings extends FlagSettings {
+  /** Who review decisions are recorded as; empty means the OS user name. */
+  reviewerName: string;
+  /** A fixed "as of" (ISO 8601), or null for the newest timestamp in the data. */
+  asOf: string | null;
+  maxRejectedRows: number;
+  exportFolders: string[];
+  autoSync: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  ...DEFAULT_FLAG_SETTINGS,
+  reviewerName: '',
+  asOf: null,
+  maxRejectedRows: 1000,
+  exportFolders: [],
+  autoSync: true,
+};
+
+export function readSettings(db: Db): Settings {
+  const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+  const stored = Object.fromEntries(rows.filter((row) => row.key in DEFAULT_SETTINGS).map((row) => [row.key, JSON.parse(row.value)]));
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
+export function writeSettings(db: Db, changes: Partial<Settings>): Settings {
+  const upsert = db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  db.transaction(() => {
+    for (const [key, value] of Object.entries(changes)) {
+      if (key in DEFAULT_SETTINGS && value !== undefined) upsert.run(key, JSON.stringify(value));
+    }
+  })();
+  return readSettings(db);
+}
+
+export function flagSettingsOf(settings: Settings): FlagSettings {
+  const { stuckAfterMinutes, duplicateWindowMinutes, lookbackDays, tierThresholdCents } = settings;
+  return { stuckAfterMinutes, duplicateWindowMinutes, lookbackDays, tierThresholdCents };
+}
