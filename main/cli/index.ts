@@ -148,11 +148,13 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
       }),
     );
 
-  const mapping = program.command('mapping').description('column mappings for other exports, keyed by their header');
+  // `--db` may stand before or after the subcommand: paydesk mapping [--db FILE] list
+  const mapping = dbOption(program.command('mapping')).description('column mappings for other exports, keyed by their header');
+  const withMappingDb = <T>(command: Command, work: (db: Db) => T) => withDb(command.optsWithGlobals() as DbOption, work);
   dbOption(mapping.command('list'))
     .option('--json', 'print one JSON document')
-    .action((options: DbOption) =>
-      withDb(options, (db) => {
+    .action((options: DbOption, command: Command) =>
+      withMappingDb(command, (db) => {
         const mappings = listMappings(db);
         if (options.json) return json(mappings);
         io.out(renderTable(['id', 'kind', 'fields', 'header'], mappings.map((m) => [m.id, m.kind, Object.entries(m.fields).map(([f, c]) => `${f}=${c}`).join(' '), m.header])));
@@ -162,7 +164,7 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .argument('<file>', 'an export whose header the mapping is for')
     .requiredOption('--map <field=column...>', 'canonical field = column of the file, e.g. payment_id="Transaction ID"')
     .option('--kind <kind>', 'payments or ledger (default: ledger when entry_id or type is mapped)')
-    .action(async (file: string, options: DbOption & { map: string[]; kind?: string }) => {
+    .action(async (file: string, options: DbOption & { map: string[]; kind?: string }, command: Command) => {
       const fields = Object.fromEntries(
         options.map.map((pair) => {
           const at = pair.indexOf('=');
@@ -175,7 +177,7 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
       const header = await readExportHeader(file).catch((error: unknown) => {
         throw new CliFailure(`${file}: ${error instanceof FileError ? error.message : (error as Error).message}`);
       });
-      withDb(options, (db) => {
+      withMappingDb(command, (db) => {
         try {
           const id = saveMapping(db, { kind, headerNames: header.names, fields });
           io.out(`saved mapping ${id} (${kind}) for the header of ${file}`);
@@ -186,8 +188,8 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     });
   dbOption(mapping.command('delete'))
     .argument('<id>')
-    .action((id: string, options: DbOption) =>
-      withDb(options, (db) => {
+    .action((id: string, _options: DbOption, command: Command) =>
+      withMappingDb(command, (db) => {
         if (!deleteMapping(db, Number(id))) throw new CliFailure(`no mapping ${id}`);
         io.out(`deleted mapping ${id}`);
       }),

@@ -16,25 +16,28 @@ interface CandidateRow {
 }
 
 /**
- * SQL keeps only candidates with a neighbour in their (account, currency, amount) group within the window, in
- * group order, scanning the covering index; clusters are then cut where the gap exceeds the window.
+ * Candidates with a neighbour in their (account, currency, amount) group within the window, in group order,
+ * from a scan of the covering index; clusters are then cut where the gap exceeds the window.
+ * `accountScoped` limits it to `@accountId` (the account view).
  */
-export function listDuplicateClusters(db: Db, settings: FlagSettings, accountId?: string): DuplicateCluster[] {
-  const forAccount = accountId === undefined ? 'account_id IS NOT NULL' : 'account_id = @accountId';
-  const rows = db
-    .prepare(
-      `WITH candidates AS (
-        SELECT id, alt_id, account_id, currency, amount_cents, created_at, status,
-          lag(created_at) OVER purchase AS previous_at, lead(created_at) OVER purchase AS next_at
-        FROM payments
-        WHERE ${forAccount} AND status IN ('pending', 'processing', 'succeeded', 'partially_refunded')
-        WINDOW purchase AS (PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id)
-      )
-      SELECT c.id, c.account_id, c.currency, c.amount_cents, c.created_at, c.status, ${creditedAtSql('c')} AS credited_at
-      FROM candidates c
-      WHERE c.created_at - c.previous_at <= @windowMs OR c.next_at - c.created_at <= @windowMs
-      ORDER BY c.account_id, c.currency, c.amount_cents, c.created_at, c.id`,
+export function duplicateCandidatesSql(accountScoped: boolean): string {
+  return `WITH candidates AS (
+      SELECT id, account_id, currency, amount_cents, created_at, status,
+        lag(created_at) OVER purchase AS previous_at, lead(created_at) OVER purchase AS next_at
+      FROM payments
+      WHERE ${accountScoped ? 'account_id = @accountId' : 'account_id IS NOT NULL'}
+        AND status IN ('pending', 'processing', 'succeeded', 'partially_refunded')
+      WINDOW purchase AS (PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id)
     )
+    SELECT c.id, c.account_id, c.currency, c.amount_cents, c.created_at, c.status, ${creditedAtSql('p')} AS credited_at
+    FROM candidates c JOIN payments p ON p.id = c.id
+    WHERE c.created_at - c.previous_at <= @windowMs OR c.next_at - c.created_at <= @windowMs
+    ORDER BY c.account_id, c.currency, c.amount_cents, c.created_at, c.id`;
+}
+
+export function listDuplicateClusters(db: Db, settings: FlagSettings, accountId?: string): DuplicateCluster[] {
+  const rows = db
+    .prepare(duplicateCandidatesSql(accountId !== undefined))
     .all({ windowMs: settings.duplicateWindowMinutes * MINUTE, ...(accountId === undefined ? {} : { accountId }) }) as CandidateRow[];
 
   const clusters: DuplicateCluster[] = [];

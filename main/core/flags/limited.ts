@@ -11,21 +11,22 @@ interface TotalsRow {
   purchased_cents: number;
 }
 
+export const limitedSql = (accountScoped: boolean) =>
+  `SELECT account_id, currency, balance_cents, free_cents, purchased_cents FROM account_totals
+   WHERE ${accountScoped ? 'account_id = @accountId AND' : ''} balance_cents > 0 AND purchased_cents < @threshold
+   ORDER BY account_id, currency`;
+
+// A payment still on its way (pending at the processor, or paid but not yet credited) that covers the gap.
+export const unlockingPaymentSql = `SELECT p.id FROM payments p
+  WHERE p.account_id = @accountId AND p.currency = @currency AND p.amount_cents >= @missing
+    AND (p.status IN ('pending', 'processing') OR (p.status IN ('succeeded', 'partially_refunded') AND ${uncreditedSql('p')}))
+  ORDER BY p.created_at, p.id LIMIT 1`;
+
 export function listLimitedAccounts(db: Db, settings: FlagSettings, accountId?: string): LimitedAccount[] {
   const rows = db
-    .prepare(
-      `SELECT account_id, currency, balance_cents, free_cents, purchased_cents FROM account_totals
-       WHERE ${accountId === undefined ? '' : 'account_id = @accountId AND'} balance_cents > 0 AND purchased_cents < @threshold
-       ORDER BY account_id, currency`,
-    )
+    .prepare(limitedSql(accountId !== undefined))
     .all({ threshold: settings.tierThresholdCents, ...(accountId === undefined ? {} : { accountId }) }) as TotalsRow[];
-  // A payment still on its way (pending at the processor, or paid but not yet credited) that covers the gap.
-  const unlockingPayment = db.prepare(
-    `SELECT p.id FROM payments p
-     WHERE p.account_id = @accountId AND p.currency = @currency AND p.amount_cents >= @missing
-       AND (p.status IN ('pending', 'processing') OR (p.status IN ('succeeded', 'partially_refunded') AND ${uncreditedSql('p')}))
-     ORDER BY p.created_at, p.id LIMIT 1`,
-  );
+  const unlockingPayment = db.prepare(unlockingPaymentSql);
   return rows.map((row) => {
     const missing = settings.tierThresholdCents - row.purchased_cents;
     const unlock = unlockingPayment.get({ accountId: row.account_id, currency: row.currency, missing }) as { id: string } | undefined;

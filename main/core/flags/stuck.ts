@@ -29,29 +29,34 @@ export interface StuckInputs {
   accountId?: string;
 }
 
+/** The stuck-payments query; `accountScoped` adds `p.account_id = @accountId` (the account view). */
+export function stuckSql(accountScoped: boolean): string {
+  // Ages become bounds on created_at, so the lookback and the threshold form one index range.
+  return `SELECT p.id, p.account_id, p.status, p.amount_cents, p.currency, p.created_at, p.email, p.invoice_id,
+      CASE WHEN p.status IN ('pending', 'processing') THEN 'processor' ELSE 'credit' END AS stage,
+      CASE WHEN p.account_id IS NULL THEN 0 ELSE (SELECT count(*) FROM payments q
+        WHERE q.account_id = p.account_id AND q.created_at > p.created_at) END AS later_payments
+    FROM payments p
+    WHERE p.created_at >= @since AND p.created_at < @processorBefore ${accountScoped ? 'AND p.account_id = @accountId' : ''} AND (
+      p.status IN ('pending', 'processing')
+      OR (@creditBefore IS NOT NULL AND p.status IN ('succeeded', 'partially_refunded') AND p.created_at < @creditBefore
+        AND ${uncreditedSql('p')} AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
+    ORDER BY p.created_at, p.id`;
+}
+
+export function stuckParams(settings: FlagSettings, inputs: StuckInputs): Record<string, number | string | null> {
+  const stuckMs = settings.stuckAfterMinutes * MINUTE;
+  return {
+    since: inputs.asOf - settings.lookbackDays * DAY,
+    processorBefore: inputs.asOf - stuckMs,
+    creditBefore: inputs.ledgerAsOf === null ? null : inputs.ledgerAsOf - stuckMs,
+    skipWithoutIntent: inputs.skipChargesWithoutIntent ? 1 : 0,
+    ...(inputs.accountId === undefined ? {} : { accountId: inputs.accountId }),
+  };
+}
+
 export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckInputs): StuckPayment[] {
-  const rows = db
-    .prepare(
-      `SELECT p.id, p.account_id, p.status, p.amount_cents, p.currency, p.created_at, p.email, p.invoice_id,
-        CASE WHEN p.status IN ('pending', 'processing') THEN 'processor' ELSE 'credit' END AS stage,
-        CASE WHEN p.account_id IS NULL THEN 0 ELSE (SELECT count(*) FROM payments q
-          WHERE q.account_id = p.account_id AND q.created_at > p.created_at) END AS later_payments
-      FROM payments p
-      WHERE p.created_at >= @since ${inputs.accountId === undefined ? '' : 'AND p.account_id = @accountId'} AND (
-        (p.status IN ('pending', 'processing') AND @asOf - p.created_at > @stuckMs)
-        OR (@ledgerAsOf IS NOT NULL AND p.status IN ('succeeded', 'partially_refunded')
-          AND @ledgerAsOf - p.created_at > @stuckMs AND ${uncreditedSql('p')}
-          AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
-      ORDER BY p.created_at, p.id`,
-    )
-    .all({
-      since: inputs.asOf - settings.lookbackDays * DAY,
-      asOf: inputs.asOf,
-      ledgerAsOf: inputs.ledgerAsOf,
-      stuckMs: settings.stuckAfterMinutes * MINUTE,
-      skipWithoutIntent: inputs.skipChargesWithoutIntent ? 1 : 0,
-      ...(inputs.accountId === undefined ? {} : { accountId: inputs.accountId }),
-    }) as StuckRow[];
+  const rows = db.prepare(stuckSql(inputs.accountId !== undefined)).all(stuckParams(settings, inputs)) as StuckRow[];
   return rows.map((row) => {
     const measuredAt = row.stage === 'credit' ? (inputs.ledgerAsOf as number) : inputs.asOf;
     return {

@@ -4,11 +4,20 @@ import type { RowOutcome, RowReader } from '../records.js';
 import { rowError } from '../records.js';
 import { LEDGER_FIELDS, ledgerReader, PAYMENT_FIELDS, paymentReader, type ColumnsOf } from './canonical.js';
 
-const positions = <F extends string>(fields: readonly F[]) =>
-  Object.fromEntries(fields.map((field, i) => [field, i])) as ColumnsOf<F>;
+// Each line's fields are laid out in canonical order; a line gives either `amount` or `amount_cents`.
+const positions = <F extends string>(fields: readonly F[], without: F) =>
+  Object.fromEntries(fields.map((field, i) => [field, field === without ? -1 : i])) as ColumnsOf<F>;
 
-const payments = paymentReader('payments.jsonl', positions(PAYMENT_FIELDS));
-const ledger = ledgerReader('ledger.jsonl', positions(LEDGER_FIELDS));
+const readers = {
+  payment: {
+    cents: paymentReader('payments.jsonl', positions(PAYMENT_FIELDS, 'amount')),
+    decimal: paymentReader('payments.jsonl', positions(PAYMENT_FIELDS, 'amount_cents')),
+  },
+  ledger: {
+    cents: ledgerReader('ledger.jsonl', positions(LEDGER_FIELDS, 'amount')),
+    decimal: ledgerReader('ledger.jsonl', positions(LEDGER_FIELDS, 'amount_cents')),
+  },
+};
 
 export function jsonLinesReader(fileName: string): RowReader {
   const name = fileName.toLowerCase();
@@ -25,8 +34,9 @@ export function jsonLinesReader(fileName: string): RowReader {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return rowError('not a JSON object');
       const object = value as Record<string, unknown>;
       const kind = object.kind ?? kindFromName;
-      if (kind === 'payment') return payments.read(PAYMENT_FIELDS.map((field) => text(object[field])));
-      if (kind === 'ledger') return ledger.read(LEDGER_FIELDS.map((field) => text(object[field])));
+      const amountIn = object.amount_cents !== undefined && object.amount_cents !== null ? 'cents' : 'decimal';
+      if (kind === 'payment') return readers.payment[amountIn].read(PAYMENT_FIELDS.map((field) => text(object[field])));
+      if (kind === 'ledger') return readers.ledger[amountIn].read(LEDGER_FIELDS.map((field) => text(object[field])));
       return rowError(`kind: must be "payment" or "ledger"${kind === undefined ? ' (or name the file after one)' : `, not ${JSON.stringify(kind)}`}`);
     },
   };
