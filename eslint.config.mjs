@@ -16,6 +16,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['main/core/**/*.ts', 'main/cli/**/*.ts', 'main/web/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }] },
   },

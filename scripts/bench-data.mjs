@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Writes a large seeded canonical export for benchmarks: N payments over N/5 accounts and 2N ledger entries.
+// Usage: node scripts/bench-data.mjs OUT_DIR [PAYMENTS=1000000] [SEED=1]
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [outDir = '.bench', paymentsArg = '1000000', seedArg = '1'] = process.argv.slice(2);
+const paymentCount = Number(paymentsArg);
+let seed = Number(seedArg) >>> 0;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const int = (n) => Math.floor(random() * n);
+const END = Date.parse('2026-11-20T12:00:00Z');
+const YEAR = 365 * 24 * 3600 * 1000;
+const PACKS = [500, 1000, 2000, 5000, 10000];
+const STATUSES = ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed', 'refunded', 'pending'];
+const accounts = Math.max(1, Math.floor(paymentCount / 5));
+const money = (cents) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+fs.mkdirSync(outDir, { recursive: true });
+const payments = fs.openSync(path.join(outDir, 'payments.csv'), 'w');
+const ledger = fs.openSync(path.join(outDir, 'ledger.csv'), 'w');
+fs.writeSync(payments, 'payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description\n');
+fs.writeSync(ledger, 'entry_id,account_id,type,amount,currency,created_at,payment_id\n');
+let pBuf = [];
+let lBuf = [];
+let entry = 0;
+const flush = (force) => {
+  if (force || pBuf.length > 5000) {
+    fs.writeSync(payments, pBuf.join(''));
+    pBuf = [];
+  }
+  if (force || lBuf.length > 10000) {
+    fs.writeSync(ledger, lBuf.join(''));
+    lBuf = [];
+  }
+};
+const ledgerRow = (account, type, cents, at, paymentId) => {
+  entry++;
+  lBuf.push(`le_${String(entry).padStart(8, '0')},acct_${account},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},usd,${iso(at)},${paymentId}\n`);
+};
+for (let i = 0; i < paymentCount; i++) {
+  const account = int(accounts);
+  const created = END - int(YEAR);
+  const cents = PACKS[int(PACKS.length)];
+  const status = STATUSES[int(STATUSES.length)];
+  const id = `pay_${String(i).padStart(8, '0')}`;
+  pBuf.push(`${id},acct_${account},${money(cents)},usd,${status},${iso(created)},,${status === 'failed' ? '' : `in_${i}`},user${account}@example.com,credit pack\n`);
+  if (status === 'succeeded' || status === 'refunded') ledgerRow(account, 'credit_purchased', cents, created + 1000 + int(50000), id);
+  if (status === 'refunded') ledgerRow(account, 'refund', -cents, created + 86400000, id);
+  flush(false);
+}
+while (entry < paymentCount * 2) {
+  const account = int(accounts);
+  const free = int(4) === 0;
+  ledgerRow(account, free ? 'credit_free' : 'usage', free ? 500 : -(1 + int(200)), END - int(YEAR), '');
+  flush(false);
+}
+flush(true);
+fs.closeSync(payments);
+fs.closeSync(ledger);
+console.log(`wrote ${paymentCount} payments and ${entry} ledger entries for ${accounts} accounts to ${outDir}`);
