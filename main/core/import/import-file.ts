@@ -10,6 +10,7 @@ import { jsonLinesReader } from './formats/json-lines.js';
 import { recogniseHeader, type SavedMapping } from './formats/recognise.js';
 import { readJsonLines } from './json-lines.js';
 import type { RowReader } from './records.js';
+import { deferIndexesIfWorthIt, tablesWritten } from './deferred-indexes.js';
 import { ImportStore } from './store.js';
 import { utf8Text } from './utf8-text.js';
 
@@ -66,6 +67,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
   let store: ImportStore | undefined;
   let bytesRead = 0;
   let lastProgress = 0;
+  let rebuildIndexes = () => {};
 
   db.exec('BEGIN IMMEDIATE');
   // The transaction stays open across awaits on purpose: this connection belongs to this import alone (the
@@ -83,6 +85,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
         if (recognition.ok) {
           reader = recognition.reader;
           report.format = reader.format;
+          rebuildIndexes = deferIndexesIfWorthIt(db, tablesWritten(reader.format), totalBytes);
         } else unrecognised = { header: header.line, reason: recognition.reason, status: recognition.status };
         if (unrecognised) throw new FileError(unrecognised.reason, 1);
       },
@@ -127,7 +130,10 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
       fileBytes(file, (raw) => (bytesRead = raw)),
       options.signal,
     );
-    if (reader) await readJsonLines(text, sink);
+    if (reader) {
+      rebuildIndexes = deferIndexesIfWorthIt(db, tablesWritten(reader.format), totalBytes);
+      await readJsonLines(text, sink);
+    }
     else await readCsvRecords(text, sink);
     options.signal?.throwIfAborted();
 
@@ -142,6 +148,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
       );
     }
     store.finish();
+    rebuildIndexes();
     report.durationMs = Date.now() - started;
     db.prepare(
       `UPDATE imports SET format = @format, rows = @rows, inserted = @inserted, updated = @updated, unchanged = @unchanged,
