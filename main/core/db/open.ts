@@ -17,7 +17,7 @@ export function openDb(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // Imports insert into several indexes in random key order; a small page cache makes that disk-bound.
-  db.pragma('cache_size = -131072');
+  db.pragma('cache_size = -32768');
   migrate(db);
   return db;
 }

@@ -1,28 +1,37 @@
 // Applies one file's records inside its transaction. Payments: a newer snapshot replaces the stored row
 // (formats.md "Re-imports"); ledger entries: inserted once, a changed one is recorded as a conflict.
 import type { Db } from '../db/open.js';
+import type { PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
 
-// incomplete < pending < processing < succeeded = failed = canceled < partially_refunded < refunded
-const statusRank = (column: string) => `CASE ${column}
-  WHEN 'incomplete' THEN 0 WHEN 'pending' THEN 1 WHEN 'processing' THEN 2
-  WHEN 'partially_refunded' THEN 4 WHEN 'refunded' THEN 5 ELSE 3 END`;
+// How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
+const STATUS_RANK: Record<PaymentStatus, number> = {
+  incomplete: 0,
+  pending: 1,
+  processing: 2,
+  succeeded: 3,
+  failed: 3,
+  canceled: 3,
+  partially_refunded: 4,
+  refunded: 5,
+};
 
 // Positional parameters throughout: binding named parameters from objects costs more than the insert itself.
-const PAYMENT_COLUMNS = `id, alt_id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email,
-  description, import_id`;
+const STORED_COLUMNS = `alt_id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email, description`;
+type StoredPayment = [string | null, string | null, number, string, PaymentStatus, number, number, string | null, string | null, string | null];
+const storedValues = (p: PaymentRecord) =>
+  [p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description] as const;
 
-const PAYMENT_VALUES = `alt_id = n.alt_id, account_id = n.account_id, amount_cents = n.amount_cents, currency = n.currency,
-  status = n.status, created_at = n.created_at, updated_at = n.updated_at, invoice_id = n.invoice_id, email = n.email,
-  description = n.description, import_id = n.import_id`;
-
-const SAME_PAYMENT_VALUES = `p.alt_id IS n.alt_id AND p.account_id IS n.account_id AND p.amount_cents = n.amount_cents
-  AND p.currency = n.currency AND p.status = n.status AND p.created_at = n.created_at AND p.invoice_id IS n.invoice_id
-  AND p.email IS n.email AND p.description IS n.description`;
-
-const paymentParams = (p: PaymentRecord, importId: number) =>
-  [p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description, importId] as const;
+/** Whether an incoming snapshot of a payment replaces the stored one. */
+function replacesStored(incoming: PaymentRecord, stored: StoredPayment): boolean {
+  const storedUpdatedAt = stored[6];
+  if (incoming.updatedAt !== storedUpdatedAt) return incoming.updatedAt > storedUpdatedAt;
+  const rank = STATUS_RANK[incoming.status] - STATUS_RANK[stored[4]];
+  if (rank !== 0) return rank > 0;
+  // Equal on both: the later import wins, which only matters when a value differs.
+  return storedValues(incoming).some((value, i) => value !== stored[i]);
+}
 
 export type PaymentOutcome = 'inserted' | 'updated' | 'unchanged';
 export type LedgerOutcome = 'inserted' | 'unchanged' | 'conflict';
@@ -38,6 +47,7 @@ interface Totals {
 
 export class ImportStore {
   private readonly insertPayment;
+  private readonly storedPayment;
   private readonly replacePayment;
   private readonly insertLedger;
   private readonly storedLedger;
@@ -48,21 +58,19 @@ export class ImportStore {
   private readonly totals = new Map<string, Map<string, Totals>>(); // account → currency → totals
   private newestPaymentAt = -Infinity;
   private newestLedgerAt = -Infinity;
+  /** Into an empty table, try the insert first; otherwise look the row up first (a snapshot mostly repeats rows). */
+  private readonly paymentsWereEmpty: boolean;
 
   constructor(
     private readonly db: Db,
     private readonly importId: number,
   ) {
-    this.insertPayment = db.prepare(`INSERT INTO payments (${PAYMENT_COLUMNS})
+    this.insertPayment = db.prepare(`INSERT INTO payments (${STORED_COLUMNS}, import_id, id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
-    // The later snapshot wins; on equal updated_at the status further along the lifecycle; on equal rank the
-    // later import, which only matters (and only counts as an update) when a value differs.
-    this.replacePayment = db.prepare(`UPDATE payments AS p SET ${PAYMENT_VALUES}
-      FROM (SELECT ? AS id, ? AS alt_id, ? AS account_id, ? AS amount_cents, ? AS currency, ? AS status, ? AS created_at,
-        ? AS updated_at, ? AS invoice_id, ? AS email, ? AS description, ? AS import_id) AS n
-      WHERE p.id = n.id AND (n.updated_at > p.updated_at OR (n.updated_at = p.updated_at AND (
-        ${statusRank('n.status')} > ${statusRank('p.status')} OR
-        (${statusRank('n.status')} = ${statusRank('p.status')} AND NOT (${SAME_PAYMENT_VALUES})))))`);
+    this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS} FROM payments WHERE id = ?`).raw();
+    this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
+    this.replacePayment = db.prepare(`UPDATE payments SET alt_id = ?, account_id = ?, amount_cents = ?, currency = ?,
+      status = ?, created_at = ?, updated_at = ?, invoice_id = ?, email = ?, description = ?, import_id = ? WHERE id = ?`);
     this.insertLedger = db.prepare(`INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency,
       created_at, payment_id, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
     this.storedLedger = db.prepare(`SELECT id, account_id AS accountId, type, amount_cents AS amountCents, currency,
@@ -80,11 +88,18 @@ export class ImportStore {
   }
 
   payment(record: PaymentRecord): PaymentOutcome {
-    const params = paymentParams(record, this.importId);
     if (record.updatedAt > this.newestPaymentAt) this.newestPaymentAt = record.updatedAt;
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
-    if (this.insertPayment.run(...params).changes === 1) return 'inserted';
-    return this.replacePayment.run(...params).changes === 1 ? 'updated' : 'unchanged';
+    const params = [...storedValues(record), this.importId, record.id];
+    if (this.paymentsWereEmpty && this.insertPayment.run(params).changes === 1) return 'inserted';
+    const stored = this.storedPayment.get(record.id) as StoredPayment | undefined;
+    if (stored === undefined) {
+      this.insertPayment.run(params);
+      return 'inserted';
+    }
+    if (!replacesStored(record, stored)) return 'unchanged';
+    this.replacePayment.run(params);
+    return 'updated';
   }
 
   ledger(record: LedgerRecord, line: number): LedgerOutcome {

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npm run bench`: paydesk's import and queries against SQLite's own `.import` on the same files, median of
+// N runs each, with targets (issue 4); exits 1 when a target is missed. `--small` runs a 50,000-payment
+// version that checks ratios only (part of the test command).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeNewerSnapshot } from './newer-snapshot.mjs';
+import { writeBenchExports } from './write-exports.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const small = args.includes('--small');
+const paymentCount = Number(option('--payments', small ? '50000' : '1000000'));
+const runs = Number(option('--runs', small ? '1' : '3'));
+const work = option('--dir', path.join(os.tmpdir(), `paydesk-bench-${paymentCount}`));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function node(script, ...scriptArgs) {
+  const result = spawnSync(process.execPath, [path.join(here, script), ...scriptArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+function freshDb(name) {
+  const file = path.join(work, `${name}.db`);
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  return file;
+}
+
+function sqliteReference(files) {
+  const db = freshDb('reference');
+  const script = path.join(work, 'reference.sql');
+  // The same primary keys and secondary indexes as paydesk's migration, on text columns as .import loads them.
+  fs.writeFileSync(
+    script,
+    `PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE payments (payment_id TEXT PRIMARY KEY, account_id TEXT, amount TEXT, currency TEXT, status TEXT,
+  created_at TEXT, updated_at TEXT, invoice_id TEXT, email TEXT, description TEXT);
+CREATE INDEX payments_by_created ON payments (created_at);
+CREATE INDEX payments_by_purchase ON payments (account_id, currency, amount, created_at, payment_id, status);
+CREATE INDEX payments_by_email ON payments (email COLLATE NOCASE) WHERE email IS NOT NULL;
+CREATE TABLE ledger_entries (entry_id TEXT PRIMARY KEY, account_id TEXT, type TEXT, amount TEXT, currency TEXT,
+  created_at TEXT, payment_id TEXT);
+CREATE INDEX ledger_by_payment ON ledger_entries (payment_id, type, created_at) WHERE payment_id <> '';
+CREATE INDEX ledger_by_account ON ledger_entries (account_id, created_at);
+.import --csv --skip 1 ${files.payments} payments
+.import --csv --skip 1 ${files.ledger} ledger_entries
+`,
+  );
+  const started = process.hrtime.bigint();
+  const result = spawnSync('sqlite3', [db], { input: `.read ${script}\n`, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`sqlite3 failed: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+fs.mkdirSync(work, { recursive: true });
+const files = { payments: path.join(work, 'payments.csv'), ledger: path.join(work, 'ledger.csv'), newer: path.join(work, 'payments_newer.csv') };
+const double = path.join(work, 'double');
+if (!fs.existsSync(files.newer)) {
+  console.log(`writing ${paymentCount} payments and ${2 * paymentCount} ledger entries to ${work} …`);
+  writeBenchExports(work, paymentCount, 1);
+  await writeNewerSnapshot(files.payments, files.newer);
+  writeBenchExports(double, paymentCount * 2, 2, false);
+}
+const rows = paymentCount * 3;
+
+const reference = [];
+const first = [];
+const reimport = [];
+const snapshot = [];
+for (let run = 0; run < runs; run++) {
+  reference.push(sqliteReference(files));
+  const db = freshDb('paydesk');
+  first.push(node('child-import.mjs', db, files.payments, files.ledger));
+  reimport.push(node('child-import.mjs', db, files.payments, files.ledger));
+  snapshot.push(node('child-import.mjs', db, files.newer));
+}
+const firstSeconds = median(first.map((r) => r.seconds));
+const referenceSeconds = median(reference);
+const results = {
+  referenceSeconds,
+  firstSeconds,
+  ratio: referenceSeconds / firstSeconds,
+  firstRowsPerSecond: rows / firstSeconds,
+  firstPeakRssMb: median(first.map((r) => r.maxRssMb)),
+  reimportSeconds: median(reimport.map((r) => r.seconds)),
+  reimportStatuses: reimport[0].statuses,
+  snapshotRowsPerSecond: paymentCount / median(snapshot.map((r) => r.seconds)),
+};
+
+const checks = [
+  ['first import vs sqlite3 .import (ratio)', results.ratio, '≥ 1.0', results.ratio >= 1.0],
+];
+if (!small) {
+  const onePayments = median(Array.from({ length: runs }, () => node('child-import.mjs', freshDb('rss1'), files.payments).maxRssMb));
+  const twoPayments = median(Array.from({ length: runs }, () => node('child-import.mjs', freshDb('rss2'), path.join(double, 'payments.csv')).maxRssMb));
+  const queries = {};
+  const db = path.join(work, 'paydesk.db');
+  for (const what of ['stuck', 'duplicates', 'limited', 'account']) {
+    const samples = Array.from({ length: runs }, () => node('child-queries.mjs', db, what));
+    queries[what] = { coldMs: median(samples.map((s) => s.coldMs)), warmMs: median(samples.map((s) => s.warmMs)), rows: samples[0].rows };
+  }
+  Object.assign(results, { rss1xMb: onePayments, rss2xMb: twoPayments, queries });
+  checks.push(
+    ['re-import skipped by hash (s)', results.reimportSeconds, '< 1', results.reimportSeconds < 1 && results.reimportStatuses.every((s) => s === 'skipped')],
+    ['newer snapshot (rows/s)', results.snapshotRowsPerSecond, '≥ 200,000', results.snapshotRowsPerSecond >= 200_000],
+    ['peak RSS, first import (MB)', results.firstPeakRssMb, '≤ 300', results.firstPeakRssMb <= 300],
+    ['peak RSS 2× vs 1× payments file (MB)', `${twoPayments.toFixed(0)} vs ${onePayments.toFixed(0)}`, 'within 10%', twoPayments <= onePayments * 1.1],
+    ...['stuck', 'duplicates', 'limited'].flatMap((what) => [
+      [`${what} warm (ms)`, queries[what].warmMs, '≤ 500', queries[what].warmMs <= 500],
+      [`${what} cold (ms)`, queries[what].coldMs, '≤ 1500', queries[what].coldMs <= 1500],
+    ]),
+    ['account lookup warm (ms)', queries.account.warmMs, '≤ 20', queries.account.warmMs <= 20],
+  );
+}
+
+const fmt = (v) => (typeof v === 'number' ? (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2)) : String(v));
+console.log(`\npaydesk bench: ${paymentCount.toLocaleString('en-US')} payments + ${(2 * paymentCount).toLocaleString('en-US')} ledger entries, median of ${runs}, ${os.cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+console.log(`sqlite3 .import: ${fmt(results.referenceSeconds)} s; paydesk first import: ${fmt(results.firstSeconds)} s (${fmt(results.firstRowsPerSecond)} rows/s, peak RSS ${fmt(results.firstPeakRssMb)} MB); re-import: ${fmt(results.reimportSeconds)} s; newer snapshot: ${fmt(results.snapshotRowsPerSecond)} rows/s`);
+if (results.queries) {
+  console.log('query                cold ms   warm ms   rows');
+  for (const [what, q] of Object.entries(results.queries)) console.log(`${what.padEnd(20)} ${fmt(q.coldMs).padStart(8)}  ${fmt(q.warmMs).padStart(8)}  ${q.rows}`);
+}
+console.log('\n| check | measured | target | |\n|---|---|---|---|');
+for (const [name, measured, target, ok] of checks) console.log(`| ${name} | ${fmt(measured)} | ${target} | ${ok ? 'ok' : 'MISSED'} |`);
+const missed = checks.filter((c) => !c[3]).length;
+console.log(`\n${checks.length - missed} passed, ${missed} failed`);
+process.exitCode = missed ? 1 : 0;

@@ -1,0 +1,74 @@
+// Writes a large seeded canonical export for benchmarks: N payments over N/5 accounts and 2N ledger entries
+// (with `withLedger`). Usage as a script: node scripts/bench/write-exports.mjs OUT_DIR [PAYMENTS] [SEED]
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedger = true) {
+  let seed = seedValue >>> 0;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n) => Math.floor(random() * n);
+  const END = Date.parse('2026-11-20T12:00:00Z');
+  const YEAR = 365 * 24 * 3600 * 1000;
+  const PACKS = [500, 1000, 2000, 5000, 10000];
+  const STATUSES = ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed', 'refunded', 'pending'];
+  const accounts = Math.max(1, Math.floor(paymentCount / 5));
+  const money = (cents) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+  fs.mkdirSync(outDir, { recursive: true });
+  const payments = fs.openSync(path.join(outDir, 'payments.csv'), 'w');
+  const ledger = fs.openSync(withLedger ? path.join(outDir, 'ledger.csv') : '/dev/null', 'w');
+  fs.writeSync(payments, 'payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description\n');
+  fs.writeSync(ledger, 'entry_id,account_id,type,amount,currency,created_at,payment_id\n');
+  let pBuf = [];
+  let lBuf = [];
+  let entry = 0;
+  const flush = (force) => {
+    if (force || pBuf.length > 5000) {
+      fs.writeSync(payments, pBuf.join(''));
+      pBuf = [];
+    }
+    if (force || lBuf.length > 10000) {
+      fs.writeSync(ledger, lBuf.join(''));
+      lBuf = [];
+    }
+  };
+  const ledgerRow = (account, type, cents, at, paymentId) => {
+    entry++;
+    lBuf.push(`le_${String(entry).padStart(8, '0')},acct_${account},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},usd,${iso(at)},${paymentId}\n`);
+  };
+  for (let i = 0; i < paymentCount; i++) {
+    const account = int(accounts);
+    const created = END - int(YEAR);
+    const cents = PACKS[int(PACKS.length)];
+    const status = STATUSES[int(STATUSES.length)];
+    const id = `pay_${String(i).padStart(8, '0')}`;
+    pBuf.push(`${id},acct_${account},${money(cents)},usd,${status},${iso(created)},,${status === 'failed' ? '' : `in_${i}`},user${account}@example.com,credit pack\n`);
+    if (status === 'succeeded' || status === 'refunded') ledgerRow(account, 'credit_purchased', cents, created + 1000 + int(50000), id);
+    if (status === 'refunded') ledgerRow(account, 'refund', -cents, created + 86400000, id);
+    flush(false);
+  }
+  while (withLedger && entry < paymentCount * 2) {
+    const account = int(accounts);
+    const free = int(4) === 0;
+    ledgerRow(account, free ? 'credit_free' : 'usage', free ? 500 : -(1 + int(200)), END - int(YEAR), '');
+    flush(false);
+  }
+  flush(true);
+  fs.closeSync(payments);
+  fs.closeSync(ledger);
+  return { payments: paymentCount, ledgerEntries: withLedger ? entry : 0, accounts };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [outDir = '.bench', payments = '1000000', seed = '1'] = process.argv.slice(2);
+  const written = writeBenchExports(outDir, Number(payments), Number(seed));
+  console.log(`wrote ${written.payments} payments and ${written.ledgerEntries} ledger entries for ${written.accounts} accounts to ${outDir}`);
+}
