@@ -17,28 +17,21 @@ function plan(sql: string, params: Record<string, unknown> | unknown[]): string 
 const fullScan = (planText: string, table: string) => new RegExp(`SCAN ${table}(?! USING)`, 'm').test(planText);
 
 describe('query plans', () => {
-  it('stuck payments: a range on payments_by_created, credits looked up by payment', () => {
+  it('stuck payments: a range of the index that holds only payments still on their way', () => {
     const p = plan(stuckSql(false), { since: 0, processorBefore: 1, creditBefore: 1, skipWithoutIntent: 0 });
-    expect(p).toMatch(/SEARCH p USING INDEX payments_by_created \(created_at>\? AND created_at<\?\)/);
-    expect(p).toMatch(/SEARCH l USING (COVERING )?INDEX ledger_by_payment \(payment_id=\? AND type=\?\)/);
+    expect(p).toMatch(/SEARCH p USING INDEX payments_awaiting \(created_at>\? AND created_at<\?\)/);
     expect(p).toMatch(/SEARCH q USING (COVERING )?INDEX payments_by_purchase \(account_id=\?\)/);
     expect(fullScan(p, 'p')).toBe(false);
+    expect(plan(stuckSql(true), { since: 0, processorBefore: 1, creditBefore: 1, skipWithoutIntent: 0, accountId: 'a' })).toMatch(/SEARCH p USING INDEX payments_(awaiting|by_purchase)/);
   });
 
-  it('stuck payments of one account use the account index', () => {
-    const p = plan(stuckSql(true), { since: 0, processorBefore: 1, creditBefore: 1, skipWithoutIntent: 0, accountId: 'a' });
-    expect(p).toMatch(/INDEX payments_by_(purchase|created)/);
-  });
-
-  it('duplicate candidates: an ordered scan of the covering purchase index, no sort of the payments', () => {
-    const p = plan(duplicateCandidatesSql(false), { windowMs: 1 });
-    expect(p).toMatch(/(SCAN|SEARCH) payments USING COVERING INDEX payments_by_purchase/);
-    expect(p).toMatch(/SEARCH l USING (COVERING )?INDEX ledger_by_payment/);
-    expect(p).toMatch(/SEARCH p USING INDEX sqlite_autoindex_payments_1 \(id=\?\)/);
-  });
-
-  it('duplicates of one account: a search of the purchase index', () => {
-    expect(plan(duplicateCandidatesSql(true), { windowMs: 1, accountId: 'a' })).toMatch(/SEARCH payments USING COVERING INDEX payments_by_purchase \(account_id=\?\)/);
+  it('duplicates: groups from the index of short purchase gaps, then each group by the purchase index', () => {
+    for (const accountScoped of [false, true]) {
+      const p = plan(duplicateCandidatesSql(accountScoped), { windowMs: 1, ...(accountScoped ? { accountId: 'a' } : {}) });
+      expect(p).toMatch(/SEARCH payments USING (COVERING )?INDEX payments_by_(purchase_gap \(purchase_gap_ms<\?\)|purchase \(account_id=\?\))/);
+      expect(p).toMatch(/SEARCH p USING INDEX payments_by_purchase \(account_id=\? AND currency=\? AND amount_cents=\?\)/);
+      expect(fullScan(p, 'payments')).toBe(false);
+    }
   });
 
   it('limited accounts read the per-account totals, and the unlock hint searches by account', () => {

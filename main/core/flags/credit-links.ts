@@ -1,13 +1,18 @@
 // How payments and ledger credits are linked: an entry's payment_id is the payment's id or its alternate id
-// (Stripe's PaymentIntent id). Shared by the stuck and duplicate rules so they agree on "credited".
+// (Stripe's PaymentIntent id). payments.credited_at holds the earliest linked credit_purchased time; the
+// import keeps it current (main/core/import/derived-columns.ts). Shared so every rule agrees on "credited".
+
+export const CANDIDATE_STATUSES_SQL = `('pending', 'processing', 'succeeded', 'partially_refunded')`;
 
 /** SQL for the earliest credit_purchased time of payment alias `p`, or NULL when it has none. */
-export const creditedAtSql = (p: string) => `(SELECT min(l.created_at) FROM ledger_entries l
-  WHERE l.payment_id IN (${p}.id, ${p}.alt_id) AND l.type = 'credit_purchased')`;
+export const creditedAtSql = (p: string) => `${p}.credited_at`;
 
-/** SQL that is true when payment alias `p` has no linked credit_purchased entry. */
-export const uncreditedSql = (p: string) => `NOT EXISTS (SELECT 1 FROM ledger_entries l
-  WHERE l.payment_id IN (${p}.id, ${p}.alt_id) AND l.type = 'credit_purchased')`;
+/**
+ * True for a payment still on its way: pending at the processor, or paid and not yet credited. Written exactly
+ * as the partial index payments_awaiting is, so that queries containing it can use that index.
+ */
+export const awaitingSql = (p: string) =>
+  `(${p}.status IN ('pending', 'processing') OR (${p}.status IN ('succeeded', 'partially_refunded') AND ${p}.credited_at IS NULL))`;
 
 /** Stripe charges whose export had no PaymentIntent ID column, so ledger entries naming pi_… cannot reach them. */
 export const stripeChargeWithoutIntentSql = (p: string) =>

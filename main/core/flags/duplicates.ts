@@ -1,7 +1,7 @@
 // Rule 2: a customer who paid the same amount again within the window, often while the first was pending.
 import type { DuplicateCluster, FlagSettings, PaymentStatus } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
-import { creditedAtSql } from './credit-links.js';
+import { CANDIDATE_STATUSES_SQL, creditedAtSql } from './credit-links.js';
 
 const MINUTE = 60_000;
 
@@ -16,23 +16,23 @@ interface CandidateRow {
 }
 
 /**
- * Candidates with a neighbour in their (account, currency, amount) group within the window, in group order,
- * from a scan of the covering index; clusters are then cut where the gap exceeds the window.
- * `accountScoped` limits it to `@accountId` (the account view).
+ * Every candidate of each (account, currency, amount) group that holds a repeat purchase within the window,
+ * in group order. payments.purchase_gap_ms (kept by the import) is the time since the group's previous
+ * candidate, so the groups come from an index of short gaps instead of a scan of every payment; clusters are
+ * then cut in code where the gap exceeds the window. `accountScoped` limits it to `@accountId`.
  */
 export function duplicateCandidatesSql(accountScoped: boolean): string {
-  return `WITH candidates AS (
-      SELECT id, account_id, currency, amount_cents, created_at, status,
-        lag(created_at) OVER purchase AS previous_at, lead(created_at) OVER purchase AS next_at
-      FROM payments
-      WHERE ${accountScoped ? 'account_id = @accountId' : 'account_id IS NOT NULL'}
-        AND status IN ('pending', 'processing', 'succeeded', 'partially_refunded')
-      WINDOW purchase AS (PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id)
+  // INDEXED BY: without statistics the planner prefers an ordered scan of all payments for the DISTINCT.
+  return `WITH repeat_groups AS (
+      SELECT DISTINCT account_id, currency, amount_cents
+      FROM payments INDEXED BY ${accountScoped ? 'payments_by_purchase' : 'payments_by_purchase_gap'}
+      WHERE purchase_gap_ms <= @windowMs ${accountScoped ? 'AND account_id = @accountId' : ''}
     )
-    SELECT c.id, c.account_id, c.currency, c.amount_cents, c.created_at, c.status, ${creditedAtSql('p')} AS credited_at
-    FROM candidates c JOIN payments p ON p.id = c.id
-    WHERE c.created_at - c.previous_at <= @windowMs OR c.next_at - c.created_at <= @windowMs
-    ORDER BY c.account_id, c.currency, c.amount_cents, c.created_at, c.id`;
+    SELECT p.id, p.account_id, p.currency, p.amount_cents, p.created_at, p.status, ${creditedAtSql('p')} AS credited_at
+    FROM repeat_groups g JOIN payments p
+      ON p.account_id = g.account_id AND p.currency = g.currency AND p.amount_cents = g.amount_cents
+    WHERE p.status IN ${CANDIDATE_STATUSES_SQL}
+    ORDER BY p.account_id, p.currency, p.amount_cents, p.created_at, p.id`;
 }
 
 export function listDuplicateClusters(db: Db, settings: FlagSettings, accountId?: string): DuplicateCluster[] {

@@ -1,7 +1,7 @@
 // Rule 3: credits but under the Build Tier 1 threshold of purchased spend (free credits do not count).
 import type { FlagSettings, LimitedAccount } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
-import { uncreditedSql } from './credit-links.js';
+import { awaitingSql } from './credit-links.js';
 
 interface TotalsRow {
   account_id: string;
@@ -19,7 +19,7 @@ export const limitedSql = (accountScoped: boolean) =>
 // A payment still on its way (pending at the processor, or paid but not yet credited) that covers the gap.
 export const unlockingPaymentSql = `SELECT p.id FROM payments p
   WHERE p.account_id = @accountId AND p.currency = @currency AND p.amount_cents >= @missing
-    AND (p.status IN ('pending', 'processing') OR (p.status IN ('succeeded', 'partially_refunded') AND ${uncreditedSql('p')}))
+    AND ${awaitingSql('p')}
   ORDER BY p.created_at, p.id LIMIT 1`;
 
 export function listLimitedAccounts(db: Db, settings: FlagSettings, accountId?: string): LimitedAccount[] {

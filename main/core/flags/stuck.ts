@@ -1,7 +1,7 @@
 // Rule 1: payments approved but not credited, or pending far past the normal minute (rules.md).
 import type { FlagNotice, FlagSettings, PaymentStatus, StuckPayment, StuckStage } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
-import { stripeChargeWithoutIntentSql, uncreditedSql } from './credit-links.js';
+import { awaitingSql, stripeChargeWithoutIntentSql } from './credit-links.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -37,10 +37,10 @@ export function stuckSql(accountScoped: boolean): string {
       CASE WHEN p.account_id IS NULL THEN 0 ELSE (SELECT count(*) FROM payments q
         WHERE q.account_id = p.account_id AND q.created_at > p.created_at) END AS later_payments
     FROM payments p
-    WHERE p.created_at >= @since AND p.created_at < @processorBefore ${accountScoped ? 'AND p.account_id = @accountId' : ''} AND (
-      p.status IN ('pending', 'processing')
-      OR (@creditBefore IS NOT NULL AND p.status IN ('succeeded', 'partially_refunded') AND p.created_at < @creditBefore
-        AND ${uncreditedSql('p')} AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
+    WHERE ${awaitingSql('p')} AND p.created_at >= @since AND p.created_at < @processorBefore
+      ${accountScoped ? 'AND p.account_id = @accountId' : ''}
+      AND (p.status IN ('pending', 'processing') OR (@creditBefore IS NOT NULL AND p.created_at < @creditBefore
+        AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
     ORDER BY p.created_at, p.id`;
 }
 

@@ -147,14 +147,17 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
         totalBytes,
       );
     }
+    rebuildIndexes(); // before the derived columns, whose refresh reads through those indexes
     store.finish();
-    rebuildIndexes();
     report.durationMs = Date.now() - started;
     db.prepare(
       `UPDATE imports SET format = @format, rows = @rows, inserted = @inserted, updated = @updated, unchanged = @unchanged,
        ignored = @ignored, rejected = @rejected, conflicts = @conflicts, bytes = @bytes, duration_ms = @durationMs WHERE id = @id`,
     ).run({ ...report, bytes: totalBytes, id: importId });
     db.exec('COMMIT');
+    // Fresh statistics for the planner after the data changed; analysis_limit keeps this to milliseconds.
+    db.pragma('analysis_limit = 1000');
+    db.pragma('optimize');
     report.importId = importId;
     options.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: report.rows });
     return report;

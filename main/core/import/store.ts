@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import type { PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
+import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
 
 // How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
 const STATUS_RANK: Record<PaymentStatus, number> = {
@@ -60,6 +61,10 @@ export class ImportStore {
   private newestLedgerAt = -Infinity;
   /** Into an empty table, try the insert first; otherwise look the row up first (a snapshot mostly repeats rows). */
   private readonly paymentsWereEmpty: boolean;
+  private readonly ledgerRowidBefore: number;
+  private readonly leftGroups: PurchaseGroup[] = [];
+  private paymentsChanged = false;
+  private ledgerInserted = false;
 
   constructor(
     private readonly db: Db,
@@ -69,6 +74,7 @@ export class ImportStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
     this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS} FROM payments WHERE id = ?`).raw();
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
+    this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
     this.replacePayment = db.prepare(`UPDATE payments SET alt_id = ?, account_id = ?, amount_cents = ?, currency = ?,
       status = ?, created_at = ?, updated_at = ?, invoice_id = ?, email = ?, description = ?, import_id = ? WHERE id = ?`);
     this.insertLedger = db.prepare(`INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency,
@@ -91,15 +97,24 @@ export class ImportStore {
     if (record.updatedAt > this.newestPaymentAt) this.newestPaymentAt = record.updatedAt;
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
     const params = [...storedValues(record), this.importId, record.id];
-    if (this.paymentsWereEmpty && this.insertPayment.run(params).changes === 1) return 'inserted';
+    if (this.paymentsWereEmpty && this.insertPayment.run(params).changes === 1) return this.paymentChanged('inserted');
     const stored = this.storedPayment.get(record.id) as StoredPayment | undefined;
     if (stored === undefined) {
       this.insertPayment.run(params);
-      return 'inserted';
+      return this.paymentChanged('inserted');
     }
     if (!replacesStored(record, stored)) return 'unchanged';
+    const [, accountId, amountCents, currency] = stored;
+    if (accountId !== null && (accountId !== record.accountId || currency !== record.currency || amountCents !== record.amountCents)) {
+      this.leftGroups.push({ accountId, currency, amountCents });
+    }
     this.replacePayment.run(params);
-    return 'updated';
+    return this.paymentChanged('updated');
+  }
+
+  private paymentChanged<T extends PaymentOutcome>(outcome: T): T {
+    this.paymentsChanged = true;
+    return outcome;
   }
 
   ledger(record: LedgerRecord, line: number): LedgerOutcome {
@@ -107,6 +122,7 @@ export class ImportStore {
     const { id, accountId, type, amountCents, currency, createdAt, paymentId } = record;
     if (this.insertLedger.run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
       this.countTotals(record);
+      this.ledgerInserted = true;
       return 'inserted';
     }
     const stored = this.storedLedger.get(record.id) as LedgerRecord;
@@ -123,8 +139,15 @@ export class ImportStore {
     this.insertRejected.run(this.importId, line, reason, raw);
   }
 
-  /** Writes what the file changed in the derived tables; call once, just before commit. */
+  /** Writes what the file changed in the derived tables and columns; call once, just before commit. */
   finish(): void {
+    refreshDerivedColumns(this.db, {
+      importId: this.importId,
+      ledgerRowidBefore: this.ledgerRowidBefore,
+      paymentsChanged: this.paymentsChanged,
+      ledgerInserted: this.ledgerInserted,
+      leftGroups: this.leftGroups,
+    });
     for (const byCurrency of this.totals.values()) {
       for (const t of byCurrency.values()) this.addTotals.run(t.accountId, t.currency, t.balance, t.free, t.purchased, t.entries);
     }

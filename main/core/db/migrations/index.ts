@@ -1,4 +1,5 @@
 import { sql as init } from './0001_init.js';
+import { sql as derivedFlagColumns } from './0002_derived_flag_columns.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Every migration, in order; version N is the N-th entry. Once released, add new ones, never edit old ones. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001_init', sql: init }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '0001_init', sql: init },
+  { version: 2, name: '0002_derived_flag_columns', sql: derivedFlagColumns },
+];

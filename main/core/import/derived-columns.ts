@@ -1,0 +1,80 @@
+// Keeps the payments columns the flag queries read (credited_at, purchase_gap_ms) in step with what a file
+// changed, inside the file's transaction. Set-based: the work follows what the file touched.
+import type { Db } from '../db/open.js';
+import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
+
+export interface PurchaseGroup {
+  accountId: string;
+  currency: string;
+  amountCents: number;
+}
+
+export interface FileChanges {
+  importId: number;
+  /** Ledger entries with a rowid above this were inserted by the file. */
+  ledgerRowidBefore: number;
+  paymentsChanged: boolean;
+  ledgerInserted: boolean;
+  /** Groups that payments updated by the file moved out of (account, currency or amount changed). */
+  leftGroups: readonly PurchaseGroup[];
+}
+
+export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
+  if (changes.ledgerInserted) creditPaymentsFromNewEntries(db, changes.ledgerRowidBefore);
+  if (changes.paymentsChanged) {
+    creditFilePayments(db, changes.importId);
+    refreshPurchaseGaps(db, changes.importId, changes.leftGroups);
+  }
+}
+
+function creditPaymentsFromNewEntries(db: Db, rowidBefore: number): void {
+  for (const column of ['id', 'alt_id']) {
+    db.prepare(
+      `UPDATE payments SET credited_at = c.at
+       FROM (SELECT payment_id, min(created_at) AS at FROM ledger_entries
+             WHERE rowid > ? AND type = 'credit_purchased' GROUP BY payment_id) AS c
+       WHERE payments.${column} = c.payment_id AND (payments.credited_at IS NULL OR payments.credited_at > c.at)`,
+    ).run(rowidBefore);
+  }
+}
+
+/** Payments the file inserted or replaced may already have credits in the ledger (their id or alt id). */
+function creditFilePayments(db: Db, importId: number): void {
+  const anyCredit = db.prepare(`SELECT 1 FROM ledger_entries WHERE type = 'credit_purchased' LIMIT 1`).get();
+  if (!anyCredit) return;
+  db.prepare(
+    `UPDATE payments SET credited_at = (SELECT min(l.created_at) FROM ledger_entries l
+       WHERE l.payment_id IN (payments.id, payments.alt_id) AND l.type = 'credit_purchased')
+     WHERE import_id = ?`,
+  ).run(importId);
+}
+
+/** Recomputes the time since the previous candidate of the same purchase group, for every group the file touched. */
+function refreshPurchaseGaps(db: Db, importId: number, leftGroups: readonly PurchaseGroup[]): void {
+  db.exec(`CREATE TEMP TABLE touched_groups (account_id TEXT, currency TEXT, amount_cents INTEGER,
+    PRIMARY KEY (account_id, currency, amount_cents)) WITHOUT ROWID`);
+  try {
+    db.prepare(
+      `INSERT OR IGNORE INTO touched_groups SELECT account_id, currency, amount_cents FROM payments
+       WHERE import_id = ? AND account_id IS NOT NULL`,
+    ).run(importId);
+    const addGroup = db.prepare('INSERT OR IGNORE INTO touched_groups VALUES (?, ?, ?)');
+    for (const group of leftGroups) addGroup.run(group.accountId, group.currency, group.amountCents);
+    // A payment that stopped being a candidate (failed, refunded, no account) has no gap.
+    db.prepare(
+      `UPDATE payments SET purchase_gap_ms = NULL WHERE import_id = ? AND purchase_gap_ms IS NOT NULL
+       AND NOT (account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL})`,
+    ).run(importId);
+    db.exec(`WITH gaps AS (
+        SELECT p.id, p.created_at - lag(p.created_at) OVER (
+          PARTITION BY p.account_id, p.currency, p.amount_cents ORDER BY p.created_at, p.id) AS gap
+        FROM touched_groups t JOIN payments p
+          ON p.account_id = t.account_id AND p.currency = t.currency AND p.amount_cents = t.amount_cents
+        WHERE p.status IN ${CANDIDATE_STATUSES_SQL}
+      )
+      UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps
+      WHERE payments.id = gaps.id AND payments.purchase_gap_ms IS NOT gaps.gap`);
+  } finally {
+    db.exec('DROP TABLE temp.touched_groups');
+  }
+}
