@@ -1,4 +1,5 @@
 // The `paydesk` command: the same core as the desktop app, headless (shared/spec/cli.md).
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -210,7 +211,48 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
       if (result.reports.some((r) => r.status !== 'imported' && r.status !== 'skipped')) exitCode = 1;
     });
 
+  dbOption(program.command('serve'))
+    .description('browser mode: the app over HTTP on 127.0.0.1, with a per-launch secret token in the printed URL')
+    .option('--port <n>', 'the port (0 picks a free one)', '0')
+    .option('--demo', 'load the demo data first when the database has no imports yet')
+    .action(async (options: DbOption & { port: string; demo?: boolean }) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliFailure(`--port: not a port number: "${options.port}"`);
+      const dbFile = path.resolve(options.db ?? defaultDbPath());
+      const { serveBrowserMode } = await import('../web/server.js');
+      const { loadDemoIfEmpty } = await import('../core/demo-first-launch.js');
+      const server = await serveBrowserMode({
+        dbFile,
+        port,
+        version: appVersion(),
+        log: (line) => io.err(line),
+        prepare: options.demo ? async () => {
+          const loaded = await loadDemoIfEmpty(dbFile);
+          if (loaded) io.out(`loaded the demo data into ${dbFile}`);
+        } : undefined,
+      });
+      io.out(`paydesk is running in browser mode at ${server.url}`);
+      io.out('Open that URL in a browser (it carries this launch\'s secret token). Press Ctrl+C to stop.');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      // Recursive fs.watch handles (auto-sync) can outlive close() on Linux; the server is done, so leave.
+      const exit = setTimeout(() => process.exit(0), 1000);
+      await server.close();
+      exit.unref();
+    });
+
   return { program, exitCode: () => exitCode };
+}
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

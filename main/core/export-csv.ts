@@ -7,12 +7,16 @@ import type { FlagsResult, Review } from '../../shared/domain.js';
 import { ageInWords } from '../../shared/format.js';
 import { formatMinor } from '../../shared/money.js';
 
-const FORMULA = /^[=+\-@\t\r\n|%](?!\d+(\.\d+)?$)/;
+// A formula start, unless the cell is a plain signed number; and text that already looks neutralised (apostrophes
+// before a formula start), so that reading our CSV back can always drop exactly one apostrophe (reviews-csv.ts).
+const FORMULA = /^(?:[=+\-@\t\r\n|%](?!\d+(\.\d+)?$)|'+[=+\-@\t\r\n|%])/;
 
 export type ExportKind = 'stuck' | 'duplicates' | 'limited' | 'reviews';
 
 export function toCsv(rows: Record<string, string | number | boolean | null>[], columns: readonly string[]): string {
-  return Papa.unparse({ fields: [...columns], data: rows.map((row) => columns.map((c) => row[c] ?? '')) }, { escapeFormulae: FORMULA, newline: '\r\n' }) + '\r\n';
+  const text = Papa.unparse({ fields: [...columns], data: rows.map((row) => columns.map((c) => row[c] ?? '')) }, { escapeFormulae: FORMULA, newline: '\r\n' });
+  // Papa ends a header-only CSV with a line break already; another would read as one empty row.
+  return rows.length === 0 ? text : text + '\r\n';
 }
 
 const money = (cents: number, currency: string) => formatMinor(cents, currencyExponent(currency) ?? 2);

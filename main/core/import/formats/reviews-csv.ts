@@ -15,13 +15,13 @@ export function recogniseReviews(header: HeaderIndex): RowReader | undefined {
     read(fields): RowOutcome {
       const kind = cell(fields, c.kind) as FlagKind;
       if (!FLAG_KINDS.includes(kind)) return rowError(`kind: unknown flag kind "${kind}"`);
-      const key = requiredText('key', cell(fields, c.key));
+      const key = requiredText('key', unneutralise(cell(fields, c.key)));
       if (!key.ok) return rowError(key.reason);
       const decision = cell(fields, c.decision);
       if (!(REVIEW_DECISIONS[kind] as readonly string[]).includes(decision)) {
         return rowError(`decision: "${decision}" is not a decision for ${kind}`);
       }
-      const reviewer = requiredText('reviewer', cell(fields, c.reviewer));
+      const reviewer = requiredText('reviewer', unneutralise(cell(fields, c.reviewer)));
       if (!reviewer.ok) return rowError(reviewer.reason);
       const decidedAt = timeField('decided_at', cell(fields, c.decided_at));
       if (!decidedAt.ok) return rowError(decidedAt.reason);
@@ -33,7 +33,8 @@ export function recogniseReviews(header: HeaderIndex): RowReader | undefined {
   };
 }
 
-// Our CSV export prefixes formula-like cells with an apostrophe; a note read back should not grow one each trip.
+// Our CSV export prefixes formula-like text (and text that already starts with apostrophes before a formula
+// start) with one apostrophe; a key, note or reviewer read back drops it, so it comes back as it was.
 function unneutralise(value: string): string {
-  return /^'[=+\-@\t\r\n|%]/.test(value) ? value.slice(1) : value;
+  return /^'+[=+\-@\t\r\n|%]/.test(value) ? value.slice(1) : value;
 }

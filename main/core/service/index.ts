@@ -1,0 +1,209 @@
+// The service: the API contract implemented over one database. Both transports (Electron IPC and browser
+// mode's HTTP) call these handlers through dispatch(); imports run in the import worker.
+import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary, PageQuery } from '../../../shared/api.js';
+import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
+import { accountView, resolveAccountId } from '../account.js';
+import type { Db } from '../db/open.js';
+import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
+import { computeFlags } from '../flags/index.js';
+import { LEDGER_FIELDS, PAYMENT_FIELDS, REQUIRED_LEDGER_FIELDS, REQUIRED_PAYMENT_FIELDS } from '../import/formats/canonical.js';
+import { readExportHeader } from '../import/read-header.js';
+import { deleteMapping, listMappings, saveMapping } from '../mappings.js';
+import { applyReviewDecision, listReviews, reviewsByKey } from '../reviews.js';
+import { flagSettingsOf, readSettings, writeSettings } from '../settings.js';
+import { buildEvidence, NotFoundError } from './evidence.js';
+import { EventHub } from './events.js';
+import { FlagCache } from './flag-cache.js';
+import { FolderWatch } from './folder-watch.js';
+import { duplicateRows, limitedRows, ListMemo, stuckRows } from './lists.js';
+import { SyncRunner } from './sync-runner.js';
+
+export interface ServiceDeps {
+  dbFile: string;
+  mode: 'desktop' | 'browser';
+  version: string;
+  /** Who decisions are recorded as when Settings names nobody (the OS user). */
+  defaultReviewer: string;
+  /** The native folder picker (desktop only). */
+  pickFolder?: () => Promise<string | null>;
+  /** Where the compiled import worker is (tests and packaged builds may move it). */
+  workerFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface Service {
+  handlers: Handlers;
+  events: EventHub;
+  close(): Promise<void>;
+}
+
+interface ImportRow {
+  id: number; path: string; format: string | null; status: ImportStatus; reason: string | null; header: string | null; rows: number;
+  inserted: number; updated: number; unchanged: number; ignored: number; rejected: number; conflicts: number; started_at: number; duration_ms: number;
+}
+
+const toSummary = (r: ImportRow): ImportSummary => ({
+  importId: r.id, path: r.path, format: r.format, status: r.status, reason: r.reason, rows: r.rows, inserted: r.inserted, updated: r.updated,
+  unchanged: r.unchanged, ignored: r.ignored, rejected: r.rejected, conflicts: r.conflicts, startedAt: new Date(r.started_at).toISOString(),
+  durationMs: r.duration_ms,
+});
+
+export function createService(db: Db, deps: ServiceDeps): Service {
+  const events = new EventHub();
+  const flagCache = new FlagCache(db);
+  let reviewsVersion = 0;
+  const memo = new ListMemo(() => `${db.pragma('data_version', { simple: true })}:${reviewsVersion}`);
+  const settings = () => readSettings(db) as AppSettings;
+  const flags = () => {
+    const s = settings();
+    return flagCache.get(flagSettingsOf(s), s.asOf);
+  };
+  const emailOf = (accountId: string) =>
+    (db.prepare('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1').get(accountId) as { email: string } | undefined)?.email ?? null;
+
+  let syncAgain = false;
+  const runner = new SyncRunner(
+    events,
+    (finished) => {
+      flagCache.invalidate();
+      deps.log?.(`sync ${finished.canceled ? 'canceled' : 'finished'}: ${finished.reports.length} files${finished.error ? `; ${finished.error}` : ''}`);
+      if (syncAgain) {
+        syncAgain = false;
+        startSync(undefined);
+      }
+    },
+    deps.workerFile,
+  );
+  const startSync = (paths: string[] | undefined) => {
+    const s = settings();
+    const targets = paths ?? s.exportFolders;
+    if (targets.length === 0) return { started: false, reason: 'No exports folder yet: add one, or choose files to import.' };
+    if (runner.running) return { started: false, reason: 'A sync is already running.' };
+    runner.start({ dbFile: deps.dbFile, paths: targets, maxRejectedRows: s.maxRejectedRows });
+    return { started: true, reason: null };
+  };
+  const watch = new FolderWatch(() => {
+    if (!settings().autoSync) return;
+    if (runner.running) syncAgain = true;
+    else startSync(undefined);
+  });
+  const rewatch = () => (settings().autoSync ? watch.watch(settings().exportFolders) : watch.close());
+  rewatch();
+
+  const handlers: Handlers = {
+    'app:info': () => ({ version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer }),
+    'sync:start': ({ paths }) => startSync(paths),
+    'sync:cancel': () => ({ canceled: runner.cancel() }),
+    'sync:status': () => runner.state(),
+    'imports:list': ({ limit }) => (db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as ImportRow[]).map(toSummary),
+    'imports:report': async ({ importId }): Promise<ImportReportDetail> => {
+      const row = db.prepare('SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow | undefined;
+      if (!row) throw new NotFoundError(`no import ${importId}`);
+      const errors = db.prepare('SELECT line, reason, raw FROM rejected_rows WHERE import_id = ? ORDER BY line LIMIT 1000').all(importId) as ImportReportDetail['errors'];
+      const conflicts = (
+        db.prepare('SELECT entry_id, line, stored, incoming FROM ledger_conflicts WHERE import_id = ? ORDER BY line LIMIT 1000').all(importId) as {
+          entry_id: string; line: number; stored: string; incoming: string;
+        }[]
+      ).map((c) => ({ entryId: c.entry_id, line: c.line, stored: c.stored, incoming: c.incoming }));
+      let header: string[] | null = null;
+      if (row.status === 'unrecognised') {
+        header = await readExportHeader(row.path).then((h) => [...h.names]).catch(() => (row.header ? row.header.split(',') : null));
+      }
+      return {
+        summary: toSummary(row), errors, conflicts, header,
+        mappingFields: { payments: PAYMENT_FIELDS, ledger: LEDGER_FIELDS, requiredPayments: REQUIRED_PAYMENT_FIELDS, requiredLedger: REQUIRED_LEDGER_FIELDS },
+      };
+    },
+    'stuck:listPage': (query) => stuckRows(memo, flags(), reviewsByKey(db, 'stuck'), query),
+    'duplicates:listPage': (query) => duplicateRows(memo, flags(), reviewsByKey(db, 'duplicates'), emailOf, query),
+    'limited:listPage': (query) => limitedRows(memo, flags(), reviewsByKey(db, 'limited'), emailOf, query),
+    'flags:counts': ({ settings: proposed, asOf }) => {
+      const s = settings();
+      const result = proposed || asOf !== undefined
+        ? computeFlags(db, { settings: proposed ?? flagSettingsOf(s), asOf: asOf === undefined ? s.asOf : asOf })
+        : flags();
+      return {
+        asOf: result.asOf,
+        stuck: result.stuck?.length ?? 0,
+        duplicates: result.duplicates?.length ?? 0,
+        duplicatesWhilePending: result.duplicates?.filter((d) => d.whilePending).length ?? 0,
+        limited: result.limited?.length ?? 0,
+      };
+    },
+    'flags:evidence': ({ kind, key }) => buildEvidence(db, flags(), kind, key, reviewsByKey(db, kind).get(key) ?? null),
+    'account:search': ({ term }): AccountMatch | null => {
+      const value = term.trim();
+      const accountId = resolveAccountId(db, value);
+      if (accountId === undefined) return null;
+      const matchedBy = accountId === value ? 'account' : value.includes('@') ? 'email' : 'payment';
+      return { accountId, email: emailOf(accountId), matchedBy };
+    },
+    'account:get': ({ accountId }) => {
+      const exists = db.prepare('SELECT 1 FROM payments WHERE account_id = @a UNION ALL SELECT 1 FROM ledger_entries WHERE account_id = @a LIMIT 1').get({ a: accountId });
+      if (!exists) throw new NotFoundError(`no account ${accountId}`);
+      const s = settings();
+      return accountView(db, accountId, flagSettingsOf(s), s.asOf);
+    },
+    'reviews:decide': ({ kind, keys, decision, note }) => {
+      const reviewer = settings().reviewerName || deps.defaultReviewer;
+      const decidedAt = Date.now();
+      db.transaction(() => {
+        for (const key of keys) applyReviewDecision(db, { kind, key, decision, note, reviewer, decidedAt }, 'user');
+      })();
+      reviewsVersion++;
+      events.emit('data:changed', { tables: ['reviews'] });
+      const wanted = new Set(keys);
+      return { reviews: listReviews(db, { kind }).filter((r) => wanted.has(r.key)) };
+    },
+    'reviews:list': ({ kind }) => listReviews(db, { kind }),
+    'settings:get': () => settings(),
+    'settings:update': (changes) => {
+      const updated = writeSettings(db, changes) as AppSettings;
+      if ('exportFolders' in changes || 'autoSync' in changes) rewatch();
+      events.emit('data:changed', { tables: ['settings'] });
+      return updated;
+    },
+    'export:csv': ({ list, filter, sort }) => {
+      const date = new Date().toISOString().slice(0, 10);
+      if (list === 'reviews') {
+        const rows = reviewRows(listReviews(db));
+        return { fileName: `paydesk-reviews-${date}.csv`, csv: toCsv(rows, REVIEW_EXPORT_COLUMNS), rows: rows.length };
+      }
+      const all = flags();
+      const query = { filter, sort, offset: 0, limit: Number.MAX_SAFE_INTEGER } as PageQuery<never>;
+      const kind: FlagKind = list;
+      const selected =
+        kind === 'stuck'
+          ? stuckRows(memo, all, reviewsByKey(db, kind), query).rows
+          : kind === 'duplicates'
+            ? duplicateRows(memo, all, reviewsByKey(db, kind), () => null, query).rows
+            : limitedRows(memo, all, reviewsByKey(db, kind), () => null, query).rows;
+      const { columns, rows } = flagRows(kind, { ...all, [kind]: selected }, reviewsByKey(db, kind));
+      return { fileName: `paydesk-${kind}-${date}.csv`, csv: toCsv(rows, columns), rows: rows.length };
+    },
+    'mappings:list': () => listMappings(db).map((m) => ({ id: m.id, kind: m.kind, header: m.header, fields: m.fields, createdAt: m.createdAt })),
+    'mappings:save': async ({ importId, kind, fields }) => {
+      const row = db.prepare('SELECT path FROM imports WHERE id = ?').get(importId) as { path: string } | undefined;
+      if (!row) throw new NotFoundError(`no import ${importId}`);
+      const header = await readExportHeader(row.path);
+      const id = saveMapping(db, { kind, headerNames: header.names, fields });
+      events.emit('data:changed', { tables: ['mappings'] });
+      return { id };
+    },
+    'mappings:delete': ({ id }) => {
+      const deleted = deleteMapping(db, id);
+      events.emit('data:changed', { tables: ['mappings'] });
+      return { deleted };
+    },
+    'folders:pick': async () => ({ path: deps.pickFolder ? await deps.pickFolder() : null }),
+  };
+
+  return {
+    handlers,
+    events,
+    close: async () => {
+      watch.close();
+      await runner.stop();
+    },
+  };
+}

@@ -1,0 +1,282 @@
+// A virtualised grid over a server-side list: the main side sorts, filters and pages; only the visible rows are
+// in the DOM, and pages are fetched as they scroll into view. Stale responses are dropped by generation.
+import {
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { Page, SortDir } from '../../../shared/api.js';
+import { EmptyState, ErrorState } from './ui.js';
+
+export interface GridColumn<T, S extends string> {
+  id: string;
+  header: string;
+  width: string;
+  cell: (row: T) => ReactNode;
+  sortKey?: S;
+  align?: 'right';
+  title?: string;
+}
+
+export interface GridQuery<S extends string> {
+  offset: number;
+  limit: number;
+  sort: { column: S; dir: SortDir };
+}
+
+interface Props<T, S extends string> {
+  columns: GridColumn<T, S>[];
+  fetchPage: (query: GridQuery<S>) => Promise<Page<T>>;
+  rowKey: (row: T) => string;
+  sort: { column: S; dir: SortDir };
+  onSortChange: (sort: { column: S; dir: SortDir }) => void;
+  /** Changes when the filter changes: the grid starts again from the top. */
+  queryKey: string;
+  /** Changes when the data changed: the loaded pages are refetched in place. */
+  version: number;
+  onOpen: (row: T) => void;
+  selected?: Set<string>;
+  onSelectedChange?: (selected: Set<string>) => void;
+  onLoaded?: (page: Page<T>) => void;
+  empty: ReactNode;
+  label: string;
+  rowClass?: (row: T) => string;
+}
+
+const PAGE = 200;
+const ROW_HEIGHT = 40;
+
+export function DataGrid<T, S extends string>(props: Props<T, S>) {
+  const { columns, fetchPage, rowKey, sort, queryKey, version, onOpen, selected, onSelectedChange, onLoaded } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [rows, setRows] = useState<Map<number, T>>(new Map());
+  const [error, setError] = useState<unknown>(null);
+  const [active, setActive] = useState(0);
+  const generation = useRef(0);
+  const requested = useRef(new Set<number>());
+  const fetchRef = useRef(fetchPage);
+  fetchRef.current = fetchPage;
+  const loadedRef = useRef(onLoaded);
+  loadedRef.current = onLoaded;
+
+  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.dir === 'desc' }], [sort]);
+  const tableColumns = useMemo<ColumnDef<T>[]>(
+    () => columns.map((c) => ({ id: c.sortKey ?? c.id, header: c.header, enableSorting: c.sortKey !== undefined })),
+    [columns],
+  );
+  const table = useReactTable<T>({
+    data: [],
+    columns: tableColumns,
+    state: { sorting },
+    manualSorting: true,
+    manualFiltering: true,
+    manualPagination: true,
+    enableMultiSort: false,
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const first = next[0];
+      if (first) props.onSortChange({ column: first.id as S, dir: first.desc ? 'desc' : 'asc' });
+      else props.onSortChange({ column: sort.column, dir: sort.dir === 'asc' ? 'desc' : 'asc' });
+    },
+    getCoreRowModel: getCoreRowModel(),
+  });
+
+  const load = useCallback(
+    (pageIndex: number, gen: number) => {
+      if (requested.current.has(pageIndex)) return;
+      requested.current.add(pageIndex);
+      fetchRef
+        .current({ offset: pageIndex * PAGE, limit: PAGE, sort })
+        .then((page) => {
+          if (gen !== generation.current) return;
+          setTotal(page.total);
+          setError(null);
+          setRows((old) => {
+            const next = new Map(old);
+            page.rows.forEach((row, i) => next.set(page.offset + i, row));
+            return next;
+          });
+          if (pageIndex === 0) loadedRef.current?.(page);
+        })
+        .catch((e: unknown) => {
+          if (gen !== generation.current) return;
+          requested.current.delete(pageIndex);
+          setError(e);
+        });
+    },
+    [sort],
+  );
+
+  // A new query (filter or sort): start from the top.
+  useEffect(() => {
+    const gen = ++generation.current;
+    requested.current = new Set();
+    setRows(new Map());
+    setTotal(null);
+    setActive(0);
+    scrollRef.current?.scrollTo({ top: 0 });
+    load(0, gen);
+  }, [queryKey, load]);
+
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+
+  // Fetch the pages that the visible window needs.
+  useEffect(() => {
+    if (total === null) return;
+    for (let p = Math.floor(firstIndex / PAGE); p <= Math.floor(lastIndex / PAGE); p++) load(p, generation.current);
+  }, [firstIndex, lastIndex, total, load]);
+
+  // The data changed: refetch what is loaded, keeping the scroll position.
+  const firstVersion = useRef(version);
+  useEffect(() => {
+    if (version === firstVersion.current) return;
+    const gen = ++generation.current;
+    const pages = [...new Set([...requested.current])];
+    requested.current = new Set();
+    for (const p of pages.length ? pages : [0]) load(p, gen);
+  }, [version]);
+
+  const template = columns.map((c) => c.width).join(' ');
+  const gridTemplate = onSelectedChange ? `36px ${template}` : template;
+  const loadedRows = [...rows.values()];
+  const allLoadedSelected = selected !== undefined && loadedRows.length > 0 && loadedRows.every((r) => selected.has(rowKey(r)));
+
+  const toggle = (key: string) => {
+    if (!selected || !onSelectedChange) return;
+    const next = new Set(selected);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    onSelectedChange(next);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (total === null || total === 0) return;
+    const move = (to: number) => {
+      const index = Math.max(0, Math.min(total - 1, to));
+      setActive(index);
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+      e.preventDefault();
+    };
+    if (e.key === 'ArrowDown') move(active + 1);
+    else if (e.key === 'ArrowUp') move(active - 1);
+    else if (e.key === 'PageDown') move(active + 15);
+    else if (e.key === 'PageUp') move(active - 15);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(total - 1);
+    else if (e.key === 'Enter') {
+      const row = rows.get(active);
+      if (row) onOpen(row);
+      e.preventDefault();
+    } else if (e.key === ' ') {
+      const row = rows.get(active);
+      if (row) toggle(rowKey(row));
+      e.preventDefault();
+    }
+  };
+
+  if (error && total === null) return <ErrorState error={error} onRetry={() => load(0, generation.current)} />;
+
+  return (
+    <div className="grid" role="grid" aria-label={props.label} aria-rowcount={total ?? undefined}>
+      <div className="grid-head" role="row" style={{ gridTemplateColumns: gridTemplate }}>
+        {onSelectedChange && (
+          <div className="cell check" role="columnheader">
+            <input
+              type="checkbox"
+              aria-label="Select all loaded rows"
+              checked={allLoadedSelected}
+              onChange={() => onSelectedChange(allLoadedSelected ? new Set() : new Set(loadedRows.map(rowKey)))}
+            />
+          </div>
+        )}
+        {table.getHeaderGroups()[0].headers.map((header, i) => {
+          const column = columns[i];
+          const sorted = header.column.getIsSorted();
+          return (
+            <div
+              key={header.id}
+              role="columnheader"
+              aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+              className={`cell${column.align === 'right' ? ' right' : ''}${header.column.getCanSort() ? ' sortable' : ''}`}
+              title={column.title}
+              onClick={header.column.getCanSort() ? header.column.getToggleSortingHandler() : undefined}
+            >
+              {column.header}
+              {sorted && <span className="sort-arrow">{sorted === 'asc' ? '▲' : '▼'}</span>}
+            </div>
+          );
+        })}
+      </div>
+      <div className="grid-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="grid-body">
+        {total === null ? (
+          <div className="grid-skeleton" aria-busy="true">
+            {Array.from({ length: 8 }, (_, i) => (
+              <div key={i} className="skeleton-row" />
+            ))}
+          </div>
+        ) : total === 0 ? (
+          props.empty
+        ) : (
+          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows.get(item.index);
+              const key = row ? rowKey(row) : `loading-${item.index}`;
+              const isSelected = row !== undefined && selected?.has(key) === true;
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  aria-rowindex={item.index + 1}
+                  aria-selected={isSelected}
+                  data-key={row ? key : undefined}
+                  className={`grid-row${item.index === active ? ' active' : ''}${isSelected ? ' selected' : ''}${row && props.rowClass ? ' ' + props.rowClass(row) : ''}`}
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: gridTemplate }}
+                  onClick={() => {
+                    setActive(item.index);
+                    if (row) onOpen(row);
+                  }}
+                >
+                  {onSelectedChange && (
+                    <div className="cell check" onClick={(e) => e.stopPropagation()}>
+                      {row && <input type="checkbox" aria-label={`Select ${key}`} checked={isSelected} onChange={() => toggle(key)} />}
+                    </div>
+                  )}
+                  {row
+                    ? columns.map((c) => (
+                        <div key={c.id} role="gridcell" className={`cell${c.align === 'right' ? ' right' : ''}`}>
+                          {c.cell(row)}
+                        </div>
+                      ))
+                    : columns.map((c) => (
+                        <div key={c.id} className="cell">
+                          <span className="skeleton-text" />
+                        </div>
+                      ))}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {error !== null && total !== null && (
+        <div className="grid-error" role="alert">
+          Could not load more rows: {error instanceof Error ? error.message : String(error)}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const emptyGrid = (title: string, body: ReactNode) => <EmptyState title={title}>{body}</EmptyState>;

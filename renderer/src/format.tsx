@@ -1,0 +1,25 @@
+// Money with its currency, ages in words, times in the user's zone with UTC on hover.
+import { ageInWords } from '../../shared/format.js';
+import { formatMoney } from '../../shared/money.js';
+
+export { ageInWords, formatMoney };
+
+const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export const utcText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+export const localText = (iso: string) => local.format(new Date(iso));
+
+export function Time({ iso }: { iso: string | null }) {
+  if (!iso) return <span className="muted">—</span>;
+  return (
+    <time dateTime={iso} title={utcText(iso)}>
+      {localText(iso)}
+    </time>
+  );
+}
+
+export function Money({ cents, currency, strong }: { cents: number; currency: string; strong?: boolean }) {
+  const text = formatMoney(cents, currency);
+  return <span className={`money${cents < 0 ? ' negative' : ''}${strong ? ' strong' : ''}`}>{text}</span>;
+}
+
+export const count = (n: number, one: string, many = one + 's') => `${n.toLocaleString()} ${n === 1 ? one : many}`;

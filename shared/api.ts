@@ -1,0 +1,318 @@
+// The API contract between the renderer and the main side: every method once, with its argument and result
+// types, and the push events. Both transports (Electron IPC, browser-mode HTTP) and the service derive from it.
+import type {
+  DuplicateCluster,
+  FlagKind,
+  FlagNotice,
+  FlagSettings,
+  ImportFileReport,
+  ImportStatus,
+  LedgerType,
+  LimitedAccount,
+  PaymentStatus,
+  Review,
+  ReviewDecision,
+  RowError,
+  StuckPayment,
+  StuckStage,
+} from './domain.js';
+
+export interface AppSettings extends FlagSettings {
+  reviewerName: string;
+  asOf: string | null;
+  maxRejectedRows: number;
+  exportFolders: string[];
+  autoSync: boolean;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: 'desktop' | 'browser';
+  dbFile: string;
+  /** A native folder picker exists (desktop); browser mode types the path instead. */
+  canPickFolder: boolean;
+  defaultReviewer: string;
+}
+
+export type SortDir = 'asc' | 'desc';
+export const STUCK_SORTS = ['age', 'amount', 'account', 'stage', 'later', 'review'] as const;
+export const DUPLICATE_SORTS = ['strength', 'account', 'amount', 'payments', 'extra', 'first', 'review'] as const;
+export const LIMITED_SORTS = ['missing', 'account', 'balance', 'free', 'purchased', 'review'] as const;
+export type StuckSort = (typeof STUCK_SORTS)[number];
+export type DuplicateSort = (typeof DUPLICATE_SORTS)[number];
+export type LimitedSort = (typeof LIMITED_SORTS)[number];
+
+export type ReviewFilter = 'any' | 'open' | 'decided';
+
+export interface ListFilter {
+  /** Matches account ids, emails, payment and invoice ids (case-insensitive substring). */
+  text?: string;
+  review?: ReviewFilter;
+  stage?: StuckStage;
+  whilePending?: boolean;
+}
+
+export interface PageQuery<S extends string> {
+  filter?: ListFilter;
+  sort?: { column: S; dir: SortDir };
+  offset: number;
+  limit: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  /** All rows of the list before filtering. */
+  unfiltered: number;
+  offset: number;
+  asOf: string;
+  notices: FlagNotice[];
+}
+
+export interface StuckRow extends StuckPayment {
+  review: Review | null;
+}
+export interface DuplicateRow extends DuplicateCluster {
+  review: Review | null;
+  email: string | null;
+}
+export interface LimitedRow extends LimitedAccount {
+  review: Review | null;
+  email: string | null;
+  /** A ready sentence for the ticket. */
+  explanation: string;
+}
+
+export interface FlagCounts {
+  asOf: string;
+  stuck: number;
+  duplicates: number;
+  duplicatesWhilePending: number;
+  limited: number;
+}
+
+export interface EvidencePayment {
+  paymentId: string;
+  altId: string | null;
+  accountId: string | null;
+  status: PaymentStatus;
+  amountCents: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  invoiceId: string | null;
+  email: string | null;
+  creditedAt: string | null;
+}
+
+export interface EvidenceLedgerEntry {
+  entryId: string;
+  type: LedgerType;
+  amountCents: number;
+  currency: string;
+  createdAt: string;
+  paymentId: string | null;
+}
+
+export interface EvidenceInput {
+  label: string;
+  value: string;
+}
+
+export interface Evidence {
+  kind: FlagKind;
+  key: string;
+  accountId: string | null;
+  title: string;
+  /** The rule that fired, in words. */
+  rule: string;
+  inputs: EvidenceInput[];
+  threshold: EvidenceInput;
+  payments: EvidencePayment[];
+  ledger: EvidenceLedgerEntry[];
+  /** A ready reply for the ticket, in plain words. */
+  reply: string;
+  review: Review | null;
+  asOf: string;
+}
+
+export interface AccountTierView {
+  currency: string;
+  balanceCents: number;
+  freeCents: number;
+  purchasedCents: number;
+  tier: 'limited' | 'build_tier_1';
+  missingCents: number;
+}
+
+export interface AccountPaymentView {
+  paymentId: string;
+  altId: string | null;
+  amountCents: number;
+  currency: string;
+  status: PaymentStatus;
+  createdAt: string;
+  updatedAt: string;
+  invoiceId: string | null;
+  email: string | null;
+  description: string | null;
+}
+
+export interface AccountDetails {
+  accountId: string;
+  emails: string[];
+  payments: AccountPaymentView[];
+  ledger: EvidenceLedgerEntry[];
+  tiers: AccountTierView[];
+  flags: { stuck: StuckPayment[]; duplicates: DuplicateCluster[]; limited: LimitedAccount[] };
+  reviews: Review[];
+  asOf: string;
+}
+
+export interface AccountMatch {
+  accountId: string;
+  email: string | null;
+  /** What the term matched: the account id, an email, or a payment id. */
+  matchedBy: 'account' | 'email' | 'payment';
+}
+
+export interface ImportSummary {
+  importId: number;
+  path: string;
+  format: string | null;
+  status: ImportStatus;
+  reason: string | null;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  ignored: number;
+  rejected: number;
+  conflicts: number;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface ImportConflict {
+  entryId: string;
+  line: number;
+  stored: string;
+  incoming: string;
+}
+
+export interface ImportReportDetail {
+  summary: ImportSummary;
+  errors: RowError[];
+  conflicts: ImportConflict[];
+  /** The column names of an unrecognised file, when it can still be read, for making a mapping. */
+  header: string[] | null;
+  mappingFields: { payments: readonly string[]; ledger: readonly string[]; requiredPayments: readonly string[]; requiredLedger: readonly string[] };
+}
+
+export interface MappingView {
+  id: number;
+  kind: 'payments' | 'ledger';
+  header: string;
+  fields: Record<string, string>;
+  createdAt: string;
+}
+
+export interface SyncProgress {
+  path: string;
+  fileIndex: number;
+  fileCount: number;
+  bytesDone: number;
+  bytesTotal: number;
+  rows: number;
+  rowsPerSecond: number;
+  etaSeconds: number | null;
+  percent: number;
+}
+
+export interface SyncState {
+  running: boolean;
+  progress: SyncProgress | null;
+  last: SyncFinished | null;
+}
+
+export interface SyncFinished {
+  canceled: boolean;
+  error: string | null;
+  reports: ImportFileReport[];
+  finishedAt: string;
+}
+
+export type ExportList = FlagKind | 'reviews';
+
+export interface CsvFile {
+  fileName: string;
+  csv: string;
+  rows: number;
+}
+
+export type DataTable = 'payments' | 'ledger' | 'imports' | 'reviews' | 'settings' | 'mappings';
+
+/** Every method the renderer may call: `name: { args; result }`. */
+export interface Api {
+  'app:info': { args: Record<string, never>; result: AppInfo };
+  'sync:start': { args: { paths?: string[] }; result: { started: boolean; reason: string | null } };
+  'sync:cancel': { args: Record<string, never>; result: { canceled: boolean } };
+  'sync:status': { args: Record<string, never>; result: SyncState };
+  'imports:list': { args: { limit: number }; result: ImportSummary[] };
+  'imports:report': { args: { importId: number }; result: ImportReportDetail };
+  'stuck:listPage': { args: PageQuery<StuckSort>; result: Page<StuckRow> };
+  'duplicates:listPage': { args: PageQuery<DuplicateSort>; result: Page<DuplicateRow> };
+  'limited:listPage': { args: PageQuery<LimitedSort>; result: Page<LimitedRow> };
+  'flags:counts': { args: { settings?: FlagSettings; asOf?: string | null }; result: FlagCounts };
+  'flags:evidence': { args: { kind: FlagKind; key: string }; result: Evidence };
+  'account:search': { args: { term: string }; result: AccountMatch | null };
+  'account:get': { args: { accountId: string }; result: AccountDetails };
+  'reviews:decide': { args: { kind: FlagKind; keys: string[]; decision: ReviewDecision; note: string }; result: { reviews: Review[] } };
+  'reviews:list': { args: { kind?: FlagKind }; result: Review[] };
+  'settings:get': { args: Record<string, never>; result: AppSettings };
+  'settings:update': { args: Partial<AppSettings>; result: AppSettings };
+  'export:csv': {
+    args: { list: ExportList; filter?: ListFilter; sort?: { column: string; dir: SortDir } };
+    result: CsvFile;
+  };
+  'mappings:list': { args: Record<string, never>; result: MappingView[] };
+  'mappings:save': { args: { importId: number; kind: 'payments' | 'ledger'; fields: Record<string, string> }; result: { id: number } };
+  'mappings:delete': { args: { id: number }; result: { deleted: boolean } };
+  'folders:pick': { args: Record<string, never>; result: { path: string | null } };
+}
+
+export type ApiMethod = keyof Api;
+export type ApiArgs<M extends ApiMethod> = Api[M]['args'];
+export type ApiResult<M extends ApiMethod> = Api[M]['result'];
+
+/** The push events, one stream per window or browser tab. */
+export interface ApiEvents {
+  'import:progress': SyncProgress;
+  'import:fileDone': ImportFileReport;
+  'import:finished': SyncFinished;
+  'data:changed': { tables: DataTable[] };
+}
+export type ApiEventName = keyof ApiEvents;
+export interface ApiEvent<E extends ApiEventName = ApiEventName> {
+  name: E;
+  payload: ApiEvents[E];
+}
+
+export type ApiErrorCode = 'invalid-argument' | 'unknown-method' | 'not-found' | 'busy' | 'failed';
+export type ApiResponse<R> = { ok: true; value: R } | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+/** The main side: one handler per method; a method without one does not compile. */
+export type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> | ApiResult<M> };
+
+/** The renderer side: every method as a Promise, and the event stream. */
+export type ApiClient = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> } & {
+  on<E extends ApiEventName>(name: E, listener: (payload: ApiEvents[E]) => void): () => void;
+};
+
+/** What the Electron preload exposes as `window.paydesk`: a closed facade over IPC. */
+export interface ApiBridge {
+  invoke(method: ApiMethod, args: unknown): Promise<ApiResponse<unknown>>;
+  on(listener: (event: ApiEvent) => void): () => void;
+}
+
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['import:progress', 'import:fileDone', 'import:finished', 'data:changed'];

@@ -1,0 +1,113 @@
+// Runtime validation of every API method's argument: the main side parses with these before anything reaches
+// the core. The mapped type makes a method without a schema (or with a schema of the wrong shape) fail to compile.
+import { z } from 'zod';
+import { FLAG_KINDS, REVIEW_DECISIONS, type FlagKind } from './domain.js';
+import {
+  DUPLICATE_SORTS,
+  LIMITED_SORTS,
+  STUCK_SORTS,
+  type ApiArgs,
+  type ApiMethod,
+} from './api.js';
+
+const none = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
+const kind = z.enum(FLAG_KINDS as [FlagKind, ...FlagKind[]]);
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
+const shortText = z.string().max(500);
+
+const filter = z
+  .object({
+    text: z.string().max(200).optional(),
+    review: z.enum(['any', 'open', 'decided']).optional(),
+    stage: z.enum(['processor', 'credit']).optional(),
+    whilePending: z.boolean().optional(),
+  })
+  .strict();
+
+const pageQuery = <S extends string>(sorts: readonly [S, ...S[]]) =>
+  z
+    .object({
+      filter: filter.optional(),
+      sort: z.object({ column: z.enum(sorts), dir: z.enum(['asc', 'desc']) }).strict().optional(),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(1000),
+    })
+    .strict();
+
+const flagSettings = z
+  .object({
+    stuckAfterMinutes: z.number().int().min(0).max(525_600),
+    duplicateWindowMinutes: z.number().int().min(0).max(525_600),
+    lookbackDays: z.number().int().min(1).max(36_500),
+    tierThresholdCents: z.number().int().min(0).max(100_000_000),
+  })
+  .strict();
+
+const allDecisions = [...new Set(Object.values(REVIEW_DECISIONS).flat())] as [string, ...string[]];
+
+const reviewsDecide = z
+  .object({
+    kind,
+    keys: z.array(z.string().min(1).max(2000)).min(1).max(10_000),
+    decision: z.enum(allDecisions),
+    note: z.string().max(4000),
+  })
+  .strict()
+  .refine((a) => (REVIEW_DECISIONS[a.kind] as readonly string[]).includes(a.decision), {
+    message: 'that decision does not apply to this kind of flag',
+    path: ['decision'],
+  });
+
+const settingsUpdate = flagSettings
+  .partial()
+  .extend({
+    reviewerName: z.string().max(100).optional(),
+    asOf: isoTime.nullable().optional(),
+    maxRejectedRows: z.number().int().min(0).max(10_000_000).optional(),
+    exportFolders: z.array(z.string().min(1).max(4096)).max(20).optional(),
+    autoSync: z.boolean().optional(),
+  })
+  .strict();
+
+export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
+  'app:info': none,
+  'sync:start': z.object({ paths: z.array(z.string().min(1).max(4096)).max(100).optional() }).strict(),
+  'sync:cancel': none,
+  'sync:status': none,
+  'imports:list': z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
+  'imports:report': z.object({ importId: z.number().int().min(1) }).strict(),
+  'stuck:listPage': pageQuery(STUCK_SORTS),
+  'duplicates:listPage': pageQuery(DUPLICATE_SORTS),
+  'limited:listPage': pageQuery(LIMITED_SORTS),
+  'flags:counts': z.object({ settings: flagSettings.optional(), asOf: isoTime.nullable().optional() }).strict(),
+  'flags:evidence': z.object({ kind, key: z.string().min(1).max(2000) }).strict(),
+  'account:search': z.object({ term: shortText }).strict(),
+  'account:get': z.object({ accountId: z.string().min(1).max(500) }).strict(),
+  'reviews:decide': reviewsDecide as z.ZodType<ApiArgs<'reviews:decide'>>,
+  'reviews:list': z.object({ kind: kind.optional() }).strict(),
+  'settings:get': none,
+  'settings:update': settingsUpdate,
+  'export:csv': z
+    .object({
+      list: z.enum(['stuck', 'duplicates', 'limited', 'reviews']),
+      filter: filter.optional(),
+      sort: z.object({ column: z.string().max(40), dir: z.enum(['asc', 'desc']) }).strict().optional(),
+    })
+    .strict(),
+  'mappings:list': none,
+  'mappings:save': z
+    .object({
+      importId: z.number().int().min(1),
+      kind: z.enum(['payments', 'ledger']),
+      fields: z.record(z.string().max(100), z.string().max(500)),
+    })
+    .strict(),
+  'mappings:delete': z.object({ id: z.number().int().min(1) }).strict(),
+  'folders:pick': none,
+};
+
+export const API_METHODS = Object.keys(argSchemas) as ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(argSchemas, name);
+}

@@ -1,0 +1,73 @@
+// A browser-mode server per test, on its own temp database, with the fixture exports copied to a temp folder.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'bin', 'paydesk.js');
+export const FIXTURES = path.join(root, 'test', 'fixtures', 'csv');
+
+export interface PaydeskServer {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  dir: string;
+  exportsDir: string;
+  dbFile: string;
+}
+
+export async function startServer(dbFile: string, extraArgs: string[] = []): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [cli, 'serve', '--db', dbFile, '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL: ${out}`)), 30_000);
+    server.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+  return { server, url };
+}
+
+/** Imports files with the CLI before the server starts (for tests that are not about syncing). */
+export function importWithCli(dbFile: string, paths: string[]): void {
+  spawnSync(process.execPath, [cli, 'import', '--db', dbFile, ...paths], { stdio: 'ignore' });
+}
+
+export const test = base.extend<{ paydesk: PaydeskServer; preload: 'none' | 'fixtures' }>({
+  preload: ['none', { option: true }],
+  paydesk: async ({ preload }, use) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-e2e-'));
+    const exportsDir = path.join(dir, 'exports');
+    fs.mkdirSync(exportsDir);
+    for (const file of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, file), path.join(exportsDir, file));
+    const dbFile = path.join(dir, 'paydesk.db');
+    if (preload === 'fixtures') importWithCli(dbFile, [exportsDir]);
+    const { server, url } = await startServer(dbFile);
+    const parsed = new URL(url);
+    await use({ url, origin: parsed.origin, port: Number(parsed.port), token: parsed.hash.replace('#token=', ''), dir, exportsDir, dbFile });
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
+
+export async function gridKeys(page: Page): Promise<string[]> {
+  await expect(page.locator('.grid-skeleton')).toHaveCount(0);
+  return page.locator('.grid-row[data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key') ?? ''));
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+  await test.info().attach(name, { path: test.info().outputPath(`${name}.png`), contentType: 'image/png' });
+}
