@@ -41,6 +41,9 @@ if (fs.existsSync(report)) {
 }
 if (vitest.status !== 0 && results.failed === 0) results.failed++;
 
+// A 50,000-payment run of `npm run bench`: fails when the import gets about three times slower than sqlite3's.
+step('import speed against sqlite3 .import (small bench)', process.execPath, ['scripts/bench/run.mjs', '--small']);
+
 if (fs.existsSync(path.join(root, 'playwright.config.ts'))) {
   const e2eReport = path.join(path.dirname(report), 'e2e.json');
   console.log('\n== end-to-end tests (playwright, chromium)');

@@ -96,8 +96,11 @@ const results = {
   snapshotRowsPerSecond: paymentCount / median(snapshot.map((r) => r.seconds)),
 };
 
+// At 50,000 rows fixed costs (process start, hashing, statistics) weigh more than at a million, so the small
+// run is a regression guard: an import three times slower than today's falls below it.
+const minRatio = small ? 0.4 : 1.0;
 const checks = [
-  ['first import vs sqlite3 .import (ratio)', results.ratio, '≥ 1.0', results.ratio >= 1.0],
+  ['first import vs sqlite3 .import (ratio)', results.ratio, `≥ ${minRatio}`, results.ratio >= minRatio],
 ];
 if (!small) {
   const onePayments = median(Array.from({ length: runs }, () => node('child-import.mjs', freshDb('rss1'), files.payments).maxRssMb));

@@ -28,6 +28,6 @@ describe('migration 0002_derived_flag_columns', () => {
       { id: 'pay_3', credited_at: null, purchase_gap_ms: null },
       { id: 'pay_4', credited_at: null, purchase_gap_ms: null },
     ]);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(2); // migrated to 2 only
   });
 });

@@ -14,6 +14,8 @@ export interface FileChanges {
   /** Ledger entries with a rowid above this were inserted by the file. */
   ledgerRowidBefore: number;
   paymentsChanged: boolean;
+  /** The payments table was empty before the file: every group is new, so compute them all in one pass. */
+  paymentsWereEmpty: boolean;
   ledgerInserted: boolean;
   /** Groups that payments updated by the file moved out of (account, currency or amount changed). */
   leftGroups: readonly PurchaseGroup[];
@@ -23,7 +25,8 @@ export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
   if (changes.ledgerInserted) creditPaymentsFromNewEntries(db, changes.ledgerRowidBefore);
   if (changes.paymentsChanged) {
     creditFilePayments(db, changes.importId);
-    refreshPurchaseGaps(db, changes.importId, changes.leftGroups);
+    if (changes.paymentsWereEmpty) computeAllPurchaseGaps(db);
+    else refreshPurchaseGaps(db, changes.importId, changes.leftGroups);
   }
 }
 
@@ -47,6 +50,16 @@ function creditFilePayments(db: Db, importId: number): void {
        WHERE l.payment_id IN (payments.id, payments.alt_id) AND l.type = 'credit_purchased')
      WHERE import_id = ?`,
   ).run(importId);
+}
+
+/** One ordered pass over the purchase index; only repeat purchases (a minority) get a value written. */
+function computeAllPurchaseGaps(db: Db): void {
+  db.exec(`WITH gaps AS (
+      SELECT id, created_at - lag(created_at) OVER (
+        PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id) AS gap
+      FROM payments WHERE account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL}
+    )
+    UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps WHERE payments.id = gaps.id AND gaps.gap IS NOT NULL`);
 }
 
 /** Recomputes the time since the previous candidate of the same purchase group, for every group the file touched. */

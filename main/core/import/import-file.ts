@@ -94,16 +94,13 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
         const outcome = problem ? { kind: 'error' as const, reason: problem } : reader!.read(fields);
         switch (outcome.kind) {
           case 'payment':
-            report[activeStore.payment(outcome.payment)]++;
+            activeStore.payment(outcome.payment);
             break;
-          case 'ledger': {
-            const result = activeStore.ledger(outcome.entry, line);
-            if (result === 'conflict') report.conflicts++;
-            else report[result]++;
+          case 'ledger':
+            activeStore.ledger(outcome.entry, line);
             break;
-          }
           case 'review':
-            report[activeStore.review(outcome.review)]++;
+            activeStore.review(outcome.review);
             break;
           case 'ignored':
             report.ignored++;
@@ -147,8 +144,10 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
         totalBytes,
       );
     }
+    store.flush();
     rebuildIndexes(); // before the derived columns, whose refresh reads through those indexes
     store.finish();
+    Object.assign(report, store.counts);
     report.durationMs = Date.now() - started;
     db.prepare(
       `UPDATE imports SET format = @format, rows = @rows, inserted = @inserted, updated = @updated, unchanged = @unchanged,

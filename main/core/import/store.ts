@@ -34,8 +34,15 @@ function replacesStored(incoming: PaymentRecord, stored: StoredPayment): boolean
   return storedValues(incoming).some((value, i) => value !== stored[i]);
 }
 
-export type PaymentOutcome = 'inserted' | 'updated' | 'unchanged';
-export type LedgerOutcome = 'inserted' | 'unchanged' | 'conflict';
+export interface StoreCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  conflicts: number;
+}
+
+/** Payments looked up in one statement when a file repeats rows the table already has (a newer snapshot). */
+const LOOKUP_BATCH = 256;
 
 interface Totals {
   accountId: string;
@@ -49,6 +56,7 @@ interface Totals {
 export class ImportStore {
   private readonly insertPayment;
   private readonly storedPayment;
+  private readonly storedPayments;
   private readonly replacePayment;
   private readonly insertLedger;
   private readonly storedLedger;
@@ -59,12 +67,14 @@ export class ImportStore {
   private readonly totals = new Map<string, Map<string, Totals>>(); // account → currency → totals
   private newestPaymentAt = -Infinity;
   private newestLedgerAt = -Infinity;
-  /** Into an empty table, try the insert first; otherwise look the row up first (a snapshot mostly repeats rows). */
+  /** Into an empty table, insert straight away; otherwise look rows up in batches first (a snapshot mostly repeats rows). */
   private readonly paymentsWereEmpty: boolean;
   private readonly ledgerRowidBefore: number;
   private readonly leftGroups: PurchaseGroup[] = [];
   private paymentsChanged = false;
   private ledgerInserted = false;
+  private pendingPayments: PaymentRecord[] = [];
+  readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
 
   constructor(
     private readonly db: Db,
@@ -73,6 +83,9 @@ export class ImportStore {
     this.insertPayment = db.prepare(`INSERT INTO payments (${STORED_COLUMNS}, import_id, id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
     this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS} FROM payments WHERE id = ?`).raw();
+    this.storedPayments = db
+      .prepare(`SELECT id, ${STORED_COLUMNS} FROM payments WHERE id IN (${Array(LOOKUP_BATCH).fill('?').join(', ')})`)
+      .raw();
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
     this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
     this.replacePayment = db.prepare(`UPDATE payments SET alt_id = ?, account_id = ?, amount_cents = ?, currency = ?,
@@ -93,46 +106,84 @@ export class ImportStore {
       ON CONFLICT (name) DO UPDATE SET newest_at = max(newest_at, excluded.newest_at)`);
   }
 
-  payment(record: PaymentRecord): PaymentOutcome {
+  payment(record: PaymentRecord): void {
     if (record.updatedAt > this.newestPaymentAt) this.newestPaymentAt = record.updatedAt;
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
-    const params = [...storedValues(record), this.importId, record.id];
-    if (this.paymentsWereEmpty && this.insertPayment.run(params).changes === 1) return this.paymentChanged('inserted');
-    const stored = this.storedPayment.get(record.id) as StoredPayment | undefined;
-    if (stored === undefined) {
-      this.insertPayment.run(params);
-      return this.paymentChanged('inserted');
+    if (this.paymentsWereEmpty) {
+      this.applyPayment(record, undefined);
+      return;
     }
-    if (!replacesStored(record, stored)) return 'unchanged';
+    this.pendingPayments.push(record);
+    if (this.pendingPayments.length === LOOKUP_BATCH) this.flushPayments();
+  }
+
+  /** Applies payments still waiting for their batched lookup; call before reading the tables. */
+  flush(): void {
+    this.flushPayments();
+  }
+
+  private flushPayments(): void {
+    const batch = this.pendingPayments;
+    if (batch.length === 0) return;
+    this.pendingPayments = [];
+    const ids = batch.map((p) => p.id);
+    while (ids.length < LOOKUP_BATCH) ids.push(ids[0]);
+    const stored = new Map<string, StoredPayment>();
+    for (const [id, ...values] of this.storedPayments.all(ids) as [string, ...StoredPayment][]) stored.set(id, values);
+    for (const record of batch) {
+      const after = this.applyPayment(record, stored.get(record.id));
+      if (after) stored.set(record.id, after); // a later row of the batch with the same id compares against this one
+    }
+  }
+
+  /** Inserts or replaces one payment; returns its stored values when it wrote them. */
+  private applyPayment(record: PaymentRecord, known: StoredPayment | undefined): StoredPayment | undefined {
+    const values = storedValues(record);
+    const params = [...values, this.importId, record.id];
+    let stored = known;
+    if (stored === undefined) {
+      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', values);
+      // The id arrived earlier in this same file: compare with what that row stored.
+      stored = this.storedPayment.get(record.id) as StoredPayment;
+    }
+    if (!replacesStored(record, stored)) {
+      this.counts.unchanged++;
+      return undefined;
+    }
     const [, accountId, amountCents, currency] = stored;
     if (accountId !== null && (accountId !== record.accountId || currency !== record.currency || amountCents !== record.amountCents)) {
       this.leftGroups.push({ accountId, currency, amountCents });
     }
     this.replacePayment.run(params);
-    return this.paymentChanged('updated');
+    return this.paymentWritten('updated', values);
   }
 
-  private paymentChanged<T extends PaymentOutcome>(outcome: T): T {
+  private paymentWritten(outcome: 'inserted' | 'updated', values: ReturnType<typeof storedValues>): StoredPayment {
     this.paymentsChanged = true;
-    return outcome;
+    this.counts[outcome]++;
+    return [...values] as StoredPayment;
   }
 
-  ledger(record: LedgerRecord, line: number): LedgerOutcome {
+  ledger(record: LedgerRecord, line: number): void {
     if (record.createdAt > this.newestLedgerAt) this.newestLedgerAt = record.createdAt;
     const { id, accountId, type, amountCents, currency, createdAt, paymentId } = record;
     if (this.insertLedger.run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
       this.countTotals(record);
       this.ledgerInserted = true;
-      return 'inserted';
+      this.counts.inserted++;
+      return;
     }
     const stored = this.storedLedger.get(record.id) as LedgerRecord;
-    if (sameLedgerEntry(stored, record)) return 'unchanged';
+    if (sameLedgerEntry(stored, record)) {
+      this.counts.unchanged++;
+      return;
+    }
     this.insertConflict.run(this.importId, record.id, line, JSON.stringify(stored), JSON.stringify(record));
-    return 'conflict';
+    this.counts.conflicts++;
   }
 
-  review(record: ReviewRecord): 'inserted' | 'updated' | 'unchanged' {
-    return applyReviewDecision(this.db, record, 'import');
+  review(record: ReviewRecord): void {
+    this.counts[applyReviewDecision(this.db, record, 'import')]++;
   }
 
   rejected(line: number, reason: string, raw: string): void {
@@ -141,10 +192,12 @@ export class ImportStore {
 
   /** Writes what the file changed in the derived tables and columns; call once, just before commit. */
   finish(): void {
+    this.flush();
     refreshDerivedColumns(this.db, {
       importId: this.importId,
       ledgerRowidBefore: this.ledgerRowidBefore,
       paymentsChanged: this.paymentsChanged,
+      paymentsWereEmpty: this.paymentsWereEmpty,
       ledgerInserted: this.ledgerInserted,
       leftGroups: this.leftGroups,
     });

@@ -1,5 +1,6 @@
 import { sql as init } from './0001_init.js';
 import { sql as derivedFlagColumns } from './0002_derived_flag_columns.js';
+import { sql as paymentsWithoutRowid } from './0003_payments_without_rowid.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: init },
   { version: 2, name: '0002_derived_flag_columns', sql: derivedFlagColumns },
+  { version: 3, name: '0003_payments_without_rowid', sql: paymentsWithoutRowid },
 ];
