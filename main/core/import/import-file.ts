@@ -1,18 +1,14 @@
 // Imports one export file in one transaction: all of its accepted rows or none.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ImportFileReport, RowError } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
-import { readCsvRecords, type CsvHeader, type CsvRecordSink } from './csv-records.js';
-import { FileError, ImportCanceled } from './file-error.js';
-import { contentHash, fileBytes } from './file-source.js';
-import { jsonLinesReader } from './formats/json-lines.js';
-import { recogniseHeader, type SavedMapping } from './formats/recognise.js';
-import { readJsonLines } from './json-lines.js';
-import type { RowReader } from './records.js';
 import { deferIndexesIfWorthIt, tablesWritten } from './deferred-indexes.js';
+import { FileError, ImportCanceled } from './file-error.js';
+import { contentHash } from './file-source.js';
+import type { SavedMapping } from './formats/recognise.js';
+import { parseWorkerAvailable, readOutcomesInWorker } from './parse-in-worker.js';
+import { readOutcomes, UnrecognisedHeader, type OutcomeSink } from './read-outcomes.js';
 import { ImportStore } from './store.js';
-import { utf8Text } from './utf8-text.js';
 
 export interface ImportFileOptions {
   mappings: readonly SavedMapping[];
@@ -27,7 +23,7 @@ export interface ImportFileOptions {
 /** Errors kept in memory for the returned report; all of them are stored in rejected_rows. */
 const REPORTED_ERRORS = 1000;
 
-const JSON_LINES = /\.(jsonl|ndjson)(\.gz)?$/i;
+const PARSE_IN_WORKER_BYTES = 4 << 20;
 
 export async function importFile(db: Db, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
   const started = Date.now();
@@ -62,10 +58,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
   if (alreadyImported(db, hash)) return finish({ status: 'skipped', reason: 'same content imported before' }, hash, totalBytes);
 
   const maxRejected = options.maxRejectedRows ?? 1000;
-  let reader: RowReader | undefined = JSON_LINES.test(file) ? jsonLinesReader(path.basename(file)) : undefined;
-  let unrecognised: { header: string; reason: string; status: 'unrecognised' | 'rejected' } | undefined;
   let store: ImportStore | undefined;
-  let bytesRead = 0;
   let lastProgress = 0;
   let rebuildIndexes = () => {};
 
@@ -79,19 +72,13 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
     );
     store = new ImportStore(db, importId);
     const activeStore = store;
-    const sink: CsvRecordSink = {
-      header(header: CsvHeader) {
-        const recognition = recogniseHeader(header.names, options.mappings);
-        if (recognition.ok) {
-          reader = recognition.reader;
-          report.format = reader.format;
-          rebuildIndexes = deferIndexesIfWorthIt(db, tablesWritten(reader.format), totalBytes);
-        } else unrecognised = { header: header.line, reason: recognition.reason, status: recognition.status };
-        if (unrecognised) throw new FileError(unrecognised.reason, 1);
+    const sink: OutcomeSink = {
+      format(format) {
+        report.format = format;
+        rebuildIndexes = deferIndexesIfWorthIt(db, tablesWritten(format), totalBytes);
       },
-      record(fields, line, raw, problem) {
+      outcome(line, outcome, raw) {
         report.rows++;
-        const outcome = problem ? { kind: 'error' as const, reason: problem } : reader!.read(fields);
         switch (outcome.kind) {
           case 'payment':
             activeStore.payment(outcome.payment);
@@ -114,8 +101,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
         }
         if ((report.rows & 1023) === 0) options.signal?.throwIfAborted();
       },
-      progress(bytes) {
-        bytesRead = Math.max(bytesRead, bytes);
+      progress(bytesRead) {
         const now = Date.now();
         if (now - lastProgress >= 100) {
           lastProgress = now;
@@ -123,18 +109,14 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
         }
       },
     };
-    const text = utf8Text(
-      fileBytes(file, (raw) => (bytesRead = raw)),
-      options.signal,
-    );
-    if (reader) {
-      rebuildIndexes = deferIndexesIfWorthIt(db, tablesWritten(reader.format), totalBytes);
-      await readJsonLines(text, sink);
+    // A large file is parsed on the other core while this thread writes; a small one is not worth a thread.
+    if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
+      await readOutcomesInWorker(file, options.mappings, sink, options.signal);
+    } else {
+      await readOutcomes(file, options.mappings, sink, { signal: options.signal });
     }
-    else await readCsvRecords(text, sink);
     options.signal?.throwIfAborted();
 
-    report.format = reader?.format ?? null;
     const limit = Math.max(maxRejected, Math.floor(report.rows / 100));
     if (report.rejected > limit) {
       db.exec('ROLLBACK');
@@ -166,8 +148,8 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
     if (error instanceof ImportCanceled || options.signal?.aborted) {
       return finish({ ...counts, status: 'canceled', reason: 'canceled by the user; nothing was applied' }, hash, totalBytes);
     }
-    if (unrecognised) {
-      return finish({ ...counts, status: unrecognised.status, reason: unrecognised.reason, header: unrecognised.header }, hash, totalBytes);
+    if (error instanceof UnrecognisedHeader) {
+      return finish({ ...counts, status: error.status, reason: error.reason, header: error.header }, hash, totalBytes);
     }
     if (error instanceof FileError) return finish({ ...counts, status: 'rejected', reason: error.message }, hash, totalBytes);
     throw error;

@@ -3,7 +3,7 @@ import type { CsvRecordSink } from './csv-records.js';
 import type { TextChunk } from './utf8-text.js';
 
 /** Feeds each non-blank line of a JSON Lines file to the sink as a one-field record. */
-export async function readJsonLines(chunks: AsyncIterable<TextChunk>, sink: CsvRecordSink): Promise<void> {
+export async function readJsonLines(chunks: AsyncIterable<TextChunk>, sink: Omit<CsvRecordSink, 'header'>): Promise<void> {
   let pending = '';
   let line = 1;
   let sawAny = false;

@@ -1,0 +1,57 @@
+// The importing side of parse-worker.ts: the same contract as readOutcomes, with the parsing on another core.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { FileError } from './file-error.js';
+import { decodeOutcomes } from './outcome-codec.js';
+import type { SavedMapping } from './formats/recognise.js';
+import type { ParseJob, ParseMessage } from './parse-worker.js';
+import { UnrecognisedHeader, type OutcomeSink } from './read-outcomes.js';
+
+const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
+
+/** The worker runs from the build (dist/); from TypeScript sources (the unit tests) it is not there. */
+export const parseWorkerAvailable = (): boolean => fs.existsSync(WORKER_FILE);
+
+export function readOutcomesInWorker(file: string, mappings: readonly SavedMapping[], sink: OutcomeSink, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_FILE, { workerData: { file, mappings: [...mappings] } satisfies ParseJob });
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal?.addEventListener('abort', onAbort);
+    worker.on('message', (message: ParseMessage) => {
+      try {
+        switch (message.type) {
+          case 'format':
+            return sink.format(message.format);
+          case 'outcomes':
+            decodeOutcomes(message.batch, (line, outcome, raw) => sink.outcome(line, outcome, raw));
+            sink.progress(message.bytesRead);
+            return worker.postMessage('ack');
+          case 'done':
+            return settle();
+          case 'fileError':
+            return settle(
+              message.header !== undefined
+                ? new UnrecognisedHeader(message.reason, message.header, message.status ?? 'unrecognised')
+                : new FileError(message.reason, message.line),
+            );
+          case 'error':
+            return settle(new Error(message.message));
+        }
+      } catch (error) {
+        settle(error as Error);
+      }
+    });
+    worker.on('error', (error) => settle(error));
+    worker.on('exit', (code) => settle(new Error(`the parse worker stopped before the end of the file (exit ${code})`)));
+  });
+}
