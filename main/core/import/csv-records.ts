@@ -69,14 +69,18 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     sink.record(fields, recordLine, raw, result.errors.length ? 'malformed quoted field' : undefined);
   };
 
+  // Papa Parse re-reads an unfinished record from its start on every call: wait until the unconsumed text has
+  // doubled before trying again, so a record of many chunks (a 10 MB field) is parsed in linear, not quadratic, time.
+  let retryAt = 0;
   const feed = (final: boolean): void => {
-    if (!parser) return;
+    if (!parser || (!final && pending.length < retryAt)) return;
     const result = parser.parse(pending, pendingBase, !final);
     const consumed = result.meta.cursor - pendingBase;
     if (consumed > 0) {
       pending = pending.slice(consumed);
       pendingBase = result.meta.cursor;
     }
+    retryAt = 2 * pending.length;
   };
 
   for await (const chunk of chunks) {

@@ -35,8 +35,13 @@ export function jsonLinesReader(fileName: string): RowReader {
       const object = value as Record<string, unknown>;
       const kind = object.kind ?? kindFromName;
       const amountIn = object.amount_cents !== undefined && object.amount_cents !== null ? 'cents' : 'decimal';
-      if (kind === 'payment') return readers.payment[amountIn].read(PAYMENT_FIELDS.map((field) => text(object[field])));
-      if (kind === 'ledger') return readers.ledger[amountIn].read(LEDGER_FIELDS.map((field) => text(object[field])));
+      try {
+        if (kind === 'payment') return readers.payment[amountIn].read(PAYMENT_FIELDS.map((field) => text(object[field])));
+        if (kind === 'ledger') return readers.ledger[amountIn].read(LEDGER_FIELDS.map((field) => text(object[field])));
+      } catch (error) {
+        // JSON.stringify of a value nested thousands deep overflows the stack: that line is unreadable, not the sync.
+        return rowError(`a value cannot be read: ${(error as Error).message}`);
+      }
       return rowError(`kind: must be "payment" or "ledger"${kind === undefined ? ' (or name the file after one)' : `, not ${JSON.stringify(kind)}`}`);
     },
   };
