@@ -3,13 +3,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, net, protocol } from 'electron';
 import { openDb } from './core/db/open.js';
 import { loadDemoIfEmpty } from './core/demo-first-launch.js';
 import { createService } from './core/service/index.js';
+import { appFileFor } from './hardening.js';
 import { registerIpc } from './ipc.js';
 import { buildMenu } from './menu.js';
-import { APP_ORIGIN, createWindow, hardenSession } from './window.js';
+import { createWindow, guardContents, hardenSession } from './window.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -30,10 +32,9 @@ app.on('second-instance', () => {
 app.whenReady().then(async () => {
   hardenSession();
   protocol.handle('app', (request) => {
-    const { host, pathname } = new URL(request.url);
-    const file = path.resolve(rendererDir, decodeURIComponent(pathname).replace(/^\/+/, '') || 'index.html');
-    if (host !== 'paydesk' || !file.startsWith(rendererDir + path.sep)) return new Response('not found', { status: 404 });
-    return net.fetch(`file://${file}`);
+    const file = appFileFor(rendererDir, request.url);
+    if (file === null) return new Response('not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
   });
 
   const dbFile = path.join(app.getPath('userData'), 'paydesk.db');
@@ -54,11 +55,7 @@ app.whenReady().then(async () => {
   Menu.setApplicationMenu(buildMenu(() => void service.handlers['sync:start']({})));
   main = createWindow(preloadFile);
 
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
-    });
-  });
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) main = createWindow(preloadFile);
   });

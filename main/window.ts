@@ -1,21 +1,36 @@
-// The hardened window: context isolation, sandbox, no Node; navigation, new windows, webviews and permission
-// requests refused. The renderer is served from the app:// protocol (see index.ts).
-import path from 'node:path';
-import { BrowserWindow, nativeTheme, session, shell } from 'electron';
-
-export const APP_ORIGIN = 'app://paydesk';
-
-export function isAppUrl(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
+// The hardened window: the decisions live in hardening.ts (tested under Node); this file only wires them to
+// Electron. The renderer is served from the app:// protocol (see index.ts).
+import { BrowserWindow, nativeTheme, session, shell, type WebContents } from 'electron';
+import {
+  allowPermissionCheck,
+  allowPermissionRequest,
+  APP_ORIGIN,
+  keepDownloadPrivate,
+  shouldAllowNavigation,
+  webPreferences,
+  windowOpenDecision,
+} from './hardening.js';
 
 export function hardenSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'clipboard-sanitized-write');
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermissionRequest(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => allowPermissionCheck(permission, requestingOrigin));
+  session.defaultSession.on('will-download', (_event, item) => keepDownloadPrivate(item));
+}
+
+/** Applied to every web contents the app creates (index.ts calls it from 'web-contents-created'). */
+export function guardContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!shouldAllowNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!shouldAllowNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = windowOpenDecision(url);
+    if (decision.openExternally) void shell.openExternal(decision.openExternally);
+    return { action: decision.action };
+  });
 }
 
 export function createWindow(preloadFile: string): BrowserWindow {
@@ -27,33 +42,10 @@ export function createWindow(preloadFile: string): BrowserWindow {
     show: false,
     title: 'paydesk',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1218' : '#f6f7f9',
-    webPreferences: {
-      preload: path.resolve(preloadFile),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: webPreferences(preloadFile),
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  win.webContents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol === 'https:') void shell.openExternal(parsed.toString());
-    } catch {
-      // not a URL: nothing to open
-    }
-    return { action: 'deny' };
-  });
+  guardContents(win.webContents);
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
 }

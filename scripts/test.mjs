@@ -27,6 +27,7 @@ if (probe.status !== 0) {
 step('build', 'npm', ['run', '--silent', 'build']);
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 step('lint', 'npm', ['run', '--silent', 'lint']);
+step('electronegativity', process.execPath, ['scripts/electronegativity.mjs']);
 
 const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-test-')), 'vitest.json');
 console.log('\n== unit, db and CLI tests (vitest)');

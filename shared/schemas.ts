@@ -10,6 +10,10 @@ import {
   type ApiMethod,
 } from './api.js';
 
+// The renderer's CSP forbids eval: zod's JIT would probe with new Function, which the page reports as a CSP
+// violation. The arguments are small; the plain parser is fast enough on both sides.
+z.config({ jitless: true });
+
 const none = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
 const kind = z.enum(FLAG_KINDS as [FlagKind, ...FlagKind[]]);
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');

@@ -44,6 +44,16 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** The file a request path names under the renderer folder; null when its escapes are malformed (%E0%A4%A). */
+function rendererPath(pathname: string): string | null {
+  if (pathname === '/') return 'index.html';
+  try {
+    return decodeURIComponent(pathname).replace(/^\/+/, '');
+  } catch {
+    return null;
+  }
+}
+
 export function sameSecret(given: string, secret: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(secret);
@@ -88,7 +98,12 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
     if (!allowedHosts().includes(hostHeader)) return refuse(421, 'wrong host');
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse(403, 'foreign origin');
-    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    } catch {
+      return refuse(400, 'bad request target');
+    }
 
     if (url.pathname.startsWith('/api/')) {
       const given = req.headers['x-paydesk-token'];
@@ -133,7 +148,8 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'method not allowed');
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const relative = rendererPath(url.pathname);
+    if (relative === null) return refuse(400, 'bad path');
     const file = path.resolve(rendererDir, relative);
     if (!file.startsWith(rendererDir + path.sep)) return refuse(404, 'not found');
     fs.readFile(file, (error, body) => {

@@ -5,6 +5,8 @@ import { argSchemas, isApiMethod } from '../../../shared/schemas.js';
 import { NotFoundError } from './evidence.js';
 
 export class BusyError extends Error {}
+/** An argument that passes the schema but not a check that needs the disk or the settings (paths). */
+export class InvalidArgumentError extends Error {}
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<ApiResponse<unknown>> {
   if (!isApiMethod(method)) return { ok: false, error: { code: 'unknown-method', message: `no API method ${String(method)}` } };
@@ -19,7 +21,8 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof NotFoundError ? 'not-found' : error instanceof BusyError ? 'busy' : 'failed';
+    const code =
+      error instanceof NotFoundError ? 'not-found' : error instanceof BusyError ? 'busy' : error instanceof InvalidArgumentError ? 'invalid-argument' : 'failed';
     return { ok: false, error: { code, message } };
   }
 }

@@ -11,6 +11,7 @@ import { readExportHeader } from '../import/read-header.js';
 import { deleteMapping, listMappings, saveMapping } from '../mappings.js';
 import { applyReviewDecision, listReviews, reviewsByKey } from '../reviews.js';
 import { flagSettingsOf, readSettings, writeSettings } from '../settings.js';
+import { checkExportFolders, checkSyncPaths } from './chosen-paths.js';
 import { buildEvidence, NotFoundError } from './evidence.js';
 import { EventHub } from './events.js';
 import { FlagCache } from './flag-cache.js';
@@ -92,7 +93,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
 
   const handlers: Handlers = {
     'app:info': () => ({ version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer }),
-    'sync:start': ({ paths }) => startSync(paths),
+    'sync:start': ({ paths }) => startSync(paths && checkSyncPaths(paths, settings().exportFolders)),
     'sync:cancel': () => ({ canceled: runner.cancel() }),
     'sync:status': () => runner.state(),
     'imports:list': ({ limit }) => (db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as ImportRow[]).map(toSummary),
@@ -158,6 +159,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     'reviews:list': ({ kind }) => listReviews(db, { kind }),
     'settings:get': () => settings(),
     'settings:update': (changes) => {
+      if (changes.exportFolders) checkExportFolders(changes.exportFolders);
       const updated = writeSettings(db, changes) as AppSettings;
       if ('exportFolders' in changes || 'autoSync' in changes) rewatch();
       events.emit('data:changed', { tables: ['settings'] });
