@@ -48,6 +48,10 @@ interface Props<T, S extends string> {
 
 const PAGE = 200;
 const ROW_HEIGHT = 40;
+/** While scrolling, fetch at most this often, and only the pages visible when the fetch starts. */
+const FETCH_EVERY_MS = 80;
+/** Pages kept on each side of the visible window; farther ones are dropped and fetched again if needed. */
+const KEEP_PAGES = 3;
 
 export function DataGrid<T, S extends string>(props: Props<T, S>) {
   const { columns, fetchPage, rowKey, sort, queryKey, version, onOpen, selected, onSelectedChange, onLoaded } = props;
@@ -65,7 +69,8 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
 
   const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.dir === 'desc' }], [sort]);
   const tableColumns = useMemo<ColumnDef<T>[]>(
-    () => columns.map((c) => ({ id: c.sortKey ?? c.id, header: c.header, enableSorting: c.sortKey !== undefined })),
+    // Sorting happens in the main process; TanStack still wants an accessor before it calls a column sortable.
+    () => columns.map((c) => ({ id: c.sortKey ?? c.id, header: c.header, enableSorting: c.sortKey !== undefined, sortDescFirst: false, accessorFn: () => null })),
     [columns],
   );
   const table = useReactTable<T>({
@@ -132,11 +137,37 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items[items.length - 1]?.index ?? 0;
 
-  // Fetch the pages that the visible window needs.
+  // Fetch the pages the visible window needs. A fast scroll passes hundreds of pages: fetching each would queue
+  // requests the user never sees and hold the last rows back, so fetch what is visible every FETCH_EVERY_MS.
+  const visibleWindow = useRef({ first: 0, last: 0 });
+  visibleWindow.current = { first: firstIndex, last: lastIndex };
+  const fetchTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
-    if (total === null) return;
-    for (let p = Math.floor(firstIndex / PAGE); p <= Math.floor(lastIndex / PAGE); p++) load(p, generation.current);
+    if (total === null || fetchTimer.current !== undefined) return;
+    fetchTimer.current = window.setTimeout(() => {
+      fetchTimer.current = undefined;
+      const firstPage = Math.floor(visibleWindow.current.first / PAGE);
+      const lastPage = Math.floor(visibleWindow.current.last / PAGE);
+      for (let p = firstPage; p <= lastPage; p++) load(p, generation.current);
+      dropFarPages(firstPage - KEEP_PAGES, lastPage + KEEP_PAGES);
+    }, FETCH_EVERY_MS);
   }, [firstIndex, lastIndex, total, load]);
+  useEffect(() => () => window.clearTimeout(fetchTimer.current), []);
+
+  // Only pages near the window stay in memory, so a scroll through 100,000 rows keeps renders cheap.
+  const dropFarPages = (keepFrom: number, keepTo: number) => {
+    const far = [...requested.current].filter((p) => p < keepFrom || p > keepTo);
+    if (far.length === 0) return;
+    for (const p of far) requested.current.delete(p);
+    setRows((old) => {
+      const next = new Map(old);
+      for (const index of old.keys()) {
+        const p = Math.floor(index / PAGE);
+        if (p < keepFrom || p > keepTo) next.delete(index);
+      }
+      return next;
+    });
+  };
 
   // The data changed: refetch what is loaded, keeping the scroll position.
   const firstVersion = useRef(version);

@@ -41,8 +41,12 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
   const addFolder = async (path: string) => {
     const value = path.trim();
     if (!value || settings.exportFolders.includes(value)) return;
-    await saveFolders([...settings.exportFolders, value]);
-    setFolder('');
+    try {
+      await saveFolders([...settings.exportFolders, value]);
+      setFolder('');
+    } catch (e) {
+      toast((e as Error).message);
+    }
   };
   const pick = async () => {
     const { path } = await api['folders:pick']({});
@@ -51,7 +55,8 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
   const syncNow = async () => {
     const result = await api['sync:start']({});
     if (!result.started) toast(result.reason ?? 'Could not start the sync');
-    else setState((s) => ({ running: true, progress: null, last: s?.last ?? null }));
+    // A small sync can finish (and its events arrive) before this answer: ask where it is rather than assume.
+    else setState(await api['sync:status']({}));
   };
   const p = state?.progress;
   const running = state?.running ?? false;
