@@ -1,50 +1,12 @@
 // One account, as a support agent needs it: payments, ledger, tier status, and every flag and review on it.
-import type { DuplicateCluster, FlagSettings, LedgerType, LimitedAccount, PaymentStatus, Review, StuckPayment } from '../../shared/domain.js';
+import type { AccountDetails } from '../../shared/api.js';
+import type { FlagSettings, LedgerType, PaymentStatus } from '../../shared/domain.js';
 import type { Db } from './db/open.js';
 import { computeFlags } from './flags/index.js';
 import { listReviews } from './reviews.js';
 
-export interface AccountPayment {
-  paymentId: string;
-  altId: string | null;
-  amountCents: number;
-  currency: string;
-  status: PaymentStatus;
-  createdAt: string;
-  updatedAt: string;
-  invoiceId: string | null;
-  email: string | null;
-  description: string | null;
-}
-
-export interface AccountLedgerEntry {
-  entryId: string;
-  type: LedgerType;
-  amountCents: number;
-  currency: string;
-  createdAt: string;
-  paymentId: string | null;
-}
-
-export interface AccountTier {
-  currency: string;
-  balanceCents: number;
-  freeCents: number;
-  purchasedCents: number;
-  tier: 'limited' | 'build_tier_1';
-  missingCents: number;
-}
-
-export interface AccountView {
-  accountId: string;
-  emails: string[];
-  payments: AccountPayment[];
-  ledger: AccountLedgerEntry[];
-  tiers: AccountTier[];
-  flags: { stuck: StuckPayment[]; duplicates: DuplicateCluster[]; limited: LimitedAccount[] };
-  reviews: Review[];
-  asOf: string;
-}
+/** The account view is the API contract's AccountDetails: the CLI prints it, the app shows it. */
+export type AccountView = AccountDetails;
 
 /** The account a search term names: an account id, a customer email, or a payment id (or PaymentIntent id). */
 export function resolveAccountId(db: Db, term: string): string | undefined {
