@@ -16,7 +16,9 @@ import { createWindow, guardContents, hardenSession } from './window.js';
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (process.env.PAYDESK_USER_DATA) app.setPath('userData', process.env.PAYDESK_USER_DATA);
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second launch focuses the first window instead of opening the database twice.
+const isPrimaryInstance = app.requestSingleInstanceLock();
+if (!isPrimaryInstance) app.quit();
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadFile = path.join(__dirname, '..', 'preload', 'preload.cjs');
@@ -30,6 +32,7 @@ app.on('second-instance', () => {
 });
 
 app.whenReady().then(async () => {
+  if (!isPrimaryInstance) return; // quitting: app.quit() does not stop this callback by itself
   hardenSession();
   protocol.handle('app', (request) => {
     const file = appFileFor(rendererDir, request.url);
