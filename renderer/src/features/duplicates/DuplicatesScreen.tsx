@@ -14,13 +14,13 @@ const columns: GridColumn<DuplicateRow, DuplicateSort>[] = [
   { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId}</code> },
   { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => r.email ?? <span className="muted">—</span> },
   { id: 'amount', header: 'Each', width: '110px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
-  { id: 'payments', header: 'Payments', width: '80px', sortKey: 'payments', align: 'right', cell: (r) => <span className="num">{r.paymentIds.length}</span> },
+  { id: 'payments', header: 'Payments', width: '96px', sortKey: 'payments', align: 'right', cell: (r) => <span className="num">{r.paymentIds.length}</span> },
   { id: 'extra', header: 'Extra paid', width: '120px', sortKey: 'extra', align: 'right', cell: (r) => <Money cents={r.extraCents} currency={r.currency} strong /> },
   {
     id: 'span', header: 'Within', width: '80px', align: 'right',
     cell: (r) => <span className="num">{ageInWords((Date.parse(r.lastCreatedAt) - Date.parse(r.firstCreatedAt)) / 1000)}</span>,
   },
-  { id: 'first', header: 'First payment', width: '170px', sortKey: 'first', cell: (r) => <Time iso={r.firstCreatedAt} /> },
+  { id: 'first', header: 'First payment', width: '190px', sortKey: 'first', cell: (r) => <Time iso={r.firstCreatedAt} /> },
   { id: 'review', header: 'Decision', width: '130px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
 ];
 

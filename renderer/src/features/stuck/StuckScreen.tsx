@@ -17,11 +17,11 @@ const columns: GridColumn<StuckRow, StuckSort>[] = [
   { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId ?? '—'}</code> },
   { id: 'amount', header: 'Amount', width: '110px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
   { id: 'status', header: 'Status', width: '100px', cell: (r) => <StatusBadge status={r.status} /> },
-  { id: 'created', header: 'Created', width: '170px', cell: (r) => <Time iso={r.createdAt} /> },
+  { id: 'created', header: 'Created', width: '190px', cell: (r) => <Time iso={r.createdAt} /> },
   { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => r.email ?? <span className="muted">—</span> },
   { id: 'invoice', header: 'Invoice', width: 'minmax(0,1fr)', cell: (r) => (r.invoiceId ? <code>{r.invoiceId}</code> : <span className="muted">none</span>) },
   {
-    id: 'later', header: 'Paid since', width: '90px', sortKey: 'later', align: 'right', title: 'Payments the account made after this one: a hint that the customer paid again',
+    id: 'later', header: 'Paid since', width: '104px', sortKey: 'later', align: 'right', title: 'Payments the account made after this one: a hint that the customer paid again',
     cell: (r) => (r.laterPayments > 0 ? <Badge tone="amber">{r.laterPayments} later</Badge> : <span className="muted">0</span>),
   },
   { id: 'review', header: 'Decision', width: '100px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
