@@ -6,6 +6,7 @@ import type {
   FlagNotice,
   FlagSettings,
   ImportFileReport,
+  ImportCounts,
   ImportStatus,
   LedgerType,
   LimitedAccount,
@@ -176,19 +177,12 @@ export interface AccountMatch {
   matchedBy: 'account' | 'email' | 'payment';
 }
 
-export interface ImportSummary {
+export interface ImportSummary extends ImportCounts {
   importId: number;
   path: string;
   format: string | null;
   status: ImportStatus;
   reason: string | null;
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  ignored: number;
-  rejected: number;
-  conflicts: number;
   startedAt: string;
   durationMs: number;
 }

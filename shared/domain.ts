@@ -96,14 +96,8 @@ export interface RowError {
   raw: string;
 }
 
-export interface ImportFileReport {
-  importId?: number;
-  path: string;
-  format: string | null;
-  status: ImportStatus;
-  reason?: string;
-  /** The header line of an unrecognised file, so that a column mapping can be made for it. */
-  header?: string;
+/** What an import did with a file's rows: the same counts in a report, the history and the CLI's JSON. */
+export interface ImportCounts {
   rows: number;
   inserted: number;
   updated: number;
@@ -111,6 +105,16 @@ export interface ImportFileReport {
   ignored: number;
   rejected: number;
   conflicts: number;
+}
+
+export interface ImportFileReport extends ImportCounts {
+  importId?: number;
+  path: string;
+  format: string | null;
+  status: ImportStatus;
+  reason?: string;
+  /** The header line of an unrecognised file, so that a column mapping can be made for it. */
+  header?: string;
   errors: RowError[];
   durationMs: number;
 }

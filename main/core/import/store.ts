@@ -1,7 +1,7 @@
 // Applies one file's records inside its transaction. Payments: a newer snapshot replaces the stored row
 // (formats.md "Re-imports"); ledger entries: inserted once, a changed one is recorded as a conflict.
 import type { Db } from '../db/open.js';
-import type { PaymentStatus } from '../../../shared/domain.js';
+import type { ImportCounts, PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
@@ -34,12 +34,8 @@ function replacesStored(incoming: PaymentRecord, stored: StoredPayment): boolean
   return storedValues(incoming).some((value, i) => value !== stored[i]);
 }
 
-export interface StoreCounts {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  conflicts: number;
-}
+/** The counts the store decides; rows, ignored and rejected are counted by the reader. */
+export type StoreCounts = Pick<ImportCounts, 'inserted' | 'updated' | 'unchanged' | 'conflicts'>;
 
 /** Payments looked up in one statement when a file repeats rows the table already has (a newer snapshot). */
 const LOOKUP_BATCH = 256;
