@@ -10,6 +10,7 @@ import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv, writePrivateFile, t
 import { computeFlags } from '../core/flags/index.js';
 import { FileError } from '../core/import/file-error.js';
 import { readExportHeader } from '../core/import/read-header.js';
+import { refreshFlagListsAfter } from '../core/flag-lists/refresh.js';
 import { syncPaths } from '../core/import/sync.js';
 import { deleteMapping, listMappings, saveMapping } from '../core/mappings.js';
 import { defaultDbPath } from '../core/paths.js';
@@ -68,7 +69,11 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .option('--json', 'print one JSON document')
     .argument('<paths...>')
     .action(async (paths: string[], options: DbOption) => {
-      const reports = await withDbAsync(options, (db) => syncPaths(db, paths, { maxRejectedRows: readSettings(db).maxRejectedRows }));
+      const reports = await withDbAsync(options, async (db) => {
+        const imported = await syncPaths(db, paths, { maxRejectedRows: readSettings(db).maxRejectedRows });
+        refreshFlagListsAfter(db, imported);
+        return imported;
+      });
       if (options.json) json({ files: reports });
       else printImportReports(reports, io.out);
       const failed = reports.filter((r) => r.status === 'rejected' || r.status === 'unrecognised' || r.status === 'canceled');

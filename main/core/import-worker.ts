@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SyncProgress } from '../../shared/api.js';
 import type { ImportFileReport } from '../../shared/domain.js';
 import { openDb } from './db/open.js';
+import { refreshFlagListsAfter } from './flag-lists/refresh.js';
 import { collectExportFiles, syncPaths } from './import/sync.js';
 
 export interface ImportJob {
@@ -66,6 +67,8 @@ async function run(job: ImportJob): Promise<void> {
         post({ type: 'fileDone', report });
       },
     });
+    // Rebuilt here, off the UI thread, so the first look at a list after a sync reads it ready-made.
+    refreshFlagListsAfter(db, reports);
     post({ type: 'done', reports, canceled: controller.signal.aborted });
   } finally {
     db.close();

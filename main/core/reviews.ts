@@ -3,7 +3,7 @@ import { REVIEW_DECISIONS, type FlagKind, type Review, type ReviewDecision } fro
 import type { Db } from './db/open.js';
 import type { ReviewRecord } from './import/records.js';
 
-interface ReviewRow {
+export interface ReviewRow {
   kind: FlagKind;
   key: string;
   decision: string;
@@ -12,7 +12,7 @@ interface ReviewRow {
   decided_at: number;
 }
 
-const toReview = (row: ReviewRow): Review => ({
+export const toReview = (row: ReviewRow): Review => ({
   kind: row.kind,
   key: row.key,
   decision: row.decision as ReviewDecision,

@@ -56,7 +56,8 @@ async function api(url, method, args) {
 const clusters = path.join(work, 'clusters.csv');
 writeClusters(clusters);
 const db = path.join(work, 'ui.db');
-const load = spawnSync(process.execPath, [path.join(here, 'child-import.mjs'), db, clusters], { encoding: 'utf8' });
+// Through the CLI's import, as a user would: it also builds the flag lists the screens page through.
+const load = spawnSync(process.execPath, [path.join(root, 'bin', 'paydesk.js'), 'import', '--db', db, clusters], { encoding: 'utf8' });
 if (load.status !== 0) throw new Error(load.stderr);
 
 const { server, url: urlPromise } = startServer(db);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { duplicateCandidatesSql } from '../../main/core/flags/duplicates.js';
 import { limitedSql, unlockingPaymentSql } from '../../main/core/flags/limited.js';
 import { stuckSql } from '../../main/core/flags/stuck.js';
+import { listPageSql } from '../../main/core/flag-lists/pages.js';
+import { DUPLICATE_SORTS, LIMITED_SORTS, STUCK_SORTS } from '../../shared/api.js';
 import { memoryDb } from '../support/db.js';
 
 const db = memoryDb();
@@ -46,4 +48,26 @@ describe('query plans', () => {
     expect(plan('SELECT account_id FROM payments WHERE email = ? COLLATE NOCASE', ['a'])).toMatch(/SEARCH payments USING INDEX payments_by_email \(email=\?\)/);
     expect(plan('SELECT account_id FROM payments WHERE alt_id = ?', ['a'])).toMatch(/SEARCH payments USING INDEX payments_by_alt_id \(alt_id=\?\)/);
   });
+
+  it('flag list pages: every sort but the review decision walks its list in order, in either direction', () => {
+    const lists = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS } as const;
+    for (const [kind, sorts] of Object.entries(lists) as [keyof typeof lists, readonly string[]][]) {
+      for (const column of sorts.filter((c) => c !== 'review')) {
+        for (const dir of ['asc', 'desc'] as const) {
+          const sql = listPageSql(kind, { sort: { column, dir }, offset: 100, limit: 50 });
+          const steps = db.prepare(`EXPLAIN QUERY PLAN ${sql.rows}`).all(sql.pageParams) as { id: number; parent: number; detail: string }[];
+          // The page's rowids come from an ordered walk; only the page itself (`limit` rows) is sorted again.
+          const pageKeys = steps.find((s) => s.detail === 'CO-ROUTINE page');
+          expect(pageKeys, `${kind} by ${column} ${dir}`).toBeDefined();
+          const inner = steps.filter((s) => s.parent === pageKeys!.id).map((s) => s.detail).join('\n');
+          expect(inner, `${kind} by ${column} ${dir}`).not.toMatch(/TEMP B-TREE/);
+          expect(inner, `${kind} by ${column} ${dir}`).toMatch(/^SCAN f/);
+          const outer = steps.map((s) => s.detail).join('\n');
+          expect(outer).toMatch(/SEARCH f USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+          expect(outer).toMatch(/SEARCH r USING PRIMARY KEY \(kind=\? AND key=\?\)/);
+        }
+      }
+    }
+  });
 });
+

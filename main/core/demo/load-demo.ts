@@ -1,6 +1,7 @@
 // `paydesk demo` and the app's first launch: write the seeded demo exports, then sync them like any folder.
 import type { ImportFileReport } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
+import { refreshFlagLists } from '../flag-lists/refresh.js';
 import { syncPaths } from '../import/sync.js';
 import { writeDemoExports, type PlantedCase } from './generate.js';
 
@@ -13,5 +14,6 @@ export interface DemoLoad {
 export async function loadDemo(db: Db, folder: string): Promise<DemoLoad> {
   const demo = await writeDemoExports(folder);
   const reports = await syncPaths(db, [demo.files.payments, demo.files.ledger, demo.files.stripePayments]);
+  refreshFlagLists(db);
   return { folder, reports, planted: demo.planted };
 }

@@ -1,10 +1,12 @@
 // The service: the API contract implemented over one database. Both transports (Electron IPC and browser
 // mode's HTTP) call these handlers through dispatch(); imports run in the import worker.
-import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary, PageQuery } from '../../../shared/api.js';
+import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
 import { accountView, resolveAccountId } from '../account.js';
 import type { Db } from '../db/open.js';
 import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
+import { duplicateItem, duplicatesPage, type ListQuery, flagListsContext, flagListTotals, limitedItem, limitedPage, stuckItem, stuckPage } from '../flag-lists/pages.js';
+import { flagListsFresh, refreshFlagLists } from '../flag-lists/refresh.js';
 import { computeFlags } from '../flags/index.js';
 import { LEDGER_FIELDS, PAYMENT_FIELDS, REQUIRED_LEDGER_FIELDS, REQUIRED_PAYMENT_FIELDS } from '../import/formats/canonical.js';
 import { readExportHeader } from '../import/read-header.js';
@@ -14,9 +16,8 @@ import { flagSettingsOf, readSettings, writeSettings } from '../settings.js';
 import { checkExportFolders, checkSyncPaths } from './chosen-paths.js';
 import { buildEvidence, NotFoundError } from './evidence.js';
 import { EventHub } from './events.js';
-import { FlagCache } from './flag-cache.js';
 import { FolderWatch } from './folder-watch.js';
-import { duplicateRows, limitedRows, ListMemo, stuckRows } from './lists.js';
+import { limitedExplanation } from './replies.js';
 import { SyncRunner } from './sync-runner.js';
 
 export interface ServiceDeps {
@@ -51,14 +52,7 @@ const toSummary = (r: ImportRow): ImportSummary => ({
 
 export function createService(db: Db, deps: ServiceDeps): Service {
   const events = new EventHub();
-  const flagCache = new FlagCache(db);
-  let reviewsVersion = 0;
-  const memo = new ListMemo(() => `${db.pragma('data_version', { simple: true })}:${reviewsVersion}`);
   const settings = () => readSettings(db) as AppSettings;
-  const flags = () => {
-    const s = settings();
-    return flagCache.get(flagSettingsOf(s), s.asOf);
-  };
   const emailOf = (accountId: string) =>
     (db.prepare('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1').get(accountId) as { email: string } | undefined)?.email ?? null;
 
@@ -66,7 +60,6 @@ export function createService(db: Db, deps: ServiceDeps): Service {
   const runner = new SyncRunner(
     events,
     (finished) => {
-      flagCache.invalidate();
       deps.log?.(`sync ${finished.canceled ? 'canceled' : 'finished'}: ${finished.reports.length} files${finished.error ? `; ${finished.error}` : ''}`);
       if (syncAgain) {
         syncAgain = false;
@@ -90,6 +83,12 @@ export function createService(db: Db, deps: ServiceDeps): Service {
   });
   const rewatch = () => (settings().autoSync ? watch.watch(settings().exportFolders) : watch.close());
   rewatch();
+
+  // The sync rebuilds the flag lists at its end; they are stale here after a change of thresholds or an import
+  // by another process. Never while a sync runs: its transaction holds the write lock, and it rebuilds anyway.
+  const lists = () => {
+    if (!runner.running && !flagListsFresh(db)) refreshFlagLists(db);
+  };
 
   const handlers: Handlers = {
     'app:info': () => ({ version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer }),
@@ -115,14 +114,25 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         mappingFields: { payments: PAYMENT_FIELDS, ledger: LEDGER_FIELDS, requiredPayments: REQUIRED_PAYMENT_FIELDS, requiredLedger: REQUIRED_LEDGER_FIELDS },
       };
     },
-    'stuck:listPage': (query) => stuckRows(memo, flags(), reviewsByKey(db, 'stuck'), query),
-    'duplicates:listPage': (query) => duplicateRows(memo, flags(), reviewsByKey(db, 'duplicates'), emailOf, query),
-    'limited:listPage': (query) => limitedRows(memo, flags(), reviewsByKey(db, 'limited'), emailOf, query),
+    'stuck:listPage': (query) => {
+      lists();
+      return stuckPage(db, query);
+    },
+    'duplicates:listPage': (query) => {
+      lists();
+      return duplicatesPage(db, query);
+    },
+    'limited:listPage': (query) => {
+      lists();
+      return limitedPage(db, query, limitedExplanation);
+    },
     'flags:counts': ({ settings: proposed, asOf }) => {
+      if (!proposed && asOf === undefined) {
+        lists();
+        return db.transaction(() => ({ asOf: flagListsContext(db).asOf, ...flagListTotals(db) })).deferred();
+      }
       const s = settings();
-      const result = proposed || asOf !== undefined
-        ? computeFlags(db, { settings: proposed ?? flagSettingsOf(s), asOf: asOf === undefined ? s.asOf : asOf })
-        : flags();
+      const result = computeFlags(db, { settings: proposed ?? flagSettingsOf(s), asOf: asOf === undefined ? s.asOf : asOf });
       return {
         asOf: result.asOf,
         stuck: result.stuck?.length ?? 0,
@@ -131,7 +141,14 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         limited: result.limited?.length ?? 0,
       };
     },
-    'flags:evidence': ({ kind, key }) => buildEvidence(db, flags(), kind, key, reviewsByKey(db, kind).get(key) ?? null),
+    'flags:evidence': ({ kind, key }) => {
+      lists();
+      return db.transaction(() => {
+        const context = flagListsContext(db);
+        const flagged = kind === 'stuck' ? stuckItem(db, key) : kind === 'duplicates' ? duplicateItem(db, key) : limitedItem(db, key);
+        return buildEvidence(db, { ...context, [kind]: flagged ? [flagged] : [] }, kind, key, reviewsByKey(db, kind).get(key) ?? null);
+      }).deferred();
+    },
     'account:search': ({ term }): AccountMatch | null => {
       const value = term.trim();
       const accountId = resolveAccountId(db, value);
@@ -151,7 +168,6 @@ export function createService(db: Db, deps: ServiceDeps): Service {
       db.transaction(() => {
         for (const key of keys) applyReviewDecision(db, { kind, key, decision, note, reviewer, decidedAt }, 'user');
       })();
-      reviewsVersion++;
       events.emit('data:changed', { tables: ['reviews'] });
       const wanted = new Set(keys);
       return { reviews: listReviews(db, { kind }).filter((r) => wanted.has(r.key)) };
@@ -171,16 +187,14 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         const rows = reviewRows(listReviews(db));
         return { fileName: `paydesk-reviews-${date}.csv`, csv: toCsv(rows, REVIEW_EXPORT_COLUMNS), rows: rows.length };
       }
-      const all = flags();
-      const query = { filter, sort, offset: 0, limit: Number.MAX_SAFE_INTEGER } as PageQuery<never>;
+      lists();
+      const query = { filter, sort, offset: 0, limit: null } as ListQuery<never>;
       const kind: FlagKind = list;
-      const selected =
-        kind === 'stuck'
-          ? stuckRows(memo, all, reviewsByKey(db, kind), query).rows
-          : kind === 'duplicates'
-            ? duplicateRows(memo, all, reviewsByKey(db, kind), () => null, query).rows
-            : limitedRows(memo, all, reviewsByKey(db, kind), () => null, query).rows;
-      const { columns, rows } = flagRows(kind, { ...all, [kind]: selected }, reviewsByKey(db, kind));
+      const { columns, rows } = db.transaction(() => {
+        const selected =
+          kind === 'stuck' ? stuckPage(db, query).rows : kind === 'duplicates' ? duplicatesPage(db, query).rows : limitedPage(db, query, limitedExplanation).rows;
+        return flagRows(kind, { ...flagListsContext(db), [kind]: selected }, reviewsByKey(db, kind));
+      }).deferred();
       return { fileName: `paydesk-${kind}-${date}.csv`, csv: toCsv(rows, columns), rows: rows.length };
     },
     'mappings:list': () => listMappings(db).map((m) => ({ id: m.id, kind: m.kind, header: m.header, fields: m.fields, createdAt: m.createdAt })),

@@ -1,6 +1,7 @@
 import { sql as init } from './0001_init.js';
 import { sql as derivedFlagColumns } from './0002_derived_flag_columns.js';
 import { sql as paymentsWithoutRowid } from './0003_payments_without_rowid.js';
+import { sql as flagLists } from './0004_flag_lists.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_init', sql: init },
   { version: 2, name: '0002_derived_flag_columns', sql: derivedFlagColumns },
   { version: 3, name: '0003_payments_without_rowid', sql: paymentsWithoutRowid },
+  { version: 4, name: '0004_flag_lists', sql: flagLists },
 ];

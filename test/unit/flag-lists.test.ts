@@ -1,0 +1,185 @@
+// The flag list tables: built from exactly what the rules find, rebuilt when the data or the thresholds change,
+// and paged by SQL in one total order for every sort, in both directions, with every filter.
+import { describe, expect, it } from 'vitest';
+import { DUPLICATE_SORTS, LIMITED_SORTS, STUCK_SORTS, type ListFilter, type SortDir } from '../../shared/api.js';
+import type { FlagKind } from '../../shared/domain.js';
+import { writeDemoExports } from '../../main/core/demo/generate.js';
+import { duplicatesPage, limitedPage, stuckPage, type ListQuery } from '../../main/core/flag-lists/pages.js';
+import { flagListsFresh, refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
+import { syncPaths } from '../../main/core/import/sync.js';
+import { applyReviewDecision } from '../../main/core/reviews.js';
+import { writeSettings } from '../../main/core/settings.js';
+import type { Db } from '../../main/core/db/open.js';
+import { csv, flags, importText, memoryDb, PAYMENTS_HEADER, tempDir } from '../support/db.js';
+
+async function demoDb(): Promise<Db> {
+  const demo = await writeDemoExports(tempDir(), { seed: 7, accounts: 400, months: 3 });
+  const db = memoryDb();
+  await syncPaths(db, Object.values(demo.files));
+  return db;
+}
+
+/** `n` accounts that each paid the same amount twice within minutes: one duplicate cluster each. */
+function clusters(n: number): string {
+  const start = Date.parse('2026-06-01T00:00:00Z');
+  const rows: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = start + i * 137_000;
+    const amount = `${10 + (i % 7)}.00`;
+    const email = i % 5 === 0 ? '' : `User${i}@Example.com`;
+    rows.push(`pay_${i}_a,acct_${String(i).padStart(3, '0')},${amount},usd,${i % 3 === 0 ? 'pending' : 'succeeded'},${new Date(at).toISOString()},,in_${i},${email},pack`);
+    rows.push(`pay_${i}_b,acct_${String(i).padStart(3, '0')},${amount},usd,succeeded,${new Date(at + 240_000).toISOString()},,in_${i}b,${email},pack`);
+  }
+  return csv(PAYMENTS_HEADER, ...rows);
+}
+
+const pageOf = (db: Db, kind: FlagKind, query: ListQuery<string>) =>
+  kind === 'stuck'
+    ? stuckPage(db, query as ListQuery<(typeof STUCK_SORTS)[number]>)
+    : kind === 'duplicates'
+      ? duplicatesPage(db, query as ListQuery<(typeof DUPLICATE_SORTS)[number]>)
+      : limitedPage(db, query as ListQuery<(typeof LIMITED_SORTS)[number]>, (l, threshold) => `${l.accountId} needs ${threshold - l.purchasedCents}`);
+
+type AnyRow = ReturnType<typeof pageOf>['rows'][number] & Record<string, unknown>;
+
+/** Every row of a list, read 7 at a time. */
+function allPages(db: Db, kind: FlagKind, sort?: { column: string; dir: SortDir }, filter?: ListFilter): AnyRow[] {
+  const rows: AnyRow[] = [];
+  for (let offset = 0; ; offset += 7) {
+    const page = pageOf(db, kind, { sort, filter, offset, limit: 7 });
+    rows.push(...(page.rows as AnyRow[]));
+    if (page.rows.length < 7) {
+      expect(rows.length).toBe(page.total);
+      return rows;
+    }
+  }
+}
+
+const keyOf: Record<FlagKind, (row: AnyRow) => string> = {
+  stuck: (r) => r.paymentId as string,
+  duplicates: (r) => r.key as string,
+  limited: (r) => `${r.accountId as string}/${r.currency as string}`,
+};
+
+// What each sort orders by first; ties are broken by the key, so only this column is checked for order.
+const sortValue: Record<string, (row: AnyRow) => string | number | boolean> = {
+  'stuck/age': (r) => r.ageSeconds as number,
+  'stuck/amount': (r) => r.amountCents as number,
+  'stuck/account': (r) => (r.accountId as string | null) ?? '',
+  'stuck/stage': (r) => r.stage as string,
+  'stuck/later': (r) => r.laterPayments as number,
+  'duplicates/account': (r) => r.accountId as string,
+  'duplicates/amount': (r) => r.amountCents as number,
+  'duplicates/payments': (r) => (r.paymentIds as string[]).length,
+  'duplicates/extra': (r) => r.extraCents as number,
+  'duplicates/first': (r) => r.firstCreatedAt as string,
+  'limited/missing': (r) => r.missingCents as number,
+  'limited/account': (r) => r.accountId as string,
+  'limited/balance': (r) => r.balanceCents as number,
+  'limited/free': (r) => r.freeCents as number,
+  'limited/purchased': (r) => r.purchasedCents as number,
+};
+const reviewValue = (r: AnyRow) => (r.review as { decision: string } | null)?.decision ?? '';
+
+const SORTS: Record<FlagKind, readonly string[]> = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS };
+
+describe('flag lists', () => {
+  it('hold exactly what the rules find, the duplicates in the rules order', async () => {
+    const db = await demoDb();
+    expect(refreshFlagLists(db).rebuilt).toBe(true);
+    const expected = flags(db);
+    expect(allPages(db, 'duplicates').map((r) => r.key)).toEqual(expected.duplicates!.map((d) => d.key));
+    expect(allPages(db, 'stuck').map((r) => r.paymentId).sort()).toEqual(expected.stuck!.map((s) => s.paymentId).sort());
+    expect(allPages(db, 'limited').map((r) => r.accountId).sort()).toEqual(expected.limited!.map((l) => l.accountId).sort());
+    const stuck = allPages(db, 'stuck');
+    for (const s of expected.stuck!) expect(stuck.find((r) => r.paymentId === s.paymentId)).toEqual({ ...s, review: null });
+    const page = stuckPage(db, { offset: 0, limit: 1 });
+    expect([page.asOf, page.notices]).toEqual([expected.asOf, expected.notices]);
+  });
+
+  it('are rebuilt after an import or a change of thresholds, and only then', async () => {
+    const db = memoryDb();
+    await importText(db, 'p.csv', clusters(3));
+    expect(flagListsFresh(db)).toBe(false);
+    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 3 } });
+    expect(refreshFlagLists(db).rebuilt).toBe(false);
+
+    await importText(db, 'more.csv', clusters(5));
+    expect(flagListsFresh(db)).toBe(false);
+    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 5 } });
+
+    await importText(db, 'again.csv', clusters(5)); // same content: skipped by its hash, nothing changed
+    expect(flagListsFresh(db)).toBe(true);
+
+    writeSettings(db, { duplicateWindowMinutes: 3 }); // shorter than the 4 minutes between the payments
+    expect(flagListsFresh(db)).toBe(false);
+    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 0 } });
+    expect(duplicatesPage(db, { offset: 0, limit: 10 })).toMatchObject({ total: 0, unfiltered: 0 });
+    writeSettings(db, { reviewerName: 'Ann' }); // not a rule input
+    expect(flagListsFresh(db)).toBe(true);
+  });
+
+  it('page every sort in both directions through one total order', async () => {
+    const db = await demoDb();
+    await importText(db, 'clusters.csv', clusters(60));
+    refreshFlagLists(db);
+    for (const kind of ['stuck', 'duplicates', 'limited'] as FlagKind[]) {
+      const keys = allPages(db, kind).map(keyOf[kind]);
+      expect(keys.length).toBeGreaterThan(10);
+      // A few decisions, so the review sort has something to order.
+      for (const key of keys.slice(0, 3)) {
+        const reviewKey = kind === 'limited' ? key.split('/')[0] : key;
+        applyReviewDecision(db, { kind, key: reviewKey, decision: kind === 'stuck' ? 'escalated' : 'dismissed', note: '', reviewer: 't', decidedAt: 1 }, 'user');
+      }
+      for (const column of SORTS[kind]) {
+        const asc = allPages(db, kind, { column, dir: 'asc' });
+        const desc = allPages(db, kind, { column, dir: 'desc' });
+        expect(new Set(asc.map(keyOf[kind])), `${kind}/${column}`).toEqual(new Set(keys));
+        expect(desc.map(keyOf[kind]), `${kind}/${column} desc is asc reversed`).toEqual(asc.map(keyOf[kind]).reverse());
+        const value = column === 'review' ? reviewValue : sortValue[`${kind}/${column}`];
+        if (!value) continue; // duplicates/strength: the rules' order, checked above
+        const values = asc.map(value);
+        expect(values, `${kind}/${column}`).toEqual([...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      }
+    }
+  });
+
+  it('filter by text in ids and emails, by decision, by stage and by paid-while-pending', async () => {
+    const db = await demoDb();
+    await importText(db, 'clusters.csv', clusters(60));
+    refreshFlagLists(db);
+    const all = allPages(db, 'duplicates');
+    const byEmail = allPages(db, 'duplicates', undefined, { text: '  USER1 ' });
+    const matching = (r: AnyRow) => [r.accountId, r.email, ...(r.paymentIds as string[])].some((t) => String(t ?? '').toLowerCase().includes('user1'));
+    expect(byEmail.map((r) => r.key)).toEqual(all.filter(matching).map((r) => r.key));
+    // user1, user11–14 and user16–19 (every fifth account has no email)
+    expect(byEmail.filter((r) => String(r.accountId).startsWith('acct_0')).map((r) => r.email)).toEqual(
+      [1, 11, 12, 13, 14, 16, 17, 18, 19].map((i) => `User${i}@Example.com`),
+    );
+    expect(allPages(db, 'duplicates', undefined, { text: 'PAY_42_B' }).map((r) => r.key)).toEqual(['pay_42_a|pay_42_b']);
+    expect(allPages(db, 'stuck', undefined, { text: 'in_3' }).every((r) => String(r.invoiceId).startsWith('in_3'))).toBe(true);
+
+    const pending = allPages(db, 'duplicates', undefined, { whilePending: true });
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.map((r) => r.key)).toEqual(all.filter((r) => r.whilePending).map((r) => r.key));
+
+    const stuck = allPages(db, 'stuck');
+    expect(allPages(db, 'stuck', undefined, { stage: 'credit' }).map((r) => r.paymentId)).toEqual(stuck.filter((r) => r.stage === 'credit').map((r) => r.paymentId));
+
+    const decided = all[4].key as string;
+    applyReviewDecision(db, { kind: 'duplicates', key: decided, decision: 'refund_needed', note: 'twice', reviewer: 'Ann', decidedAt: Date.parse('2026-07-01T00:00:00Z') }, 'user');
+    expect(allPages(db, 'duplicates', undefined, { review: 'decided' }).map((r) => [r.key, r.review])).toEqual([
+      [decided, { kind: 'duplicates', key: decided, decision: 'refund_needed', note: 'twice', reviewer: 'Ann', decidedAt: '2026-07-01T00:00:00.000Z' }],
+    ]);
+    const open = allPages(db, 'duplicates', undefined, { review: 'open' });
+    expect(open.map((r) => r.key)).toEqual(all.map((r) => r.key).filter((k) => k !== decided));
+    expect(duplicatesPage(db, { filter: { review: 'open' }, offset: 0, limit: 5 })).toMatchObject({ total: all.length - 1, unfiltered: all.length });
+  });
+
+  it('read every row when no limit is given (exports)', async () => {
+    const db = memoryDb();
+    await importText(db, 'p.csv', clusters(30));
+    refreshFlagLists(db);
+    expect(duplicatesPage(db, { offset: 0, limit: null }).rows).toHaveLength(30);
+  });
+});
