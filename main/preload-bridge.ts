@@ -1,7 +1,6 @@
 // The closed facade the preload exposes as window.paydesk, built over any ipcRenderer-like object so it is
 // tested under Node: only contract method names pass, and listeners get the event, never Electron's IpcRendererEvent.
-import type { ApiBridge, ApiEvent, ApiResponse } from '../shared/api.js';
-import { isApiMethod } from '../shared/schemas.js';
+import { isApiMethod, type ApiBridge, type ApiEvent, type ApiResponse } from '../shared/api.js';
 
 export interface BridgeIpc {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;

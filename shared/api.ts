@@ -279,6 +279,37 @@ export type ApiMethod = keyof Api;
 export type ApiArgs<M extends ApiMethod> = Api[M]['args'];
 export type ApiResult<M extends ApiMethod> = Api[M]['result'];
 
+// Every method once, at run time, so the preload and the renderer check names without loading the schemas.
+const METHODS: { [M in ApiMethod]: true } = {
+  'app:info': true,
+  'sync:start': true,
+  'sync:cancel': true,
+  'sync:status': true,
+  'imports:list': true,
+  'imports:report': true,
+  'stuck:listPage': true,
+  'duplicates:listPage': true,
+  'limited:listPage': true,
+  'flags:counts': true,
+  'flags:evidence': true,
+  'account:search': true,
+  'account:get': true,
+  'reviews:decide': true,
+  'reviews:list': true,
+  'settings:get': true,
+  'settings:update': true,
+  'export:csv': true,
+  'mappings:list': true,
+  'mappings:save': true,
+  'mappings:delete': true,
+  'folders:pick': true,
+};
+export const API_METHODS = Object.keys(METHODS) as ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);
+}
+
 /** The push events, one stream per window or browser tab. */
 export interface ApiEvents {
   'import:progress': SyncProgress;

@@ -110,8 +110,3 @@ export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
   'folders:pick': none,
 };
 
-export const API_METHODS = Object.keys(argSchemas) as ApiMethod[];
-
-export function isApiMethod(name: unknown): name is ApiMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(argSchemas, name);
-}

@@ -1,7 +1,6 @@
 // The typed client of the API contract: window.paydesk (the Electron preload's closed facade) when present,
 // else browser mode's HTTP transport with the launch token.
-import type { ApiBridge, ApiClient, ApiEvent, ApiEventName, ApiEvents, ApiMethod, ApiResponse } from '../../shared/api.js';
-import { API_METHODS } from '../../shared/schemas.js';
+import { API_METHODS, type ApiBridge, type ApiClient, type ApiEvent, type ApiEventName, type ApiEvents, type ApiMethod, type ApiResponse } from '../../shared/api.js';
 
 declare global {
   interface Window {

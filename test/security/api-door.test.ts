@@ -1,8 +1,7 @@
 // Every API method's argument is validated at the door: dispatch() (both transports) and answerInvoke() (the
 // IPC handler, which checks the sender first). A malformed argument never reaches the service.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApiMethod, Handlers } from '../../shared/api.js';
-import { API_METHODS } from '../../shared/schemas.js';
+import { API_METHODS, type ApiMethod, type Handlers } from '../../shared/api.js';
 import { dispatch } from '../../main/core/service/dispatch.js';
 import { answerInvoke } from '../../main/ipc-door.js';
 

@@ -1,7 +1,7 @@
 // The one door into the service for both transports: unknown methods are refused, every argument is parsed
 // with the contract's schema, and errors come back as values so they cross IPC and HTTP intact.
-import type { ApiResponse, Handlers } from '../../../shared/api.js';
-import { argSchemas, isApiMethod } from '../../../shared/schemas.js';
+import { isApiMethod, type ApiResponse, type Handlers } from '../../../shared/api.js';
+import { argSchemas } from '../../../shared/schemas.js';
 import { NotFoundError } from './evidence.js';
 
 export class BusyError extends Error {}
