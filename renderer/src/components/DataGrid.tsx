@@ -9,6 +9,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Page, SortDir } from '../../../shared/api.js';
+import { DataRow, ROW_HEIGHT } from './GridRow.js';
 import { EmptyState, ErrorState } from './ui.js';
 
 export interface GridColumn<T, S extends string> {
@@ -47,8 +48,8 @@ interface Props<T, S extends string> {
 }
 
 const PAGE = 200;
-const ROW_HEIGHT = 40;
-/** While scrolling, fetch at most this often, and only the pages visible when the fetch starts. */
+/** While scrolling, fetch at most this often, only the pages visible when the fetch starts, and none while the
+ * window still moves by more than a page in that time. */
 const FETCH_EVERY_MS = 80;
 /** Pages kept on each side of the visible window; farther ones are dropped and fetched again if needed. */
 const KEEP_PAGES = 3;
@@ -97,7 +98,8 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
       fetchRef
         .current({ offset: pageIndex * PAGE, limit: PAGE, sort })
         .then((page) => {
-          if (gen !== generation.current) return;
+          // A page dropped while its request was in flight (the scroll moved on) is not merged.
+          if (gen !== generation.current || !requested.current.has(pageIndex)) return;
           setTotal(page.total);
           setError(null);
           setRows((old) => {
@@ -131,7 +133,7 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
     count: total ?? 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: 5,
   });
   const items = virtualizer.getVirtualItems();
   const firstIndex = items[0]?.index ?? 0;
@@ -141,16 +143,27 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
   // requests the user never sees and hold the last rows back, so fetch what is visible every FETCH_EVERY_MS.
   const visibleWindow = useRef({ first: 0, last: 0 });
   visibleWindow.current = { first: firstIndex, last: lastIndex };
+  // The timer may outlive a change of sort: it fetches with the current one.
+  const loadRef = useRef(load);
+  loadRef.current = load;
   const fetchTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (total === null || fetchTimer.current !== undefined) return;
-    fetchTimer.current = window.setTimeout(() => {
-      fetchTimer.current = undefined;
+    const arm = (from: number) => {
+      fetchTimer.current = window.setTimeout(() => {
+        // Moved more than a page since the last look: still flying, and these rows would be gone before they came.
+        if (Math.abs(visibleWindow.current.first - from) > PAGE) return arm(visibleWindow.current.first);
+        fetchTimer.current = undefined;
+        fetchVisible();
+      }, FETCH_EVERY_MS);
+    };
+    const fetchVisible = () => {
       const firstPage = Math.floor(visibleWindow.current.first / PAGE);
       const lastPage = Math.floor(visibleWindow.current.last / PAGE);
-      for (let p = firstPage; p <= lastPage; p++) load(p, generation.current);
+      for (let p = firstPage; p <= lastPage; p++) loadRef.current(p, generation.current);
       dropFarPages(firstPage - KEEP_PAGES, lastPage + KEEP_PAGES);
-    }, FETCH_EVERY_MS);
+    };
+    arm(visibleWindow.current.first);
   }, [firstIndex, lastIndex, total, load]);
   useEffect(() => () => window.clearTimeout(fetchTimer.current), []);
 
@@ -181,16 +194,23 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
 
   const template = columns.map((c) => c.width).join(' ');
   const gridTemplate = onSelectedChange ? `36px ${template}` : template;
-  const loadedRows = [...rows.values()];
-  const allLoadedSelected = selected !== undefined && loadedRows.length > 0 && loadedRows.every((r) => selected.has(rowKey(r)));
+  const allLoadedSelected = selected !== undefined && selected.size > 0 && rows.size > 0 && everyRow(rows, (r) => selected.has(rowKey(r)));
 
-  const toggle = (key: string) => {
+  // Rows are memoised: their callbacks must keep their identity across renders, so they read the latest props here.
+  const latest = useRef({ selected, onSelectedChange, onOpen });
+  latest.current = { selected, onSelectedChange, onOpen };
+  const toggle = useCallback((key: string) => {
+    const { selected, onSelectedChange } = latest.current;
     if (!selected || !onSelectedChange) return;
     const next = new Set(selected);
     if (next.has(key)) next.delete(key);
     else next.add(key);
     onSelectedChange(next);
-  };
+  }, []);
+  const activate = useCallback((index: number, row: T) => {
+    setActive(index);
+    latest.current.onOpen(row);
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (total === null || total === 0) return;
@@ -228,7 +248,7 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
               type="checkbox"
               aria-label="Select all loaded rows"
               checked={allLoadedSelected}
-              onChange={() => onSelectedChange(allLoadedSelected ? new Set() : new Set(loadedRows.map(rowKey)))}
+              onChange={() => onSelectedChange(allLoadedSelected ? new Set() : new Set(Array.from(rows.values(), rowKey)))}
             />
           </div>
         )}
@@ -260,42 +280,28 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
         ) : total === 0 ? (
           props.empty
         ) : (
-          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          // Rows not loaded yet are not rendered: the canvas draws a placeholder wherever no row covers it, so a fast
+          // scroll through unloaded rows changes no DOM at all.
+          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }} aria-busy={items.some((item) => !rows.has(item.index))}>
             {items.map((item) => {
               const row = rows.get(item.index);
-              const key = row ? rowKey(row) : `loading-${item.index}`;
-              const isSelected = row !== undefined && selected?.has(key) === true;
+              if (row === undefined) return null;
+              const key = rowKey(row);
               return (
-                <div
+                <DataRow
                   key={item.key}
-                  role="row"
-                  aria-rowindex={item.index + 1}
-                  aria-selected={isSelected}
-                  data-key={row ? key : undefined}
-                  className={`grid-row${item.index === active ? ' active' : ''}${isSelected ? ' selected' : ''}${row && props.rowClass ? ' ' + props.rowClass(row) : ''}`}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: gridTemplate }}
-                  onClick={() => {
-                    setActive(item.index);
-                    if (row) onOpen(row);
-                  }}
-                >
-                  {onSelectedChange && (
-                    <div className="cell check" onClick={(e) => e.stopPropagation()}>
-                      {row && <input type="checkbox" aria-label={`Select ${key}`} checked={isSelected} onChange={() => toggle(key)} />}
-                    </div>
-                  )}
-                  {row
-                    ? columns.map((c) => (
-                        <div key={c.id} role="gridcell" className={`cell${c.align === 'right' ? ' right' : ''}`}>
-                          {c.cell(row)}
-                        </div>
-                      ))
-                    : columns.map((c) => (
-                        <div key={c.id} className="cell">
-                          <span className="skeleton-text" />
-                        </div>
-                      ))}
-                </div>
+                  row={row}
+                  rowKey={key}
+                  index={item.index}
+                  top={item.start}
+                  columns={columns}
+                  gridTemplate={gridTemplate}
+                  className={props.rowClass?.(row) ?? ''}
+                  active={item.index === active}
+                  selected={selected?.has(key) === true}
+                  onActivate={activate}
+                  onToggle={onSelectedChange ? toggle : undefined}
+                />
               );
             })}
           </div>
@@ -308,6 +314,11 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
       )}
     </div>
   );
+}
+
+function everyRow<T>(rows: Map<number, T>, test: (row: T) => boolean): boolean {
+  for (const row of rows.values()) if (!test(row)) return false;
+  return true;
 }
 
 export const emptyGrid = (title: string, body: ReactNode) => <EmptyState title={title}>{body}</EmptyState>;
