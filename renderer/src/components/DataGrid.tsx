@@ -9,7 +9,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Page, SortDir } from '../../../shared/api.js';
-import { DataRow, ROW_HEIGHT } from './GridRow.js';
+import { DataRow, ROW_HEIGHT, RowsPlaceholder } from './GridRow.js';
 import { EmptyState, ErrorState } from './ui.js';
 
 export interface GridColumn<T, S extends string> {
@@ -192,6 +192,9 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
     for (const p of pages.length ? pages : [0]) load(p, gen);
   }, [version]);
 
+  // Rows not loaded yet are not rendered: one placeholder under the visible window shows through where no row
+  // covers it, so a fast scroll through unloaded rows moves one element instead of replacing every row.
+  const waiting = items.some((item) => !rows.has(item.index));
   const template = columns.map((c) => c.width).join(' ');
   const gridTemplate = onSelectedChange ? `36px ${template}` : template;
   const allLoadedSelected = selected !== undefined && selected.size > 0 && rows.size > 0 && everyRow(rows, (r) => selected.has(rowKey(r)));
@@ -280,9 +283,8 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
         ) : total === 0 ? (
           props.empty
         ) : (
-          // Rows not loaded yet are not rendered: the canvas draws a placeholder wherever no row covers it, so a fast
-          // scroll through unloaded rows changes no DOM at all.
-          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }} aria-busy={items.some((item) => !rows.has(item.index))}>
+          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }} aria-busy={waiting}>
+            {waiting && <RowsPlaceholder top={items[0].start} height={items[items.length - 1].end - items[0].start} />}
             {items.map((item) => {
               const row = rows.get(item.index);
               if (row === undefined) return null;

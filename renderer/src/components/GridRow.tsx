@@ -5,6 +5,12 @@ import type { GridColumn } from './DataGrid.js';
 
 export const ROW_HEIGHT = 40;
 
+/** Placeholder rows drawn by CSS, under the loaded rows; only as tall as the visible window, since it is repainted
+ * on every scroll frame. */
+export function RowsPlaceholder({ top, height }: { top: number; height: number }) {
+  return <div className="grid-placeholder" aria-hidden="true" style={{ transform: `translateY(${top}px)`, height }} />;
+}
+
 interface DataRowProps<T, S extends string> {
   row: T;
   rowKey: string;
