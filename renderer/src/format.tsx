@@ -8,11 +8,14 @@ const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyl
 export const utcText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 export const localText = (iso: string) => local.format(new Date(iso));
 
-export function Time({ iso }: { iso: string | null }) {
+const localShort = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** `short` leaves out the year (it is in the UTC time on hover), for a time under another value in a narrow column. */
+export function Time({ iso, short }: { iso: string | null; short?: boolean }) {
   if (!iso) return <span className="muted">—</span>;
   return (
     <time dateTime={iso} title={utcText(iso)}>
-      {localText(iso)}
+      {short ? localShort.format(new Date(iso)) : localText(iso)}
     </time>
   );
 }

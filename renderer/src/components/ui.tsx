@@ -83,6 +83,19 @@ export function Badge({ tone, children, title }: { tone: 'red' | 'amber' | 'gree
   );
 }
 
+/** Text that ends in an ellipsis when its column is too narrow; the whole text shows on hover. */
+export function Clipped({ text, code }: { text: string; code?: boolean }) {
+  return code ? (
+    <code className="clipped" title={text}>
+      {text}
+    </code>
+  ) : (
+    <span className="clipped" title={text}>
+      {text}
+    </span>
+  );
+}
+
 export function downloadCsv(fileName: string, csv: string) {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   const a = document.createElement('a');

@@ -3,7 +3,7 @@ import { api } from '../../api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
-import { Badge } from '../../components/ui.js';
+import { Badge, Clipped } from '../../components/ui.js';
 import { ageInWords, Money, Time } from '../../format.js';
 
 const columns: GridColumn<DuplicateRow, DuplicateSort>[] = [
@@ -12,7 +12,7 @@ const columns: GridColumn<DuplicateRow, DuplicateSort>[] = [
     cell: (r) => (r.whilePending ? <Badge tone="red">paid while pending</Badge> : <Badge tone="amber">within window</Badge>),
   },
   { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId}</code> },
-  { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => r.email ?? <span className="muted">—</span> },
+  { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => (r.email ? <Clipped text={r.email} /> : <span className="muted">—</span>) },
   { id: 'amount', header: 'Each', width: '110px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
   { id: 'payments', header: 'Payments', width: '96px', sortKey: 'payments', align: 'right', cell: (r) => <span className="num">{r.paymentIds.length}</span> },
   { id: 'extra', header: 'Extra paid', width: '120px', sortKey: 'extra', align: 'right', cell: (r) => <Money cents={r.extraCents} currency={r.currency} strong /> },

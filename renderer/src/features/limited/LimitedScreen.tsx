@@ -3,12 +3,12 @@ import { api } from '../../api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
-import { CopyButton } from '../../components/ui.js';
+import { Clipped, CopyButton } from '../../components/ui.js';
 import { formatMoney, Money } from '../../format.js';
 
 const columns: GridColumn<LimitedRow, LimitedSort>[] = [
   { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId}</code> },
-  { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => r.email ?? <span className="muted">—</span> },
+  { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => (r.email ? <Clipped text={r.email} /> : <span className="muted">—</span>) },
   { id: 'balance', header: 'Balance', width: '110px', sortKey: 'balance', align: 'right', cell: (r) => <Money cents={r.balanceCents} currency={r.currency} /> },
   { id: 'free', header: 'Free', width: '110px', sortKey: 'free', align: 'right', cell: (r) => <Money cents={r.freeCents} currency={r.currency} /> },
   { id: 'purchased', header: 'Purchased', width: '110px', sortKey: 'purchased', align: 'right', cell: (r) => <Money cents={r.purchasedCents} currency={r.currency} /> },

@@ -2,30 +2,48 @@ import type { StuckRow, StuckSort } from '../../../../shared/api.js';
 import { api } from '../../api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
-import { StatusBadge } from '../../components/EvidenceCard.js';
 import { FlagList } from '../../components/FlagList.js';
-import { Badge } from '../../components/ui.js';
+import { Badge, Clipped } from '../../components/ui.js';
 import { ageInWords, Money, Time } from '../../format.js';
 
+// Eleven columns do not fit a 1440 px window with room for email and invoice: the creation time sits under
+// the age, and the status (which the stage is derived from) is in the stage's tooltip.
 const columns: GridColumn<StuckRow, StuckSort>[] = [
-  { id: 'age', header: 'Age', width: '100px', sortKey: 'age', cell: (r) => <strong className="age">{ageInWords(r.ageSeconds)}</strong> },
   {
-    id: 'stage', header: 'Stage', width: '110px', sortKey: 'stage',
-    cell: (r) => <Badge tone={r.stage === 'processor' ? 'amber' : 'red'} title={r.stage === 'processor' ? 'Still pending at the processor or bank' : 'Paid, but no credits added'}>{r.stage === 'processor' ? 'processor' : 'not credited'}</Badge>,
+    id: 'age', header: 'Age', width: '126px', sortKey: 'age', title: 'How long the payment has waited; under it, when it was created',
+    cell: (r) => <AgeAndCreated row={r} />,
   },
-  { id: 'payment', header: 'Payment', width: 'minmax(100px,1fr)', cell: (r) => <code>{r.paymentId}</code> },
-  { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId ?? '—'}</code> },
-  { id: 'amount', header: 'Amount', width: '110px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
-  { id: 'status', header: 'Status', width: '100px', cell: (r) => <StatusBadge status={r.status} /> },
-  { id: 'created', header: 'Created', width: '190px', cell: (r) => <Time iso={r.createdAt} /> },
-  { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => r.email ?? <span className="muted">—</span> },
-  { id: 'invoice', header: 'Invoice', width: 'minmax(0,1fr)', cell: (r) => (r.invoiceId ? <code>{r.invoiceId}</code> : <span className="muted">none</span>) },
+  { id: 'stage', header: 'Stage', width: '120px', sortKey: 'stage', cell: (r) => <StageBadge row={r} /> },
+  { id: 'payment', header: 'Payment', width: 'minmax(90px,0.7fr)', cell: (r) => <Clipped code text={r.paymentId} /> },
+  { id: 'account', header: 'Account', width: '100px', sortKey: 'account', cell: (r) => <Clipped code text={r.accountId ?? '—'} /> },
+  { id: 'amount', header: 'Amount', width: '104px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
+  { id: 'email', header: 'Email', width: 'minmax(120px,1.5fr)', cell: (r) => (r.email ? <Clipped text={r.email} /> : <span className="muted">—</span>) },
+  { id: 'invoice', header: 'Invoice', width: 'minmax(100px,1.05fr)', cell: (r) => (r.invoiceId ? <Clipped code text={r.invoiceId} /> : <span className="muted">none</span>) },
   {
-    id: 'later', header: 'Paid since', width: '104px', sortKey: 'later', align: 'right', title: 'Payments the account made after this one: a hint that the customer paid again',
+    id: 'later', header: 'Paid since', width: '100px', sortKey: 'later', align: 'right', title: 'Payments the account made after this one: a hint that the customer paid again',
     cell: (r) => (r.laterPayments > 0 ? <Badge tone="amber">{r.laterPayments} later</Badge> : <span className="muted">0</span>),
   },
-  { id: 'review', header: 'Decision', width: '100px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
+  { id: 'review', header: 'Decision', width: '92px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
 ];
+
+function AgeAndCreated({ row }: { row: StuckRow }) {
+  return (
+    <span className="stacked">
+      <strong className="age">{ageInWords(row.ageSeconds)}</strong>
+      <Time short iso={row.createdAt} />
+    </span>
+  );
+}
+
+function StageBadge({ row }: { row: StuckRow }) {
+  const processor = row.stage === 'processor';
+  const status = row.status.replace(/_/g, ' ');
+  return (
+    <Badge tone={processor ? 'amber' : 'red'} title={processor ? `Still pending at the processor or bank (status: ${status})` : `Paid (status: ${status}), but no credits added`}>
+      {processor ? 'processor' : 'not credited'}
+    </Badge>
+  );
+}
 
 export function StuckScreen({ onOpenAccount, threshold }: { onOpenAccount: (id: string) => void; threshold: number }) {
   return (
