@@ -2,6 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../../main/core/db/open.js';
+import { syncPaths } from '../../main/core/import/sync.js';
 import { PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
 
 const BIN = path.resolve(__dirname, '../../bin/paydesk.js');
@@ -26,5 +28,36 @@ describe('a large export through the parse worker', () => {
       { line: 40_003, reason: 'amount: more decimals than usd allows (2)', raw: 'pay_40000,acct_1,12.345,usd,succeeded,2026-03-15T10:00:00Z,,,,' },
       { line: 60_003, reason: 'status: unknown status "teleported"', raw: 'pay_9,acct_1,10.00,usd,teleported,2026-03-15T10:00:00Z,,,,' },
     ]);
+  });
+
+  it('recognises the unchanged rows of a newer snapshot as the in-thread path does reading them in full', async () => {
+    const row = (i: number, status = 'succeeded') =>
+      `pay_${String(i).padStart(6, '0')},acct_${i % 900},10.00,usd,${status},2026-03-15T10:${String(i % 60).padStart(2, '0')}:00Z,,in_${i},u${i}@example.com,credit pack ${'x'.repeat(40)}`;
+    const first = Array.from({ length: 60_000 }, (_, i) => row(i));
+    const snapshot = first.map((line, i) => (i % 100 === 0 ? row(i, 'refunded') : line));
+    snapshot.splice(30_000, 0, 'pay_bad,acct_1,12.345,usd,succeeded,2026-03-15T10:00:00Z,,,,', row(5, 'pending'));
+    const dir = tempDir();
+    const files = [writeExport('payments.csv', [PAYMENTS_HEADER, ...first].join('\n') + '\n', dir), writeExport('payments-newer.csv', [PAYMENTS_HEADER, ...snapshot].join('\n') + '\n', dir)];
+
+    const cliDb = path.join(dir, 'cli.db');
+    const viaWorker = files.map((file) => {
+      const result = spawnSync(process.execPath, [BIN, 'import', '--db', cliDb, '--json', file], { encoding: 'utf8' });
+      expect(result.status).toBe(0);
+      return JSON.parse(result.stdout).files[0];
+    });
+    const inThread = openDb(path.join(dir, 'in-thread.db'));
+    await syncPaths(inThread, [files[0]]);
+    inThread.exec('UPDATE payments SET row_hash_hi = NULL, row_hash_lo = NULL'); // every row read in full
+    const [full] = await syncPaths(inThread, [files[1]]);
+
+    const counts = ({ rows, inserted, updated, unchanged, rejected, errors }: typeof full) => ({ rows, inserted, updated, unchanged, rejected, errors });
+    expect(viaWorker[1]).toMatchObject(counts(full));
+    expect(full).toMatchObject({ rows: 60_002, inserted: 0, updated: 600, unchanged: 59_401, rejected: 1 });
+    expect(full.errors).toEqual([{ line: 30_002, reason: 'amount: more decimals than usd allows (2)', raw: 'pay_bad,acct_1,12.345,usd,succeeded,2026-03-15T10:00:00Z,,,,' }]);
+    const cli = openDb(cliDb);
+    const payments = 'SELECT id, status, updated_at, import_id - (SELECT min(id) FROM imports) FROM payments ORDER BY id';
+    expect(cli.prepare(payments).raw().all()).toEqual(inThread.prepare(payments).raw().all());
+    cli.close();
+    inThread.close();
   });
 });

@@ -104,7 +104,7 @@ async function readRecords(file: string) {
   const records: { fields: string[]; line: number }[] = [];
   await readCsvRecords(utf8Text(fileBytes(file)), {
     header: (header) => (names = header.names),
-    record: (fields, line) => records.push({ fields, line }),
+    record: (record) => records.push({ fields: record.fields(), line: record.line }),
   });
   return { names, rows: records.map((r) => Object.fromEntries(names.map((name, i) => [name, r.fields[i] ?? '']))), records };
 }

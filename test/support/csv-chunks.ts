@@ -37,7 +37,12 @@ export async function readInChunks(text: string, chunkSizes: readonly number[] =
   try {
     await readCsvRecords(chunks(), {
       header: (header) => (result.header = header.names),
-      record: (fields, line, raw, problem) => result.records.push({ fields: [...fields], line, raw: raw(), ...(problem ? { problem } : {}) }),
+      record: (record, problem) => {
+        const fields = record.fields();
+        // field(i) must agree with fields()[i], whichever way the record was read
+        for (let i = -1; i <= fields.length; i++) if (record.field(i) !== fields[i]) throw new Error(`field(${i}) differs on line ${record.line}`);
+        result.records.push({ fields: [...fields], line: record.line, raw: record.raw(), ...(problem ? { problem } : {}) });
+      },
     });
   } catch (error) {
     if (!(error instanceof FileError)) throw error;

@@ -1,5 +1,8 @@
 // Streams CSV records with the physical line each starts on. Papa Parse does the RFC 4180 work; we feed it
 // text chunk by chunk and keep the unconsumed tail, so memory is bounded by the longest record, not the file.
+// Lines without a quote character are records of their own, split on the delimiter (what Papa Parse does with
+// them too): those are read here, and their fields are split only when asked for, since a snapshot's
+// unchanged rows are recognised by their text alone.
 import Papa from 'papaparse';
 import { FileError } from './file-error.js';
 import { countNewlines, type TextChunk } from './utf8-text.js';
@@ -10,13 +13,25 @@ export interface CsvHeader {
   delimiter: string;
 }
 
+/** One record of an export, valid during the sink's call. */
+export interface SourceRecord {
+  /** The 1-based physical line the record starts on. */
+  readonly line: number;
+  fields(): string[];
+  /** `fields()[index]`, without splitting the other fields when that can be avoided. */
+  field(index: number): string | undefined;
+  /** The record's source text without its line break (for rejected rows and row hashes) is text[start, end). */
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  raw(): string;
+}
+
 export interface CsvRecordSink {
-  header(header: CsvHeader): void;
-  /**
-   * `raw` builds the record's source text on demand (only rejected rows need it); `problem` says why the
-   * record is malformed (a stray quote), in which case the sink rejects the row.
-   */
-  record(fields: string[], line: number, raw: () => string, problem?: string): void;
+  /** Records are read once what this returns has settled. */
+  header(header: CsvHeader): void | Promise<void>;
+  /** `problem` says why the record is malformed (a stray quote), in which case the sink rejects the row. */
+  record(record: SourceRecord, problem?: string): void;
   progress?(bytesRead: number): void;
 }
 
@@ -31,6 +46,8 @@ interface PapaParserInstance {
 const PapaParser = (Papa as unknown as { Parser: new (config: object) => PapaParserInstance }).Parser;
 
 const DELIMITERS = [',', ';', '\t'] as const;
+const LF = 10;
+const CR = 13;
 
 /** Picks the delimiter from the header line: the candidate that occurs most often. */
 export function detectDelimiter(headerLine: string): string {
@@ -64,16 +81,55 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     const last = fields.length - 1;
     if (fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1); // CRLF files
     if (last === 0 && fields[0].trim() === '') return; // blank line
-    const text = pending;
-    const raw = () => text.substring(localStart, localEnd).replace(/\r?\n$/, '');
-    sink.record(fields, recordLine, raw, result.errors.length ? 'malformed quoted field' : undefined);
+    let rawEnd = localEnd;
+    if (pending.charCodeAt(rawEnd - 1) === LF) rawEnd -= rawEnd - 2 >= localStart && pending.charCodeAt(rawEnd - 2) === CR ? 2 : 1;
+    const record = new ParsedRecord(recordLine, fields, pending, localStart, rawEnd);
+    sink.record(record, result.errors.length ? 'malformed quoted field' : undefined);
+  };
+
+  /** Reads the lines before the first quote character of `pending`, and the last line when it has none. */
+  const readPlainLines = (delimiter: string, final: boolean): void => {
+    const quote = pending.indexOf('"');
+    const before = quote === -1 ? pending.length : quote;
+    let start = 0;
+    for (;;) {
+      const newline = pending.indexOf('\n', start);
+      if (newline === -1 || newline > before) break;
+      plainLine(delimiter, start, newline, true);
+      start = newline + 1;
+    }
+    if (final && quote === -1 && start < pending.length) {
+      plainLine(delimiter, start, pending.length, false);
+      start = pending.length;
+    }
+    if (start > 0) {
+      pending = pending.slice(start);
+      pendingBase += start;
+      rowStart = pendingBase;
+    }
+  };
+
+  /** One line without quotes, from `start` to `end` (its LF, when `hasNewline`). */
+  const plainLine = (delimiter: string, start: number, end: number, hasNewline: boolean): void => {
+    const recordLine = line;
+    if (hasNewline) line++;
+    // Papa Parse drops a CR before the LF from the last field, but from the raw text only with its LF.
+    const fieldsEnd = end > start && pending.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (isBlank(pending, start, fieldsEnd, delimiter)) return;
+    sink.record(new PlainRecord(recordLine, pending, start, fieldsEnd, hasNewline ? fieldsEnd : end, delimiter));
   };
 
   // Papa Parse re-reads an unfinished record from its start on every call: wait until the unconsumed text has
   // doubled before trying again, so a record of many chunks (a 10 MB field) is parsed in linear, not quadratic, time.
   let retryAt = 0;
+  let delimiter = ',';
   const feed = (final: boolean): void => {
     if (!parser || (!final && pending.length < retryAt)) return;
+    readPlainLines(delimiter, final);
+    if (pending.length === 0 || (!final && pending.indexOf('"') === -1)) {
+      retryAt = 0;
+      return;
+    }
     const result = parser.parse(pending, pendingBase, !final);
     const consumed = result.meta.cursor - pendingBase;
     if (consumed > 0) {
@@ -88,32 +144,96 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     if (!parser) {
       const newline = pending.indexOf('\n');
       if (newline === -1) continue;
-      parser = startParser(pending.slice(0, newline), newline);
+      parser = await startParser(pending.slice(0, newline), newline);
     }
     feed(false);
     sink.progress?.(chunk.bytesRead);
   }
   if (!parser) {
     if (pending.trim() === '') throw new FileError('the file is empty');
-    parser = startParser(pending, pending.length);
+    parser = await startParser(pending, pending.length);
   }
   feed(true);
 
-  function startParser(headerLine: string, newlineIndex: number): PapaParserInstance {
+  async function startParser(headerLine: string, newlineIndex: number): Promise<PapaParserInstance> {
     // Always split on LF and drop a trailing CR per record: that reads CRLF, LF and files that mix them.
     const cleanLine = headerLine.endsWith('\r') ? headerLine.slice(0, -1) : headerLine;
     if (cleanLine.trim() === '') throw new FileError('the first line is empty: no header', 1);
-    const delimiter = detectDelimiter(cleanLine);
+    delimiter = detectDelimiter(cleanLine);
     const headerParse = Papa.parse<string[]>(cleanLine, { delimiter });
     if (headerParse.errors.some((e) => e.code === 'MissingQuotes')) {
       throw new FileError('unterminated quoted field in the header', 1);
     }
-    sink.header({ names: headerParse.data[0] ?? [], line: cleanLine, delimiter });
+    await sink.header({ names: headerParse.data[0] ?? [], line: cleanLine, delimiter });
     const consumed = Math.min(newlineIndex + 1, pending.length);
     pending = pending.slice(consumed);
     pendingBase = consumed;
     rowStart = consumed;
     line = 2;
     return new PapaParser({ delimiter, newline: '\n', step });
+  }
+}
+
+/** Whether a line reads as a blank record (one field, all white space), which is skipped. */
+function isBlank(text: string, start: number, end: number, delimiter: string): boolean {
+  if (start === end) return true;
+  const first = text.charCodeAt(start);
+  if (first > 32 && first < 127) return false; // the common case: it starts with visible ASCII
+  const line = text.substring(start, end);
+  return !line.includes(delimiter) && line.trim() === '';
+}
+
+/** A record Papa Parse read. */
+class ParsedRecord implements SourceRecord {
+  constructor(
+    readonly line: number,
+    private readonly parsed: string[],
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  fields(): string[] {
+    return this.parsed;
+  }
+
+  field(index: number): string | undefined {
+    return this.parsed[index];
+  }
+
+  raw(): string {
+    return this.text.substring(this.start, this.end);
+  }
+}
+
+/** A line without quotes: its fields are what lies between delimiters. */
+class PlainRecord implements SourceRecord {
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    readonly start: number,
+    private readonly fieldsEnd: number,
+    readonly end: number,
+    private readonly delimiter: string,
+  ) {}
+
+  fields(): string[] {
+    return this.text.substring(this.start, this.fieldsEnd).split(this.delimiter);
+  }
+
+  field(index: number): string | undefined {
+    if (index < 0) return undefined;
+    let from = this.start;
+    for (let i = 0; i < index; i++) {
+      const next = this.text.indexOf(this.delimiter, from);
+      if (next === -1 || next >= this.fieldsEnd) return undefined;
+      from = next + 1;
+    }
+    const next = this.text.indexOf(this.delimiter, from);
+    return this.text.substring(from, next === -1 || next > this.fieldsEnd ? this.fieldsEnd : next);
+  }
+
+  raw(): string {
+    return this.text.substring(this.start, this.end);
   }
 }

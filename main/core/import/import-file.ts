@@ -75,13 +75,18 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
     const sink: OutcomeSink = {
       format(format) {
         report.format = format;
-        rebuildIndexes = deferIndexesIfWorthIt(db, tablesWritten(format), totalBytes);
+        const tables = tablesWritten(format);
+        rebuildIndexes = deferIndexesIfWorthIt(db, tables, totalBytes);
+        return tables.includes('payments') ? activeStore.storedRowHashes() : undefined;
       },
       outcome(line, outcome, raw) {
         report.rows++;
         switch (outcome.kind) {
           case 'payment':
-            activeStore.payment(outcome.payment);
+            activeStore.payment(outcome.payment, outcome.rowHash);
+            break;
+          case 'unchanged':
+            activeStore.unchangedPayment();
             break;
           case 'ledger':
             activeStore.ledger(outcome.entry, line);

@@ -1,6 +1,16 @@
 import { FileError } from './file-error.js';
-import type { CsvRecordSink } from './csv-records.js';
+import type { CsvRecordSink, SourceRecord } from './csv-records.js';
 import type { TextChunk } from './utf8-text.js';
+
+const wholeLine = (text: string, line: number): SourceRecord => ({
+  line,
+  fields: () => [text],
+  field: (index) => (index === 0 ? text : undefined),
+  text,
+  start: 0,
+  end: text.length,
+  raw: () => text,
+});
 
 /** Feeds each non-blank line of a JSON Lines file to the sink as a one-field record. */
 export async function readJsonLines(chunks: AsyncIterable<TextChunk>, sink: Omit<CsvRecordSink, 'header'>): Promise<void> {
@@ -11,7 +21,7 @@ export async function readJsonLines(chunks: AsyncIterable<TextChunk>, sink: Omit
     const clean = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (clean.trim() !== '') {
       sawAny = true;
-      sink.record([clean], line, () => clean);
+      sink.record(wholeLine(clean, line));
     }
     line++;
   };

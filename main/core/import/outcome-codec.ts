@@ -4,13 +4,19 @@ import type { RowOutcome } from './records.js';
 
 export type OutcomeBatch = (string | number | null)[];
 
+const UNCHANGED: RowOutcome = { kind: 'unchanged' };
+
 export function encodeOutcome(batch: OutcomeBatch, line: number, outcome: RowOutcome, raw: () => string): void {
   switch (outcome.kind) {
     case 'payment': {
       const p = outcome.payment;
-      batch.push('p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description);
+      const hash = outcome.rowHash;
+      batch.push('p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description, hash?.hi ?? null, hash?.lo ?? null);
       return;
     }
+    case 'unchanged':
+      batch.push('u', line);
+      return;
     case 'ledger': {
       const e = outcome.entry;
       batch.push('l', line, e.id, e.accountId, e.type, e.amountCents, e.currency, e.createdAt, e.paymentId);
@@ -39,9 +45,15 @@ export function decodeOutcomes(batch: OutcomeBatch, each: (line: number, outcome
     const kind = v[i];
     const line = v[i + 1] as number;
     switch (kind) {
-      case 'p':
-        each(line, { kind: 'payment', payment: { id: v[i + 2], altId: v[i + 3], accountId: v[i + 4], amountCents: v[i + 5], currency: v[i + 6], status: v[i + 7], createdAt: v[i + 8], updatedAt: v[i + 9], invoiceId: v[i + 10], email: v[i + 11], description: v[i + 12] } }, noRaw);
-        i += 13;
+      case 'p': {
+        const rowHash = v[i + 13] === null ? undefined : { hi: v[i + 13], lo: v[i + 14] };
+        each(line, { kind: 'payment', payment: { id: v[i + 2], altId: v[i + 3], accountId: v[i + 4], amountCents: v[i + 5], currency: v[i + 6], status: v[i + 7], createdAt: v[i + 8], updatedAt: v[i + 9], invoiceId: v[i + 10], email: v[i + 11], description: v[i + 12] }, rowHash }, noRaw);
+        i += 15;
+        break;
+      }
+      case 'u':
+        each(line, UNCHANGED, noRaw);
+        i += 2;
         break;
       case 'l':
         each(line, { kind: 'ledger', entry: { id: v[i + 2], accountId: v[i + 3], type: v[i + 4], amountCents: v[i + 5], currency: v[i + 6], createdAt: v[i + 7], paymentId: v[i + 8] } }, noRaw);

@@ -5,8 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { FileError } from './file-error.js';
 import { decodeOutcomes } from './outcome-codec.js';
 import type { SavedMapping } from './formats/recognise.js';
-import type { ParseJob, ParseMessage } from './parse-worker.js';
-import { UnrecognisedHeader, type OutcomeSink } from './read-outcomes.js';
+import type { ImporterMessage, ParseJob, ParseMessage } from './parse-worker.js';
+import { UnrecognisedHeader, type OutcomeSink, type StoredRows } from './read-outcomes.js';
 
 const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
 
@@ -31,7 +31,12 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
       try {
         switch (message.type) {
           case 'format':
-            return sink.format(message.format);
+            // Answered even when nothing is stored: the worker reads no row before it has the answer.
+            void Promise.resolve(sink.format(message.format)).then((stored: StoredRows) => {
+              const reply: ImporterMessage = { type: 'storedRows', hashes: stored?.buffer ?? null };
+              worker.postMessage(reply, stored ? [stored.buffer] : []);
+            }, settle);
+            return;
           case 'outcomes':
             decodeOutcomes(message.batch, (line, outcome, raw) => sink.outcome(line, outcome, raw));
             sink.progress(message.bytesRead);

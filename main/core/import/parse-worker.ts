@@ -3,13 +3,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileError } from './file-error.js';
 import type { SavedMapping } from './formats/recognise.js';
-import { readOutcomes, UnrecognisedHeader } from './read-outcomes.js';
+import { readOutcomes, UnrecognisedHeader, type StoredRows } from './read-outcomes.js';
 import { encodeOutcome, type OutcomeBatch } from './outcome-codec.js';
+import { RowHashSet } from './row-hash-set.js';
 
 export interface ParseJob {
   file: string;
   mappings: SavedMapping[];
 }
+
+/** From the importing thread: a batch was applied, or the stored rows' hashes asked for by a 'format' message. */
+export type ImporterMessage = 'ack' | { type: 'storedRows'; hashes: ArrayBuffer | null };
 
 export type ParseMessage =
   | { type: 'format'; format: string }
@@ -18,27 +22,29 @@ export type ParseMessage =
   | { type: 'fileError'; reason: string; line?: number; header?: string; status?: 'unrecognised' | 'rejected' }
   | { type: 'error'; message: string };
 
-const BATCH = 2000;
+/** Values per posted batch: 2,000 payments, or many more unchanged rows (two values each). */
+const BATCH_VALUES = 30_000;
 const BATCHES_IN_FLIGHT = 4;
 
 async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise<void> {
   const post = (message: ParseMessage) => port.postMessage(message);
   let batch: OutcomeBatch = [];
-  let count = 0;
   let bytesRead = 0;
   let inFlight = 0;
   let wake: (() => void) | undefined;
-  port.on('message', (message) => {
+  let receiveStoredRows: ((stored: StoredRows) => void) | undefined;
+  port.on('message', (message: ImporterMessage) => {
     if (message === 'ack') {
       inFlight--;
       wake?.();
+    } else if (message.type === 'storedRows') {
+      receiveStoredRows?.(message.hashes === null ? undefined : new RowHashSet(message.hashes));
     }
   });
   const flush = () => {
-    if (count === 0) return;
+    if (batch.length === 0) return;
     post({ type: 'outcomes', batch, bytesRead });
     batch = [];
-    count = 0;
     inFlight++;
   };
   try {
@@ -46,10 +52,13 @@ async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise
       job.file,
       job.mappings,
       {
-        format: (format) => post({ type: 'format', format }),
+        format(format) {
+          post({ type: 'format', format });
+          return new Promise<StoredRows>((resolve) => (receiveStoredRows = resolve));
+        },
         outcome(line, outcome, raw) {
           encodeOutcome(batch, line, outcome, raw);
-          if (++count >= BATCH) flush();
+          if (batch.length >= BATCH_VALUES) flush();
         },
         progress(bytes) {
           bytesRead = bytes;

@@ -2,18 +2,28 @@
 // a rejected one), recognising the format from the header. Nothing here touches the database, so it can run
 // in this thread or in a parse worker (parse-in-worker.ts) while the database work goes on in parallel.
 import path from 'node:path';
-import { readCsvRecords } from './csv-records.js';
+import { readCsvRecords, type SourceRecord } from './csv-records.js';
 import { FileError } from './file-error.js';
 import { fileBytes } from './file-source.js';
 import { jsonLinesReader } from './formats/json-lines.js';
 import { recogniseHeader, type SavedMapping } from './formats/recognise.js';
 import { readJsonLines } from './json-lines.js';
 import type { RowOutcome, RowReader } from './records.js';
+import type { RowHashSet } from './row-hash-set.js';
+import { UnchangedRows } from './unchanged-rows.js';
 import { utf8Text, type TextChunk } from './utf8-text.js';
 
+/** The row hashes of the stored payments; undefined when there are none (or the format has no payments). */
+export type StoredRows = RowHashSet | undefined;
+
+const UNCHANGED: RowOutcome = { kind: 'unchanged' };
+
 export interface OutcomeSink {
-  /** Called once, as soon as the file's format is known (before any outcome). */
-  format(format: string): void;
+  /**
+   * Called once, as soon as the file's format is known (before any outcome). For a payments format it returns
+   * the row hashes of the stored payments, so that rows stored as they are come out as `unchanged`.
+   */
+  format(format: string): StoredRows | Promise<StoredRows>;
   outcome(line: number, outcome: RowOutcome, raw: () => string): void;
   progress(bytesRead: number): void;
 }
@@ -40,25 +50,37 @@ export async function readOutcomes(
   let bytesRead = 0;
   const text = paced(utf8Text(fileBytes(file, (raw) => (bytesRead = raw)), options.signal), options.beforeChunk);
   let reader: RowReader | undefined;
+  let unchanged: UnchangedRows | undefined;
   const records = {
-    record(fields: string[], line: number, raw: () => string, problem?: string) {
-      sink.outcome(line, problem ? { kind: 'error', reason: problem } : reader!.read(fields), raw);
+    record(record: SourceRecord, problem?: string) {
+      const raw = () => record.raw();
+      if (problem) return sink.outcome(record.line, { kind: 'error', reason: problem }, raw);
+      if (!unchanged) return sink.outcome(record.line, reader!.read(record.fields()), raw);
+      const rowHash = unchanged.hash(record);
+      if (unchanged.isStored(rowHash, record)) return sink.outcome(record.line, UNCHANGED, raw);
+      const outcome = reader!.read(record.fields());
+      if (outcome.kind === 'payment') {
+        outcome.rowHash = rowHash;
+        unchanged.readPayment(outcome.payment.id);
+      }
+      sink.outcome(record.line, outcome, raw);
     },
     progress: () => sink.progress(bytesRead),
   };
   if (JSON_LINES.test(file)) {
     reader = jsonLinesReader(path.basename(file));
-    sink.format(reader.format);
+    await sink.format(reader.format);
     await readJsonLines(text, records);
     return;
   }
   await readCsvRecords(text, {
     ...records,
-    header(header) {
+    async header(header) {
       const recognition = recogniseHeader(header.names, mappings);
       if (!recognition.ok) throw new UnrecognisedHeader(recognition.reason, header.line, recognition.status);
       reader = recognition.reader;
-      sink.format(reader.format);
+      const stored = await sink.format(reader.format);
+      if (reader.paymentRows) unchanged = new UnchangedRows(reader.paymentRows, header.delimiter, stored);
     },
   });
 }

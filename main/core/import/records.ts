@@ -1,4 +1,6 @@
 import type { FlagKind, LedgerType, PaymentStatus } from '../../../shared/domain.js';
+import type { RowHash } from './row-hash.js';
+import type { PaymentRowLayout } from './unchanged-rows.js';
 
 export interface PaymentRecord {
   id: string;
@@ -35,7 +37,10 @@ export interface ReviewRecord {
 }
 
 export type RowOutcome =
-  | { kind: 'payment'; payment: PaymentRecord }
+  /** `rowHash`: the hash of the row's text, stored with the payment (row-hash.ts); absent for JSON Lines. */
+  | { kind: 'payment'; payment: PaymentRecord; rowHash?: RowHash }
+  /** A payment row stored as it is, recognised by its text without reading it (unchanged-rows.ts). */
+  | { kind: 'unchanged' }
   | { kind: 'ledger'; entry: LedgerRecord }
   | { kind: 'review'; review: ReviewRecord }
   | { kind: 'ignored' }
@@ -45,6 +50,8 @@ export type RowOutcome =
 export interface RowReader {
   format: string;
   read(fields: readonly string[]): RowOutcome;
+  /** For CSV payment formats: what recognising unchanged rows needs. */
+  paymentRows?: PaymentRowLayout;
 }
 
 export const rowError = (reason: string): RowOutcome => ({ kind: 'error', reason });

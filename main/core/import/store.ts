@@ -5,6 +5,8 @@ import type { ImportCounts, PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
+import type { RowHash } from './row-hash.js';
+import { RowHashSet } from './row-hash-set.js';
 
 // How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
 const STATUS_RANK: Record<PaymentStatus, number> = {
@@ -20,9 +22,13 @@ const STATUS_RANK: Record<PaymentStatus, number> = {
 
 // Positional parameters throughout: binding named parameters from objects costs more than the insert itself.
 const STORED_COLUMNS = `alt_id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email, description`;
-type StoredPayment = [string | null, string | null, number, string, PaymentStatus, number, number, string | null, string | null, string | null];
+/** The stored values, then the row hash's two halves (null when the values were not read from CSV). */
+type StoredPayment = [string | null, string | null, number, string, PaymentStatus, number, number, string | null, string | null, string | null, number | null, number | null];
+const HASH_HI = 10;
+const HASH_LO = 11;
 const storedValues = (p: PaymentRecord) =>
   [p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description] as const;
+const sameValues = (values: ReturnType<typeof storedValues>, stored: StoredPayment) => values.every((value, i) => value === stored[i]);
 
 /** Whether an incoming snapshot of a payment replaces the stored one. */
 function replacesStored(incoming: PaymentRecord, stored: StoredPayment): boolean {
@@ -31,7 +37,7 @@ function replacesStored(incoming: PaymentRecord, stored: StoredPayment): boolean
   const rank = STATUS_RANK[incoming.status] - STATUS_RANK[stored[4]];
   if (rank !== 0) return rank > 0;
   // Equal on both: the later import wins, which only matters when a value differs.
-  return storedValues(incoming).some((value, i) => value !== stored[i]);
+  return !sameValues(storedValues(incoming), stored);
 }
 
 /** The counts the store decides; rows, ignored and rejected are counted by the reader. */
@@ -39,6 +45,27 @@ export type StoreCounts = Pick<ImportCounts, 'inserted' | 'updated' | 'unchanged
 
 /** Payments looked up in one statement when a file repeats rows the table already has (a newer snapshot). */
 const LOOKUP_BATCH = 256;
+
+/** Ids of written payments kept for refreshing the derived columns; past this, they are found by import_id. */
+const WRITTEN_IDS_KEPT = 100_000;
+
+/** Stored row hashes read per statement (1 MB of text). */
+const ROW_HASH_PAGE = 65_536;
+
+/** The 32-bit value of 8 lower-case hex digits at `at`. */
+function hexWord(hex: string, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = hex.charCodeAt(i);
+    value = (value << 4) | (c <= 57 ? c - 48 : c - 87);
+  }
+  return value;
+}
+
+interface IncomingPayment {
+  record: PaymentRecord;
+  rowHash: RowHash | undefined;
+}
 
 interface Totals {
   accountId: string;
@@ -54,6 +81,8 @@ export class ImportStore {
   private readonly storedPayment;
   private readonly storedPayments;
   private readonly replacePayment;
+  private readonly setRowHash;
+  private readonly storedRowHashPage;
   private readonly insertLedger;
   private readonly storedLedger;
   private readonly insertConflict;
@@ -69,23 +98,35 @@ export class ImportStore {
   private readonly leftGroups: PurchaseGroup[] = [];
   private paymentsChanged = false;
   private ledgerInserted = false;
-  private pendingPayments: PaymentRecord[] = [];
+  private pendingPayments: IncomingPayment[] = [];
+  private writtenPaymentIds: string[] | undefined = [];
   readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly importId: number,
   ) {
-    this.insertPayment = db.prepare(`INSERT INTO payments (${STORED_COLUMNS}, import_id, id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
-    this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS} FROM payments WHERE id = ?`).raw();
+    this.insertPayment = db.prepare(`INSERT INTO payments (${STORED_COLUMNS}, row_hash_hi, row_hash_lo, import_id, id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+    this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id = ?`).raw();
     this.storedPayments = db
-      .prepare(`SELECT id, ${STORED_COLUMNS} FROM payments WHERE id IN (${Array(LOOKUP_BATCH).fill('?').join(', ')})`)
+      .prepare(`SELECT id, ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id IN (${Array(LOOKUP_BATCH).fill('?').join(', ')})`)
       .raw();
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
     this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
     this.replacePayment = db.prepare(`UPDATE payments SET alt_id = ?, account_id = ?, amount_cents = ?, currency = ?,
-      status = ?, created_at = ?, updated_at = ?, invoice_id = ?, email = ?, description = ?, import_id = ? WHERE id = ?`);
+      status = ?, created_at = ?, updated_at = ?, invoice_id = ?, email = ?, description = ?, row_hash_hi = ?, row_hash_lo = ?,
+      import_id = ? WHERE id = ?`);
+    this.setRowHash = db.prepare(`UPDATE payments SET row_hash_hi = ?, row_hash_lo = ? WHERE id = ?`);
+    // A page of row hashes as one string of 16 hex digits each: a million rows returned one by one cost more
+    // in the driver than SQLite takes to read them.
+    this.storedRowHashPage = db
+      .prepare(
+        `SELECT max(id), group_concat(CASE WHEN row_hash_hi IS NOT NULL
+           THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, '')
+         FROM (SELECT id, row_hash_hi, row_hash_lo FROM payments WHERE id > ? ORDER BY id LIMIT ${ROW_HASH_PAGE})`,
+      )
+      .raw();
     this.insertLedger = db.prepare(`INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency,
       created_at, payment_id, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
     this.storedLedger = db.prepare(`SELECT id, account_id AS accountId, type, amount_cents AS amountCents, currency,
@@ -102,15 +143,41 @@ export class ImportStore {
       ON CONFLICT (name) DO UPDATE SET newest_at = max(newest_at, excluded.newest_at)`);
   }
 
-  payment(record: PaymentRecord): void {
+  /**
+   * The row hashes of the stored payments, for recognising rows a snapshot repeats (unchanged-rows.ts); read
+   * before the file writes any payment. Undefined when none is stored.
+   */
+  storedRowHashes(): RowHashSet | undefined {
+    if (this.paymentsWereEmpty) return undefined;
+    const hashes = new RowHashSet();
+    let after = '';
+    for (;;) {
+      const [last, hex] = this.storedRowHashPage.get(after) as [string | null, string | null];
+      if (last === null) break;
+      after = last;
+      if (hex !== null) for (let i = 0; i < hex.length; i += 16) hashes.add(hexWord(hex, i), hexWord(hex, i + 8));
+    }
+    return hashes.size > 0 ? hashes : undefined;
+  }
+
+  /** `rowHash`: the hash of the row's text (row-hash.ts), stored with the values it was read into. */
+  payment(record: PaymentRecord, rowHash?: RowHash): void {
     if (record.updatedAt > this.newestPaymentAt) this.newestPaymentAt = record.updatedAt;
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
     if (this.paymentsWereEmpty) {
-      this.applyPayment(record, undefined);
+      this.applyPayment({ record, rowHash }, undefined);
       return;
     }
-    this.pendingPayments.push(record);
+    this.pendingPayments.push({ record, rowHash });
     if (this.pendingPayments.length === LOOKUP_BATCH) this.flushPayments();
+  }
+
+  /**
+   * A row the reader recognised as stored as it is. Nothing to write: not even data_bounds, which the import
+   * that stored the row raised to its times.
+   */
+  unchangedPayment(): void {
+    this.counts.unchanged++;
   }
 
   /** Applies payments still waiting for their batched lookup; call before reading the tables. */
@@ -122,28 +189,36 @@ export class ImportStore {
     const batch = this.pendingPayments;
     if (batch.length === 0) return;
     this.pendingPayments = [];
-    const ids = batch.map((p) => p.id);
+    const ids = batch.map((p) => p.record.id);
     while (ids.length < LOOKUP_BATCH) ids.push(ids[0]);
     const stored = new Map<string, StoredPayment>();
     for (const [id, ...values] of this.storedPayments.all(ids) as [string, ...StoredPayment][]) stored.set(id, values);
-    for (const record of batch) {
-      const after = this.applyPayment(record, stored.get(record.id));
-      if (after) stored.set(record.id, after); // a later row of the batch with the same id compares against this one
+    for (const incoming of batch) {
+      const id = incoming.record.id;
+      const after = this.applyPayment(incoming, stored.get(id));
+      if (after) stored.set(id, after); // a later row of the batch with the same id compares against this one
     }
   }
 
   /** Inserts or replaces one payment; returns its stored values when it wrote them. */
-  private applyPayment(record: PaymentRecord, known: StoredPayment | undefined): StoredPayment | undefined {
+  private applyPayment({ record, rowHash }: IncomingPayment, known: StoredPayment | undefined): StoredPayment | undefined {
     const values = storedValues(record);
-    const params = [...values, this.importId, record.id];
+    const hash = [rowHash?.hi ?? null, rowHash?.lo ?? null] as const;
+    const params = [...values, ...hash, this.importId, record.id];
     let stored = known;
     if (stored === undefined) {
-      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', values);
+      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash);
       // The id arrived earlier in this same file: compare with what that row stored.
       stored = this.storedPayment.get(record.id) as StoredPayment;
     }
     if (!replacesStored(record, stored)) {
       this.counts.unchanged++;
+      // The same values from other text (reformatted, or stored before row hashes): keep this text's hash, so
+      // that the next snapshot repeating it is recognised without reading it.
+      if (rowHash && (stored[HASH_HI] !== rowHash.hi || stored[HASH_LO] !== rowHash.lo) && sameValues(values, stored)) {
+        this.setRowHash.run(rowHash.hi, rowHash.lo, record.id);
+        [stored[HASH_HI], stored[HASH_LO]] = hash;
+      }
       return undefined;
     }
     const [, accountId, amountCents, currency] = stored;
@@ -151,13 +226,22 @@ export class ImportStore {
       this.leftGroups.push({ accountId, currency, amountCents });
     }
     this.replacePayment.run(params);
-    return this.paymentWritten('updated', values);
+    return this.paymentWritten('updated', record.id, values, hash);
   }
 
-  private paymentWritten(outcome: 'inserted' | 'updated', values: ReturnType<typeof storedValues>): StoredPayment {
+  private paymentWritten(
+    outcome: 'inserted' | 'updated',
+    id: string,
+    values: ReturnType<typeof storedValues>,
+    hash: readonly [number | null, number | null],
+  ): StoredPayment {
     this.paymentsChanged = true;
     this.counts[outcome]++;
-    return [...values] as StoredPayment;
+    if (this.writtenPaymentIds && !this.paymentsWereEmpty) {
+      if (this.writtenPaymentIds.length < WRITTEN_IDS_KEPT) this.writtenPaymentIds.push(id);
+      else this.writtenPaymentIds = undefined;
+    }
+    return [...values, ...hash];
   }
 
   ledger(record: LedgerRecord, line: number): void {
@@ -196,6 +280,7 @@ export class ImportStore {
       paymentsWereEmpty: this.paymentsWereEmpty,
       ledgerInserted: this.ledgerInserted,
       leftGroups: this.leftGroups,
+      writtenPaymentIds: this.writtenPaymentIds,
     });
     for (const byCurrency of this.totals.values()) {
       for (const t of byCurrency.values()) this.addTotals.run(t.accountId, t.currency, t.balance, t.free, t.purchased, t.entries);

@@ -2,6 +2,7 @@ import { sql as init } from './0001_init.js';
 import { sql as derivedFlagColumns } from './0002_derived_flag_columns.js';
 import { sql as paymentsWithoutRowid } from './0003_payments_without_rowid.js';
 import { sql as flagLists } from './0004_flag_lists.js';
+import { sql as paymentRowHashes } from './0005_payment_row_hashes.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '0002_derived_flag_columns', sql: derivedFlagColumns },
   { version: 3, name: '0003_payments_without_rowid', sql: paymentsWithoutRowid },
   { version: 4, name: '0004_flag_lists', sql: flagLists },
+  { version: 5, name: '0005_payment_row_hashes', sql: paymentRowHashes },
 ];

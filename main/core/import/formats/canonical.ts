@@ -43,6 +43,7 @@ export function hasCanonicalFields<F extends string>(columns: ColumnsOf<F>, requ
 export function paymentReader(format: string, c: ColumnsOf<PaymentField>): RowReader {
   return {
     format,
+    paymentRows: { layout: `${format}\n${JSON.stringify(c)}`, idColumn: c.payment_id },
     read(fields): RowOutcome {
       const id = requiredText('payment_id', cell(fields, c.payment_id));
       if (!id.ok) return rowError(id.reason);

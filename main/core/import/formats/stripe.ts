@@ -57,6 +57,7 @@ function stripeReader(header: HeaderIndex): RowReader {
   };
   return {
     format: STRIPE_PAYMENTS_FORMAT,
+    paymentRows: { layout: `${STRIPE_PAYMENTS_FORMAT}\n${JSON.stringify(c)}`, idColumn: c.id },
     read(fields): RowOutcome {
       const id = cell(fields, c.id);
       if (id === '') return { kind: 'ignored' }; // a PaymentIntent that never produced a charge

@@ -1,0 +1,74 @@
+// The row hashes of the stored payments, as an open-addressing set in one typed array: 8 bytes a slot, at most
+// half full, so a million rows take 16 MB, and the array moves to the parse worker without a copy.
+import type { RowHash } from './row-hash.js';
+
+const MIN_SLOTS = 1 << 10;
+/** The low half stored for the one hash equal to the empty marker (0, 0). */
+const EMPTY_STAND_IN = 1;
+
+export class RowHashSet {
+  private slots: Uint32Array; // [hi, lo] per slot; (0, 0) marks an empty slot
+  private mask: number;
+  private count = 0;
+
+  constructor(buffer?: ArrayBuffer) {
+    this.slots = new Uint32Array(buffer ?? new ArrayBuffer(MIN_SLOTS * 8));
+    this.mask = this.slots.length / 2 - 1;
+    if (buffer) for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0 || this.slots[i + 1] !== 0) this.count++;
+  }
+
+  /** The backing array, to hand to another thread (after which this set must not be used). */
+  get buffer(): ArrayBuffer {
+    return this.slots.buffer as ArrayBuffer;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(hi: number, lo: number): void {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const h = hi >>> 0;
+    const l = h === 0 && lo === 0 ? EMPTY_STAND_IN : lo >>> 0;
+    let slot = this.firstSlot(h, l);
+    for (;;) {
+      const at = slot * 2;
+      const sh = this.slots[at];
+      const sl = this.slots[at + 1];
+      if (sh === 0 && sl === 0) {
+        this.slots[at] = h;
+        this.slots[at + 1] = l;
+        this.count++;
+        return;
+      }
+      if (sh === h && sl === l) return;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  has(hash: RowHash): boolean {
+    const h = hash.hi >>> 0;
+    const l = h === 0 && hash.lo === 0 ? EMPTY_STAND_IN : hash.lo >>> 0;
+    let slot = this.firstSlot(h, l);
+    for (;;) {
+      const at = slot * 2;
+      const sh = this.slots[at];
+      const sl = this.slots[at + 1];
+      if (sh === h && sl === l) return true;
+      if (sh === 0 && sl === 0) return false;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private firstSlot(h: number, l: number): number {
+    return (Math.imul(h ^ (l >>> 7), 0x9e3779b1) >>> 0) & this.mask;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.mask = this.slots.length / 2 - 1;
+    this.count = 0;
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.add(old[i], old[i + 1]);
+  }
+}

@@ -1,0 +1,71 @@
+// Recognises payment rows of a snapshot that the database already holds byte for byte, so they are counted as
+// unchanged without being read (money, times, status) or looked up. A row qualifies when the hash of its text,
+// seeded with the file's column layout, is the hash stored with a payment: that payment's values were read
+// from this very text, so reading it again would compare equal on every value, which is "unchanged"
+// (formats.md "Re-imports"). One exception, handled here: an earlier row of the same file may already have
+// replaced that payment, and then this row must be compared with what replaced it, so a row whose id may have
+// occurred earlier in the file is read in full.
+import type { SourceRecord } from './csv-records.js';
+import { hashText, layoutSeed, type RowHash } from './row-hash.js';
+import type { RowHashSet } from './row-hash-set.js';
+
+/** Bump when a change to reading rows could read the same text into different values than before. */
+const READ_RULES_VERSION = 1;
+
+/**
+ * Ids of the rows read in full so far, as a two-hash Bloom filter of 2^24 bits (2 MB whatever the file): a
+ * false "maybe" only sends a row down the full path. 10,000 ids give one false "maybe" in 700,000 rows.
+ */
+const ID_FILTER_BITS = 1 << 24;
+const ID_SEED: RowHash = { hi: 0x6a09e667, lo: 0x3c6ef372 };
+
+/** What a payments reader tells about its rows, for recognising unchanged ones. */
+export interface PaymentRowLayout {
+  /** Everything besides a row's text that decides what the row reads as (format, columns, delimiter). */
+  layout: string;
+  /** The column of the payment id. */
+  idColumn: number;
+}
+
+export class UnchangedRows {
+  private readonly seed: RowHash;
+  private readInFull: Uint32Array | undefined;
+
+  constructor(
+    private readonly payments: PaymentRowLayout,
+    delimiter: string,
+    private readonly stored: RowHashSet | undefined,
+  ) {
+    this.seed = layoutSeed(`${READ_RULES_VERSION}\n${delimiter}\n${payments.layout}`);
+  }
+
+  /** The hash of a record's source text. */
+  hash(record: SourceRecord): RowHash {
+    return hashText(record.text, this.seed, record.start, record.end);
+  }
+
+  /** Whether a row is stored as it is; `hash` is the hash of its text. */
+  isStored(hash: RowHash, record: SourceRecord): boolean {
+    if (this.stored === undefined || !this.stored.has(hash)) return false;
+    if (this.readInFull === undefined) return true;
+    // The id as the reader reads it (formats/columns.ts cell()).
+    const id = hashText(record.field(this.payments.idColumn)?.trim() ?? '', ID_SEED);
+    return !(isSet(this.readInFull, id.hi) && isSet(this.readInFull, id.lo));
+  }
+
+  /** Records a payment row read in full: later rows with its id must be too. */
+  readPayment(id: string): void {
+    if (this.stored === undefined) return;
+    this.readInFull ??= new Uint32Array(ID_FILTER_BITS / 32);
+    const hash = hashText(id, ID_SEED);
+    set(this.readInFull, hash.hi);
+    set(this.readInFull, hash.lo);
+  }
+}
+
+const bit = (value: number) => 1 << (value & 31);
+const word = (value: number) => (value >>> 5) & (ID_FILTER_BITS / 32 - 1);
+const isSet = (bits: Uint32Array, value: number) => (bits[word(value)] & bit(value)) !== 0;
+const set = (bits: Uint32Array, value: number) => {
+  bits[word(value)] |= bit(value);
+};
