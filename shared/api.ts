@@ -244,7 +244,7 @@ export interface CsvFile {
   rows: number;
 }
 
-export type DataTable = 'payments' | 'ledger' | 'imports' | 'reviews' | 'settings' | 'mappings';
+export type DataTable = 'payments' | 'ledger' | 'imports' | 'reviews' | 'settings' | 'mappings' | 'flags';
 
 /** Every method the renderer may call: `name: { args; result }`. */
 export interface Api {

@@ -3,7 +3,7 @@ import type { DataTable } from '../../shared/api.js';
 import { api } from './api.js';
 
 /** A counter that moves when any of `tables` changed (an import finished a file, a decision was saved…). */
-export function useDataVersion(tables: readonly DataTable[] = ['payments', 'ledger', 'imports', 'reviews', 'settings']): number {
+export function useDataVersion(tables: readonly DataTable[] = ['payments', 'ledger', 'imports', 'reviews', 'settings', 'flags']): number {
   const [version, setVersion] = useState(0);
   const key = tables.join(',');
   useEffect(

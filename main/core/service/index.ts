@@ -1,12 +1,13 @@
 // The service: the API contract implemented over one database. Both transports (Electron IPC and browser
 // mode's HTTP) call these handlers through dispatch(); imports run in the import worker.
+import path from 'node:path';
 import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
 import { accountView, resolveAccountId } from '../account.js';
 import type { Db } from '../db/open.js';
 import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import { duplicateItem, duplicatesPage, type ListQuery, flagListsContext, flagListTotals, limitedItem, limitedPage, stuckItem, stuckPage } from '../flag-lists/pages.js';
-import { flagListsFresh, refreshFlagLists } from '../flag-lists/refresh.js';
+import { flagListsFresh } from '../flag-lists/refresh.js';
 import { computeFlags } from '../flags/index.js';
 import { LEDGER_FIELDS, PAYMENT_FIELDS, REQUIRED_LEDGER_FIELDS, REQUIRED_PAYMENT_FIELDS } from '../import/formats/canonical.js';
 import { readExportHeader } from '../import/read-header.js';
@@ -17,6 +18,7 @@ import { checkExportFolders, checkSyncPaths } from './chosen-paths.js';
 import { buildEvidence, NotFoundError } from './evidence.js';
 import { EventHub } from './events.js';
 import { FolderWatch } from './folder-watch.js';
+import { ListsRebuild } from './lists-rebuild.js';
 import { limitedExplanation } from './replies.js';
 import { SyncRunner } from './sync-runner.js';
 
@@ -52,6 +54,7 @@ const toSummary = (r: ImportRow): ImportSummary => ({
 
 export function createService(db: Db, deps: ServiceDeps): Service {
   const events = new EventHub();
+  const workerFile = deps.workerFile ?? path.join(__dirname, '..', 'import-worker.js');
   const settings = () => readSettings(db) as AppSettings;
   const emailOf = (accountId: string) =>
     (db.prepare('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1').get(accountId) as { email: string } | undefined)?.email ?? null;
@@ -63,32 +66,41 @@ export function createService(db: Db, deps: ServiceDeps): Service {
       deps.log?.(`sync ${finished.canceled ? 'canceled' : 'finished'}: ${finished.reports.length} files${finished.error ? `; ${finished.error}` : ''}`);
       if (syncAgain) {
         syncAgain = false;
-        startSync(undefined);
+        void startSync(undefined);
       }
     },
-    deps.workerFile,
+    workerFile,
   );
-  const startSync = (paths: string[] | undefined) => {
+  // The sync rebuilds the flag lists at its end. After a change of thresholds, or an import by another process,
+  // a read finds them stale and has them rebuilt in a worker, answering from the old lists meanwhile; a
+  // "flags" change tells the screens to read again. Never during a sync: it holds the write lock, and a sync
+  // that starts stops a rebuild.
+  const rebuild = new ListsRebuild({ dbFile: deps.dbFile }, path.join(path.dirname(workerFile), 'lists-worker.js'), ({ rebuilt, error }) => {
+    if (error) deps.log?.(`flag lists: ${error}`);
+    if (rebuilt) events.emit('data:changed', { tables: ['flags'] });
+  });
+  const lists = () => {
+    if (!runner.running && !rebuild.running && !flagListsFresh(db)) rebuild.start();
+  };
+
+  const startSync = async (paths: string[] | undefined) => {
     const s = settings();
     const targets = paths ?? s.exportFolders;
+    const busy = { started: false, reason: 'A sync is already running.' };
     if (targets.length === 0) return { started: false, reason: 'No exports folder yet: add one, or choose files to import.' };
-    if (runner.running) return { started: false, reason: 'A sync is already running.' };
+    if (runner.running) return busy;
+    await rebuild.stop(); // the sync needs the write lock, and rebuilds the lists at its end anyway
+    if (runner.running) return busy;
     runner.start({ dbFile: deps.dbFile, paths: targets, maxRejectedRows: s.maxRejectedRows });
     return { started: true, reason: null };
   };
   const watch = new FolderWatch(() => {
     if (!settings().autoSync) return;
     if (runner.running) syncAgain = true;
-    else startSync(undefined);
+    else void startSync(undefined);
   });
   const rewatch = () => (settings().autoSync ? watch.watch(settings().exportFolders) : watch.close());
   rewatch();
-
-  // The sync rebuilds the flag lists at its end; they are stale here after a change of thresholds or an import
-  // by another process. Never while a sync runs: its transaction holds the write lock, and it rebuilds anyway.
-  const lists = () => {
-    if (!runner.running && !flagListsFresh(db)) refreshFlagLists(db);
-  };
 
   const handlers: Handlers = {
     'app:info': () => ({ version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer }),
@@ -178,6 +190,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
       if (changes.exportFolders) checkExportFolders(changes.exportFolders);
       const updated = writeSettings(db, changes) as AppSettings;
       if ('exportFolders' in changes || 'autoSync' in changes) rewatch();
+      lists(); // new thresholds: start the rebuild now rather than at the next read
       events.emit('data:changed', { tables: ['settings'] });
       return updated;
     },
@@ -219,7 +232,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     events,
     close: async () => {
       watch.close();
-      await runner.stop();
+      await Promise.all([runner.stop(), rebuild.stop()]);
     },
   };
 }
