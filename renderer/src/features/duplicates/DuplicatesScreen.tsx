@@ -8,20 +8,20 @@ import { ageInWords, Money, Time } from '../../format.js';
 
 const columns: GridColumn<DuplicateRow, DuplicateSort>[] = [
   {
-    id: 'strength', header: 'Signal', width: '150px', sortKey: 'strength', title: 'Paid while pending: a payment was made while an earlier one was not yet credited',
+    id: 'strength', header: 'Signal', width: '164px', sortKey: 'strength', title: 'Paid while pending: a payment was made while an earlier one was not yet credited',
     cell: (r) => (r.whilePending ? <Badge tone="red">paid while pending</Badge> : <Badge tone="amber">within window</Badge>),
   },
-  { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId}</code> },
-  { id: 'email', header: 'Email', width: 'minmax(0,1.4fr)', cell: (r) => (r.email ? <Clipped text={r.email} /> : <span className="muted">—</span>) },
-  { id: 'amount', header: 'Each', width: '110px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
-  { id: 'payments', header: 'Payments', width: '96px', sortKey: 'payments', align: 'right', cell: (r) => <span className="num">{r.paymentIds.length}</span> },
-  { id: 'extra', header: 'Extra paid', width: '120px', sortKey: 'extra', align: 'right', cell: (r) => <Money cents={r.extraCents} currency={r.currency} strong /> },
+  { id: 'account', header: 'Account', width: '104px', sortKey: 'account', cell: (r) => <code>{r.accountId}</code> },
+  { id: 'email', header: 'Email', width: 'minmax(0,1fr)', cell: (r) => (r.email ? <Clipped text={r.email} /> : <span className="muted">—</span>) },
+  { id: 'amount', header: 'Each', width: '104px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
+  { id: 'payments', header: 'Payments', width: '88px', sortKey: 'payments', align: 'right', cell: (r) => <span className="num">{r.paymentIds.length}</span> },
+  { id: 'extra', header: 'Extra paid', width: '110px', sortKey: 'extra', align: 'right', cell: (r) => <Money cents={r.extraCents} currency={r.currency} strong /> },
   {
     id: 'span', header: 'Within', width: '80px', align: 'right',
     cell: (r) => <span className="num">{ageInWords((Date.parse(r.lastCreatedAt) - Date.parse(r.firstCreatedAt)) / 1000)}</span>,
   },
-  { id: 'first', header: 'First payment', width: '190px', sortKey: 'first', cell: (r) => <Time iso={r.firstCreatedAt} /> },
-  { id: 'review', header: 'Decision', width: '130px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
+  { id: 'first', header: 'First payment', width: '148px', sortKey: 'first', cell: (r) => <Time short iso={r.firstCreatedAt} /> },
+  { id: 'review', header: 'Decision', width: '108px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
 ];
 
 export function DuplicatesScreen({ onOpenAccount, windowMinutes }: { onOpenAccount: (id: string) => void; windowMinutes: number }) {
