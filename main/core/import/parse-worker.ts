@@ -22,13 +22,14 @@ export type ParseMessage =
   | { type: 'fileError'; reason: string; line?: number; header?: string; status?: 'unrecognised' | 'rejected' }
   | { type: 'error'; message: string };
 
-/** Values per posted batch: 2,000 payments, or many more unchanged rows (two values each). */
-const BATCH_VALUES = 30_000;
+/** Outcomes per posted batch, not counting unchanged rows (two values each, at most a chunk of them). */
+const BATCH = 2000;
 const BATCHES_IN_FLIGHT = 4;
 
 async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise<void> {
   const post = (message: ParseMessage) => port.postMessage(message);
   let batch: OutcomeBatch = [];
+  let count = 0;
   let bytesRead = 0;
   let inFlight = 0;
   let wake: (() => void) | undefined;
@@ -45,6 +46,7 @@ async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise
     if (batch.length === 0) return;
     post({ type: 'outcomes', batch, bytesRead });
     batch = [];
+    count = 0;
     inFlight++;
   };
   try {
@@ -58,7 +60,7 @@ async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise
         },
         outcome(line, outcome, raw) {
           encodeOutcome(batch, line, outcome, raw);
-          if (batch.length >= BATCH_VALUES) flush();
+          if (outcome.kind !== 'unchanged' && ++count >= BATCH) flush();
         },
         progress(bytes) {
           bytesRead = bytes;

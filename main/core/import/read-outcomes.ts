@@ -17,6 +17,7 @@ import { utf8Text, type TextChunk } from './utf8-text.js';
 export type StoredRows = RowHashSet | undefined;
 
 const UNCHANGED: RowOutcome = { kind: 'unchanged' };
+const NO_RAW = () => '';
 
 export interface OutcomeSink {
   /**
@@ -53,17 +54,16 @@ export async function readOutcomes(
   let unchanged: UnchangedRows | undefined;
   const records = {
     record(record: SourceRecord, problem?: string) {
-      const raw = () => record.raw();
-      if (problem) return sink.outcome(record.line, { kind: 'error', reason: problem }, raw);
-      if (!unchanged) return sink.outcome(record.line, reader!.read(record.fields()), raw);
+      if (problem) return sink.outcome(record.line, { kind: 'error', reason: problem }, () => record.raw());
+      if (!unchanged) return sink.outcome(record.line, reader!.read(record.fields()), () => record.raw());
       const rowHash = unchanged.hash(record);
-      if (unchanged.isStored(rowHash, record)) return sink.outcome(record.line, UNCHANGED, raw);
+      if (unchanged.isStored(rowHash, record)) return sink.outcome(record.line, UNCHANGED, NO_RAW);
       const outcome = reader!.read(record.fields());
       if (outcome.kind === 'payment') {
         outcome.rowHash = rowHash;
         unchanged.readPayment(outcome.payment.id);
       }
-      sink.outcome(record.line, outcome, raw);
+      sink.outcome(record.line, outcome, () => record.raw());
     },
     progress: () => sink.progress(bytesRead),
   };

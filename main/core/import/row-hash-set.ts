@@ -11,8 +11,11 @@ export class RowHashSet {
   private mask: number;
   private count = 0;
 
-  constructor(buffer?: ArrayBuffer) {
-    this.slots = new Uint32Array(buffer ?? new ArrayBuffer(MIN_SLOTS * 8));
+  /** `buffer`: the backing array of a set built elsewhere; `expected`: how many hashes a new set will likely hold. */
+  constructor(buffer?: ArrayBuffer, expected = 0) {
+    let slots = MIN_SLOTS;
+    while (slots < expected * 2) slots *= 2;
+    this.slots = new Uint32Array(buffer ?? new ArrayBuffer(slots * 8));
     this.mask = this.slots.length / 2 - 1;
     if (buffer) for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0 || this.slots[i + 1] !== 0) this.count++;
   }

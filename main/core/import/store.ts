@@ -1,5 +1,6 @@
 // Applies one file's records inside its transaction. Payments: a newer snapshot replaces the stored row
 // (formats.md "Re-imports"); ledger entries: inserted once, a changed one is recorded as a conflict.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { ImportCounts, PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
@@ -21,7 +22,8 @@ const STATUS_RANK: Record<PaymentStatus, number> = {
 };
 
 // Positional parameters throughout: binding named parameters from objects costs more than the insert itself.
-const STORED_COLUMNS = `alt_id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email, description`;
+const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description'];
+const STORED_COLUMNS = VALUE_COLUMNS.join(', ');
 /** The stored values, then the row hash's two halves (null when the values were not read from CSV). */
 type StoredPayment = [string | null, string | null, number, string, PaymentStatus, number, number, string | null, string | null, string | null, number | null, number | null];
 const HASH_HI = 10;
@@ -80,7 +82,8 @@ export class ImportStore {
   private readonly insertPayment;
   private readonly storedPayment;
   private readonly storedPayments;
-  private readonly replacePayment;
+  /** UPDATE statements by the set of value columns they write (a bit per VALUE_COLUMNS entry). */
+  private readonly replacePayment = new Map<number, Statement>();
   private readonly setRowHash;
   private readonly storedRowHashPage;
   private readonly insertLedger;
@@ -114,9 +117,6 @@ export class ImportStore {
       .raw();
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
     this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
-    this.replacePayment = db.prepare(`UPDATE payments SET alt_id = ?, account_id = ?, amount_cents = ?, currency = ?,
-      status = ?, created_at = ?, updated_at = ?, invoice_id = ?, email = ?, description = ?, row_hash_hi = ?, row_hash_lo = ?,
-      import_id = ? WHERE id = ?`);
     this.setRowHash = db.prepare(`UPDATE payments SET row_hash_hi = ?, row_hash_lo = ? WHERE id = ?`);
     // A page of row hashes as one string of 16 hex digits each: a million rows returned one by one cost more
     // in the driver than SQLite takes to read them.
@@ -149,7 +149,12 @@ export class ImportStore {
    */
   storedRowHashes(): RowHashSet | undefined {
     if (this.paymentsWereEmpty) return undefined;
-    const hashes = new RowHashSet();
+    // Sized from the payments imports have inserted (an estimate: growing on the way costs a rehash or two).
+    const inserted = this.db
+      .prepare(`SELECT coalesce(sum(inserted), 0) FROM imports WHERE status = 'imported' AND (format LIKE 'payments.%' OR format = 'jsonl')`)
+      .pluck()
+      .get() as number;
+    const hashes = new RowHashSet(undefined, inserted);
     let after = '';
     for (;;) {
       const [last, hex] = this.storedRowHashPage.get(after) as [string | null, string | null];
@@ -225,8 +230,30 @@ export class ImportStore {
     if (accountId !== null && (accountId !== record.accountId || currency !== record.currency || amountCents !== record.amountCents)) {
       this.leftGroups.push({ accountId, currency, amountCents });
     }
-    this.replacePayment.run(params);
+    this.replace(values, stored, [...hash, this.importId, record.id]);
     return this.paymentWritten('updated', record.id, values, hash);
+  }
+
+  /**
+   * Writes the values that differ from the stored ones, and `rest` (row hash, import id, id). SQLite rewrites
+   * the entries of every index on a column the UPDATE assigns, changed or not: a snapshot that changed a
+   * status would otherwise move the row in all five payments indexes.
+   */
+  private replace(values: ReturnType<typeof storedValues>, stored: StoredPayment, rest: unknown[]): void {
+    let columns = 0;
+    const params: unknown[] = [];
+    values.forEach((value, i) => {
+      if (value === stored[i]) return;
+      columns |= 1 << i;
+      params.push(value);
+    });
+    let statement = this.replacePayment.get(columns);
+    if (!statement) {
+      const assignments = VALUE_COLUMNS.filter((_, i) => columns & (1 << i)).map((column) => `${column} = ?, `);
+      statement = this.db.prepare(`UPDATE payments SET ${assignments.join('')}row_hash_hi = ?, row_hash_lo = ?, import_id = ? WHERE id = ?`);
+      this.replacePayment.set(columns, statement);
+    }
+    statement.run(...params, ...rest);
   }
 
   private paymentWritten(
