@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DUPLICATE_SORTS, LIMITED_SORTS, STUCK_SORTS, type ListFilter, type SortDir } from '../../shared/api.js';
 import type { FlagKind } from '../../shared/domain.js';
 import { writeDemoExports } from '../../main/core/demo/generate.js';
-import { duplicatesPage, limitedPage, stuckPage, type ListQuery } from '../../main/core/flag-lists/pages.js';
+import { duplicatesPage, flagListTotals, limitedPage, stuckPage, type ListQuery } from '../../main/core/flag-lists/pages.js';
 import { flagListsFresh, refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { applyReviewDecision } from '../../main/core/reviews.js';
@@ -95,6 +95,13 @@ describe('flag lists', () => {
     for (const s of expected.stuck!) expect(stuck.find((r) => r.paymentId === s.paymentId)).toEqual({ ...s, review: null });
     const page = stuckPage(db, { offset: 0, limit: 1 });
     expect([page.asOf, page.notices]).toEqual([expected.asOf, expected.notices]);
+    expect(flagListTotals(db)).toEqual({
+      stuck: expected.stuck!.length,
+      duplicates: expected.duplicates!.length,
+      duplicatesWhilePending: expected.duplicates!.filter((d) => d.whilePending).length,
+      limited: expected.limited!.length,
+    });
+    expect(flagListTotals(db).duplicatesWhilePending).toBeGreaterThan(0);
   });
 
   it('are rebuilt after an import or a change of thresholds, and only then', async () => {

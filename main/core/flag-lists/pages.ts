@@ -179,6 +179,7 @@ export function listPageSql(kind: FlagKind, query: ListQuery<string>) {
       CROSS JOIN ${spec.table} f ON f.rowid = page.id ${reviewJoin}
       ORDER BY ${order}`,
     count: `SELECT count(*) FROM ${spec.table} f ${where}`,
+    filtered: where !== '',
     params,
     pageParams: { ...params, limit: query.limit ?? -1, offset: query.offset },
   };
@@ -188,8 +189,8 @@ function pageOf<S extends string, T>(db: Db, spec: ListSpec<S, T>, query: ListQu
   return db.transaction(() => {
     const sql = listPageSql(spec.kind, query);
     const rows = db.prepare(sql.rows).all(sql.pageParams) as Record<string, unknown>[];
-    const total = db.prepare(sql.count).pluck().get(sql.params) as number;
-    const unfiltered = db.prepare(`SELECT count(*) FROM ${spec.table}`).pluck().get() as number;
+    const unfiltered = flagListTotals(db)[spec.kind];
+    const total = sql.filtered ? (db.prepare(sql.count).pluck().get(sql.params) as number) : unfiltered;
     const context = flagListsContext(db);
     const page = {
       rows: rows.map((row) => ({ item: spec.toItem(row), review: row.r_kind === null ? null : toReview(reviewOf(row)) })),
@@ -233,11 +234,25 @@ export const stuckItem = (db: Db, paymentId: string) => itemOf(db, STUCK, paymen
 export const duplicateItem = (db: Db, key: string) => itemOf(db, DUPLICATES, key);
 export const limitedItem = (db: Db, accountId: string) => itemOf(db, LIMITED, accountId);
 
-export function flagListTotals(db: Db): { stuck: number; duplicates: number; duplicatesWhilePending: number; limited: number } {
-  return db
-    .prepare(
-      `SELECT (SELECT count(*) FROM flag_stuck) AS stuck, (SELECT count(*) FROM flag_duplicates) AS duplicates,
-         (SELECT count(*) FROM flag_duplicates WHERE while_pending = 1) AS duplicatesWhilePending, (SELECT count(*) FROM flag_limited) AS limited`,
-    )
-    .get() as { stuck: number; duplicates: number; duplicatesWhilePending: number; limited: number };
+export interface FlagListTotals {
+  stuck: number;
+  duplicates: number;
+  duplicatesWhilePending: number;
+  limited: number;
+}
+
+/** The size of each list, kept when it was built; counted when the lists were never built (rows left by an upgrade). */
+export function flagListTotals(db: Db): FlagListTotals {
+  const kept = db
+    .prepare('SELECT stuck, duplicates, duplicates_while_pending AS duplicatesWhilePending, limited FROM flag_lists WHERE id = 1')
+    .get() as FlagListTotals | undefined;
+  return (
+    kept ??
+    (db
+      .prepare(
+        `SELECT (SELECT count(*) FROM flag_stuck) AS stuck, (SELECT count(*) FROM flag_duplicates) AS duplicates,
+           (SELECT count(*) FROM flag_duplicates WHERE while_pending = 1) AS duplicatesWhilePending, (SELECT count(*) FROM flag_limited) AS limited`,
+      )
+      .get() as FlagListTotals)
+  );
 }

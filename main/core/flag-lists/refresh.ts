@@ -41,12 +41,13 @@ export function refreshFlagLists(db: Db): FlagListsRefresh {
     const settings = readSettings(db);
     const flags = computeFlags(db, { settings: flagSettingsOf(settings), asOf: settings.asOf });
     writeLists(db, flags);
+    const rows = { stuck: flags.stuck?.length ?? 0, duplicates: flags.duplicates?.length ?? 0, limited: flags.limited?.length ?? 0 };
     db.prepare(
-      `INSERT INTO flag_lists (id, built_for, as_of, settings, notices) VALUES (1, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET built_for = excluded.built_for, as_of = excluded.as_of, settings = excluded.settings,
-         notices = excluded.notices`,
-    ).run(wanted, flags.asOf, JSON.stringify(flags.settings), JSON.stringify(flags.notices));
-    return { rebuilt: true, ms: performance.now() - started, rows: flagListCounts(db) };
+      `INSERT OR REPLACE INTO flag_lists (id, built_for, as_of, settings, notices, stuck, duplicates, duplicates_while_pending, limited)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(wanted, flags.asOf, JSON.stringify(flags.settings), JSON.stringify(flags.notices), rows.stuck, rows.duplicates,
+      flags.duplicates?.filter((d) => d.whilePending).length ?? 0, rows.limited);
+    return { rebuilt: true, ms: performance.now() - started, rows };
   }).immediate();
 }
 
@@ -55,10 +56,8 @@ export function refreshFlagListsAfter(db: Db, reports: readonly ImportFileReport
   return reports.some((r) => r.status === 'imported') ? refreshFlagLists(db) : undefined;
 }
 
-export function flagListCounts(db: Db): FlagListsRefresh['rows'] {
-  return db
-    .prepare('SELECT (SELECT count(*) FROM flag_stuck) AS stuck, (SELECT count(*) FROM flag_duplicates) AS duplicates, (SELECT count(*) FROM flag_limited) AS limited')
-    .get() as FlagListsRefresh['rows'];
+function flagListCounts(db: Db): FlagListsRefresh['rows'] {
+  return db.prepare('SELECT stuck, duplicates, limited FROM flag_lists WHERE id = 1').get() as FlagListsRefresh['rows'];
 }
 
 function writeLists(db: Db, flags: FlagsResult): void {

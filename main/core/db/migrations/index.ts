@@ -3,6 +3,7 @@ import { sql as derivedFlagColumns } from './0002_derived_flag_columns.js';
 import { sql as paymentsWithoutRowid } from './0003_payments_without_rowid.js';
 import { sql as flagLists } from './0004_flag_lists.js';
 import { sql as paymentRowHashes } from './0005_payment_row_hashes.js';
+import { sql as flagListCounts } from './0006_flag_list_counts.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: '0003_payments_without_rowid', sql: paymentsWithoutRowid },
   { version: 4, name: '0004_flag_lists', sql: flagLists },
   { version: 5, name: '0005_payment_row_hashes', sql: paymentRowHashes },
+  { version: 6, name: '0006_flag_list_counts', sql: flagListCounts },
 ];
