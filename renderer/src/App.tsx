@@ -10,6 +10,7 @@ import { SettingsScreen } from './features/settings/SettingsScreen.js';
 import { StuckScreen } from './features/stuck/StuckScreen.js';
 import { SyncScreen } from './features/sync/SyncScreen.js';
 import { useDataVersion } from './hooks.js';
+import { prefetchFirstPages } from './first-pages.js';
 
 type Route = { screen: 'sync' | 'stuck' | 'duplicates' | 'limited' | 'account' | 'settings'; accountId: string | null };
 
@@ -42,6 +43,7 @@ export function App() {
   useEffect(() => {
     let live = true;
     api['flags:counts']({}).then((c) => live && setCounts(c), () => live && setCounts(null));
+    prefetchFirstPages();
     return () => {
       live = false;
     };

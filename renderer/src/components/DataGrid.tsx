@@ -47,7 +47,7 @@ interface Props<T, S extends string> {
   rowClass?: (row: T) => string;
 }
 
-const PAGE = 200;
+export const PAGE = 200;
 /** While scrolling, fetch at most this often, only the pages visible when the fetch starts, and none while the
  * window still moves by more than a page in that time. */
 const FETCH_EVERY_MS = 80;

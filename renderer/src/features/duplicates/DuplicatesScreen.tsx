@@ -1,10 +1,10 @@
 import type { DuplicateRow, DuplicateSort } from '../../../../shared/api.js';
-import { api } from '../../api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
 import { Badge, Clipped } from '../../components/ui.js';
 import { ageInWords, Money, Time } from '../../format.js';
+import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
 
 const columns: GridColumn<DuplicateRow, DuplicateSort>[] = [
   {
@@ -31,8 +31,8 @@ export function DuplicatesScreen({ onOpenAccount, windowMinutes }: { onOpenAccou
       title="Possible duplicate purchases"
       subtitle={<>Same account, amount and currency paid again within {windowMinutes} min. Paid-while-pending clusters first.</>}
       columns={columns}
-      defaultSort={{ column: 'strength', dir: 'asc' }}
-      fetchPage={(q) => api['duplicates:listPage'](q)}
+      defaultSort={DEFAULT_SORTS['duplicates:listPage']}
+      fetchPage={(q) => listPage('duplicates:listPage', q)}
       rowKey={(r) => r.key}
       onOpenAccount={onOpenAccount}
       rowClass={(r) => (r.whilePending ? 'strong-signal' : '')}

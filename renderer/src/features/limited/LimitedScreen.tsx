@@ -1,10 +1,10 @@
 import type { LimitedRow, LimitedSort } from '../../../../shared/api.js';
-import { api } from '../../api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
 import { Clipped, CopyButton } from '../../components/ui.js';
 import { formatMoney, Money } from '../../format.js';
+import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
 
 const columns: GridColumn<LimitedRow, LimitedSort>[] = [
   { id: 'account', header: 'Account', width: 'minmax(96px,1fr)', sortKey: 'account', cell: (r) => <code>{r.accountId}</code> },
@@ -28,8 +28,8 @@ export function LimitedScreen({ onOpenAccount, thresholdCents }: { onOpenAccount
       title="Credits, but still Limited"
       subtitle={<>Accounts with a positive balance but less than {formatMoney(thresholdCents, 'usd')} purchased: free credits do not unlock Build Tier 1.</>}
       columns={columns}
-      defaultSort={{ column: 'missing', dir: 'desc' }}
-      fetchPage={(q) => api['limited:listPage'](q)}
+      defaultSort={DEFAULT_SORTS['limited:listPage']}
+      fetchPage={(q) => listPage('limited:listPage', q)}
       rowKey={(r) => r.accountId}
       onOpenAccount={onOpenAccount}
       emptyText={{ title: 'No limited accounts with credits', body: 'Every account with a balance has purchased enough to reach Build Tier 1. A ledger export is needed for this list.' }}

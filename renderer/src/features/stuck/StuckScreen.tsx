@@ -1,10 +1,10 @@
 import type { StuckRow, StuckSort } from '../../../../shared/api.js';
-import { api } from '../../api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
 import { Badge, Clipped } from '../../components/ui.js';
 import { ageInWords, Money, Time } from '../../format.js';
+import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
 
 // Eleven columns do not fit a 1440 px window with room for email and invoice: the creation time sits under
 // the age, and the status (which the stage is derived from) is in the stage's tooltip.
@@ -52,8 +52,8 @@ export function StuckScreen({ onOpenAccount, threshold }: { onOpenAccount: (id: 
       title="Stuck payments"
       subtitle={<>Payments pending for more than {threshold} min, or paid but not credited. Oldest first.</>}
       columns={columns}
-      defaultSort={{ column: 'age', dir: 'desc' }}
-      fetchPage={(q) => api['stuck:listPage'](q)}
+      defaultSort={DEFAULT_SORTS['stuck:listPage']}
+      fetchPage={(q) => listPage('stuck:listPage', q)}
       rowKey={(r) => r.paymentId}
       onOpenAccount={onOpenAccount}
       extraFilters={(filter, set) => (
