@@ -23,6 +23,12 @@ export function resolveAccountId(db: Db, term: string): string | undefined {
   return viaPayment?.id;
 }
 
+/** An account's email (from the first of its payments that carries one), looked up by a statement prepared once. */
+export function accountEmails(db: Db): (accountId: string) => string | null {
+  const first = db.prepare('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1').pluck();
+  return (accountId) => (first.get(accountId) as string | undefined) ?? null;
+}
+
 export function accountView(db: Db, accountId: string, settings: FlagSettings, asOf?: string | null): AccountView {
   const payments = (
     db.prepare(`SELECT * FROM payments WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as {

@@ -1,6 +1,7 @@
 // Rebuilds the flag list tables (migration 0004) when the data or the thresholds changed since they were built.
 // The sync runs this at its end, off the UI thread; the service runs it before reading lists that are stale.
 import type { FlagsResult, ImportFileReport } from '../../../shared/domain.js';
+import { accountEmails } from '../account.js';
 import type { Db } from '../db/open.js';
 import { computeFlags } from '../flags/index.js';
 import { flagSettingsOf, readSettings } from '../settings.js';
@@ -62,8 +63,7 @@ function flagListCounts(db: Db): FlagListsRefresh['rows'] {
 
 function writeLists(db: Db, flags: FlagsResult): void {
   for (const table of ['flag_stuck', 'flag_duplicates', 'flag_limited']) db.prepare(`DELETE FROM ${table}`).run();
-  const emailOf = db.prepare('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1').pluck();
-  const email = (accountId: string) => (emailOf.get(accountId) as string | undefined) ?? null;
+  const email = accountEmails(db);
 
   const stuck = db.prepare(`INSERT INTO flag_stuck (payment_id, account_id, stage, status, amount_cents, currency, created_at, age_seconds,
     email, invoice_id, later_payments, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
-import { accountView, resolveAccountId } from '../account.js';
+import { accountEmails, accountView, resolveAccountId } from '../account.js';
 import type { Db } from '../db/open.js';
 import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import { duplicateItem, duplicatesPage, type ListQuery, flagListsContext, flagListTotals, limitedItem, limitedPage, stuckItem, stuckPage } from '../flag-lists/pages.js';
@@ -56,8 +56,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
   const events = new EventHub();
   const workerFile = deps.workerFile ?? path.join(__dirname, '..', 'import-worker.js');
   const settings = () => readSettings(db) as AppSettings;
-  const emailOf = (accountId: string) =>
-    (db.prepare('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1').get(accountId) as { email: string } | undefined)?.email ?? null;
+  const emailOf = accountEmails(db);
 
   let syncAgain = false;
   const runner = new SyncRunner(
