@@ -79,7 +79,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     if (rebuilt) events.emit('data:changed', { tables: ['flags'] });
   });
   const lists = () => {
-    if (!runner.running && !rebuild.running && !flagListsFresh(db)) rebuild.start();
+    if (!runner.running && !flagListsFresh(db)) rebuild.start();
   };
 
   const startSync = async (paths: string[] | undefined) => {

@@ -1,10 +1,10 @@
-// One rebuild of the flag lists at a time, in lists-worker.ts; a request during a rebuild runs once more after it.
+// One rebuild of the flag lists at a time, in lists-worker.ts. A change during a rebuild leaves the lists stale
+// again when it ends, and the next read of a list (the screens read on its 'flags' event) starts another.
 import { Worker } from 'node:worker_threads';
 import type { ListsJob, ListsWorkerMessage } from '../lists-worker.js';
 
 export class ListsRebuild {
   private worker: Worker | undefined;
-  private again = false;
   private stopping = false;
 
   constructor(
@@ -17,11 +17,9 @@ export class ListsRebuild {
     return this.worker !== undefined;
   }
 
+  /** Starts a rebuild, unless one is under way. */
   start(): void {
-    if (this.worker) {
-      this.again = true;
-      return;
-    }
+    if (this.worker) return;
     const worker = new Worker(this.workerFile, { workerData: this.job });
     this.worker = worker;
     let settled = false;
@@ -30,10 +28,6 @@ export class ListsRebuild {
       settled = true;
       this.worker = undefined;
       this.onDone({ rebuilt, error });
-      if (this.again && !this.stopping) {
-        this.again = false;
-        this.start();
-      }
     };
     worker.on('message', (message: ListsWorkerMessage) => finish(message.type === 'done' && message.rebuilt, message.type === 'error' ? message.message : null));
     worker.on('error', (error) => finish(false, error.message));
@@ -42,7 +36,6 @@ export class ListsRebuild {
 
   /** Ends a rebuild under way; its transaction rolls back, and the lists stay as they were. */
   async stop(): Promise<void> {
-    this.again = false;
     if (!this.worker) return;
     this.stopping = true;
     await this.worker.terminate();
