@@ -7,6 +7,8 @@ export { ageInWords, formatMoney };
 const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const utcText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 export const localText = (iso: string) => local.format(new Date(iso));
+/** A status, type or decision as words: partially_refunded → partially refunded. */
+export const words = (identifier: string) => identifier.replace(/_/g, ' ');
 
 const localShort = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 

@@ -3,9 +3,10 @@ import { useState } from 'react';
 import type { FlagKind, Review, ReviewDecision } from '../../../shared/domain.js';
 import { REVIEW_DECISIONS } from '../../../shared/domain.js';
 import { api } from '../api.js';
+import { words } from '../format.js';
 import { toast } from './ui.js';
 
-export const decisionLabel = (d: string) => d.replace(/_/g, ' ');
+export const decisionLabel = words;
 
 export function DecisionBadge({ review }: { review: Review | null }) {
   if (!review) return <span className="muted">open</span>;

@@ -4,14 +4,14 @@ import { useEffect, useState } from 'react';
 import type { Evidence } from '../../../shared/api.js';
 import type { FlagKind } from '../../../shared/domain.js';
 import { api } from '../api.js';
-import { Money, Time, utcText } from '../format.js';
+import { Money, Time, utcText, words } from '../format.js';
 import { DecisionBadge, DecisionForm } from './Decision.js';
 import { Badge, CopyButton, ErrorState, LoadingState } from './ui.js';
 
 const STATUS_TONE: Record<string, 'red' | 'amber' | 'green' | 'blue' | 'grey'> = {
   pending: 'amber', processing: 'amber', succeeded: 'green', partially_refunded: 'blue', refunded: 'blue', failed: 'red', canceled: 'grey', incomplete: 'grey',
 };
-export const StatusBadge = ({ status }: { status: string }) => <Badge tone={STATUS_TONE[status] ?? 'grey'}>{status.replace(/_/g, ' ')}</Badge>;
+export const StatusBadge = ({ status }: { status: string }) => <Badge tone={STATUS_TONE[status] ?? 'grey'}>{words(status)}</Badge>;
 
 export function EvidenceCard({ kind, flagKey, onClose, onOpenAccount }: { kind: FlagKind; flagKey: string; onClose: () => void; onOpenAccount: (id: string) => void }) {
   const [evidence, setEvidence] = useState<Evidence | null>(null);
@@ -135,7 +135,7 @@ export function EvidenceCard({ kind, flagKey, onClose, onOpenAccount }: { kind: 
                       <td>
                         <code>{l.entryId}</code>
                       </td>
-                      <td>{l.type.replace(/_/g, ' ')}</td>
+                      <td>{words(l.type)}</td>
                       <td className="right">
                         <Money cents={l.amountCents} currency={l.currency} />
                       </td>

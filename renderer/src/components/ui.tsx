@@ -85,14 +85,11 @@ export function Badge({ tone, children, title }: { tone: 'red' | 'amber' | 'gree
 
 /** Text that ends in an ellipsis when its column is too narrow; the whole text shows on hover. */
 export function Clipped({ text, code }: { text: string; code?: boolean }) {
-  return code ? (
-    <code className="clipped" title={text}>
+  const Tag = code ? 'code' : 'span';
+  return (
+    <Tag className="clipped" title={text}>
       {text}
-    </code>
-  ) : (
-    <span className="clipped" title={text}>
-      {text}
-    </span>
+    </Tag>
   );
 }
 

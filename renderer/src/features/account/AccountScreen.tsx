@@ -7,7 +7,7 @@ import { api } from '../../api.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { EvidenceCard, StatusBadge } from '../../components/EvidenceCard.js';
 import { Badge, EmptyState, ErrorState, LoadingState } from '../../components/ui.js';
-import { ageInWords, Money, Time } from '../../format.js';
+import { ageInWords, Money, Time, words } from '../../format.js';
 import { useDataVersion } from '../../hooks.js';
 
 type TimelineItem =
@@ -147,7 +147,7 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
               <li key={`l-${item.l.entryId}`} className="ledger">
                 <span className="when"><Time iso={item.at} /></span>
                 <span className="what">
-                  <span className={`dot ${item.l.type}`} /> {item.l.type.replace(/_/g, ' ')} <code className="muted">{item.l.entryId}</code>
+                  <span className={`dot ${item.l.type}`} /> {words(item.l.type)} <code className="muted">{item.l.entryId}</code>
                   {item.l.paymentId && <span className="muted small"> for {item.l.paymentId}</span>}
                 </span>
                 <span className="amount"><Money cents={item.l.amountCents} currency={item.l.currency} /></span>

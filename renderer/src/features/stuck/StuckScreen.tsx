@@ -3,7 +3,7 @@ import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
 import { Badge, Clipped } from '../../components/ui.js';
-import { ageInWords, Money, Time } from '../../format.js';
+import { ageInWords, Money, Time, words } from '../../format.js';
 import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
 
 // Eleven columns do not fit a 1440 px window with room for email and invoice: the creation time sits under
@@ -37,7 +37,7 @@ function AgeAndCreated({ row }: { row: StuckRow }) {
 
 function StageBadge({ row }: { row: StuckRow }) {
   const processor = row.stage === 'processor';
-  const status = row.status.replace(/_/g, ' ');
+  const status = words(row.status);
   return (
     <Badge tone={processor ? 'amber' : 'red'} title={processor ? `Still pending at the processor or bank (status: ${status})` : `Paid (status: ${status}), but no credits added`}>
       {processor ? 'processor' : 'not credited'}
