@@ -9,7 +9,10 @@ import type {
   ImportCounts,
   ImportStatus,
   LedgerType,
+  Followup,
   LimitedAccount,
+  Mismatch,
+  MismatchKind,
   PaymentStatus,
   Review,
   ReviewDecision,
@@ -39,9 +42,12 @@ export type SortDir = 'asc' | 'desc';
 export const STUCK_SORTS = ['age', 'amount', 'account', 'stage', 'later', 'review'] as const;
 export const DUPLICATE_SORTS = ['strength', 'account', 'amount', 'payments', 'extra', 'first', 'review'] as const;
 export const LIMITED_SORTS = ['missing', 'account', 'balance', 'free', 'purchased', 'review'] as const;
+/** `stake`: the amount at stake, abs(deltaCents) (the credited amount when the currencies differ). */
+export const MISMATCH_SORTS = ['stake', 'kind', 'account', 'amount', 'created', 'review'] as const;
 export type StuckSort = (typeof STUCK_SORTS)[number];
 export type DuplicateSort = (typeof DUPLICATE_SORTS)[number];
 export type LimitedSort = (typeof LIMITED_SORTS)[number];
+export type MismatchSort = (typeof MISMATCH_SORTS)[number];
 
 export type ReviewFilter = 'any' | 'open' | 'decided';
 
@@ -51,6 +57,7 @@ export interface ListFilter {
   review?: ReviewFilter;
   stage?: StuckStage;
   whilePending?: boolean;
+  mismatchKind?: MismatchKind;
 }
 
 export interface PageQuery<S extends string> {
@@ -84,12 +91,23 @@ export interface LimitedRow extends LimitedAccount {
   explanation: string;
 }
 
+export interface MismatchRow extends Mismatch {
+  review: Review | null;
+}
+
 export interface FlagCounts {
   asOf: string;
   stuck: number;
   duplicates: number;
   duplicatesWhilePending: number;
   limited: number;
+  mismatches: number;
+  /** Decisions still waiting for their action (rules.md §5). */
+  followups: number;
+}
+
+export interface FollowupRow extends Followup {
+  email: string | null;
 }
 
 export interface EvidencePayment {
@@ -104,6 +122,27 @@ export interface EvidencePayment {
   invoiceId: string | null;
   email: string | null;
   creditedAt: string | null;
+  method: string | null;
+  /** Money given back to the customer at the processor, as the export says (null: the export did not say). */
+  amountRefundedCents: number | null;
+  refundedAt: string | null;
+  disputedAmountCents: number | null;
+  disputeStatus: string | null;
+  disputedAt: string | null;
+}
+
+/** The arithmetic of a mismatch: credited − reversed against paid − returned, in the payment's currency. */
+export interface Reconciliation {
+  currency: string;
+  paidCents: number;
+  returnedCents: number;
+  keptCents: number;
+  creditedCents: number;
+  /** The credits' own currency when it is not the payment's (the delta is then not computed). */
+  creditedCurrency: string | null;
+  reversedCents: number;
+  netCreditedCents: number;
+  deltaCents: number | null;
 }
 
 export interface EvidenceLedgerEntry {
@@ -131,10 +170,12 @@ export interface Evidence {
   threshold: EvidenceInput;
   payments: EvidencePayment[];
   ledger: EvidenceLedgerEntry[];
-  /** A ready reply for the ticket, in plain words. */
+  /** A ready reply for the ticket (for a mismatch: a ready note for finance), in plain words. */
   reply: string;
   review: Review | null;
   asOf: string;
+  /** For a mismatch: both sides' arithmetic. */
+  reconciliation?: Reconciliation;
 }
 
 export interface AccountTierView {
@@ -157,6 +198,9 @@ export interface AccountPaymentView {
   invoiceId: string | null;
   email: string | null;
   description: string | null;
+  method: string | null;
+  amountRefundedCents: number | null;
+  disputeStatus: string | null;
 }
 
 export interface AccountDetails {
@@ -165,8 +209,10 @@ export interface AccountDetails {
   payments: AccountPaymentView[];
   ledger: EvidenceLedgerEntry[];
   tiers: AccountTierView[];
-  flags: { stuck: StuckPayment[]; duplicates: DuplicateCluster[]; limited: LimitedAccount[] };
+  flags: { stuck: StuckPayment[]; duplicates: DuplicateCluster[]; limited: LimitedAccount[]; mismatches: Mismatch[] };
   reviews: Review[];
+  /** The account's decisions still waiting for their action. */
+  followups: Followup[];
   asOf: string;
 }
 
@@ -236,7 +282,7 @@ export interface SyncFinished {
   finishedAt: string;
 }
 
-export type ExportList = FlagKind | 'reviews';
+export type ExportList = FlagKind | 'reviews' | 'followups';
 
 export interface CsvFile {
   fileName: string;
@@ -257,6 +303,9 @@ export interface Api {
   'stuck:listPage': { args: PageQuery<StuckSort>; result: Page<StuckRow> };
   'duplicates:listPage': { args: PageQuery<DuplicateSort>; result: Page<DuplicateRow> };
   'limited:listPage': { args: PageQuery<LimitedSort>; result: Page<LimitedRow> };
+  'mismatches:listPage': { args: PageQuery<MismatchSort>; result: Page<MismatchRow> };
+  /** Decisions still waiting for their action, oldest first; `accountId` narrows to one account. */
+  'followups:list': { args: { accountId?: string }; result: { followups: FollowupRow[]; asOf: string } };
   'flags:counts': { args: { settings?: FlagSettings; asOf?: string | null }; result: FlagCounts };
   'flags:evidence': { args: { kind: FlagKind; key: string }; result: Evidence };
   'account:search': { args: { term: string }; result: AccountMatch | null };
@@ -290,6 +339,8 @@ const METHODS: { [M in ApiMethod]: true } = {
   'stuck:listPage': true,
   'duplicates:listPage': true,
   'limited:listPage': true,
+  'mismatches:listPage': true,
+  'followups:list': true,
   'flags:counts': true,
   'flags:evidence': true,
   'account:search': true,

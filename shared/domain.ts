@@ -16,14 +16,18 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const LEDGER_TYPES = ['credit_free', 'credit_purchased', 'usage', 'refund', 'adjustment'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
-export type FlagKind = 'stuck' | 'duplicates' | 'limited';
-export const FLAG_KINDS: readonly FlagKind[] = ['stuck', 'duplicates', 'limited'];
+export type FlagKind = 'stuck' | 'duplicates' | 'limited' | 'mismatches';
+export const FLAG_KINDS: readonly FlagKind[] = ['stuck', 'duplicates', 'limited', 'mismatches'];
 
 export interface FlagSettings {
   stuckAfterMinutes: number;
   duplicateWindowMinutes: number;
   lookbackDays: number;
   tierThresholdCents: number;
+  /** The processor-stage threshold for bank debits, which confirm in days (rules.md §1 "Slow payment methods"). */
+  bankDebitStuckAfterMinutes: number;
+  /** The user's own processor-stage threshold per payment method; wins over every other threshold. */
+  methodStuckAfterMinutes: Record<string, number>;
 }
 
 export const DEFAULT_FLAG_SETTINGS: FlagSettings = {
@@ -31,7 +35,22 @@ export const DEFAULT_FLAG_SETTINGS: FlagSettings = {
   duplicateWindowMinutes: 60,
   lookbackDays: 30,
   tierThresholdCents: 500,
+  bankDebitStuckAfterMinutes: 10_080,
+  methodStuckAfterMinutes: {},
 };
+
+/** Payment methods that are bank debits: pending for days is normal for them. */
+export const BANK_DEBIT_METHODS = ['us_bank_account', 'ach_debit', 'sepa_debit', 'bacs_debit', 'acss_debit', 'au_becs_debit'] as const;
+
+/** The processor-stage threshold, in minutes, for a payment of this method (null: unknown method). */
+export function processorStuckAfterMinutes(settings: FlagSettings, method: string | null): number {
+  if (method !== null) {
+    const own = settings.methodStuckAfterMinutes[method];
+    if (own !== undefined) return own;
+    if ((BANK_DEBIT_METHODS as readonly string[]).includes(method)) return settings.bankDebitStuckAfterMinutes;
+  }
+  return settings.stuckAfterMinutes;
+}
 
 export type StuckStage = 'processor' | 'credit';
 
@@ -48,6 +67,10 @@ export interface StuckPayment {
   invoiceId: string | null;
   /** Payments the same account made after this one: a hint that the customer paid again. */
   laterPayments: number;
+  /** The payment method from the export (`card`, `us_bank_account`, …), or null when it did not say. */
+  method: string | null;
+  /** The threshold applied to this payment, in minutes (the method's for the processor stage). */
+  stuckAfterMinutes: number;
 }
 
 export interface DuplicateCluster {
@@ -74,6 +97,36 @@ export interface LimitedAccount {
   unlockPaymentId: string | null;
 }
 
+export const MISMATCH_KINDS = ['credited_twice', 'amount_differs', 'credited_not_paid', 'refund_not_reversed', 'unknown_payment'] as const;
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
+
+/** Rule 4: a payment whose credits in the ledger disagree with the money kept at the processor. */
+export interface Mismatch {
+  /** `kind:paymentId`, or `unknown_payment:entryId`. */
+  key: string;
+  kind: MismatchKind;
+  /** The payment; for `unknown_payment`, the id the ledger entry names. */
+  paymentId: string;
+  accountId: string | null;
+  currency: string;
+  /** What was paid; for `unknown_payment`, the entry's amount. */
+  amountCents: number;
+  creditedCents: number;
+  reversedCents: number;
+  returnedCents: number;
+  /** Credits held beyond what the money kept pays for: positive over-credited, negative owed. Null across currencies. */
+  deltaCents: number | null;
+  /** The linked ledger entries (credit_purchased and refund), oldest first. */
+  entryIds: string[];
+  /** The payment's status; null for `unknown_payment`. */
+  status: PaymentStatus | null;
+  /** When the payment (or, for `unknown_payment`, the entry) was created. */
+  createdAt: string;
+  /** When the money went back to the customer, for `refund_not_reversed`. */
+  returnedAt: string | null;
+  email: string | null;
+}
+
 export interface FlagNotice {
   code: 'no-ledger' | 'payment-intent-ids-missing';
   message: string;
@@ -85,7 +138,24 @@ export interface FlagsResult {
   stuck?: StuckPayment[];
   duplicates?: DuplicateCluster[];
   limited?: LimitedAccount[];
+  mismatches?: Mismatch[];
   notices: FlagNotice[];
+}
+
+/** Rule 5: where a decision that asks for an action stands, from the current data. */
+export type FollowupState = 'waiting' | 'refunded_not_reversed' | 'done';
+
+export interface Followup {
+  key: string;
+  list: FlagKind;
+  decision: ReviewDecision;
+  state: FollowupState;
+  decidedAt: string;
+  by: string;
+  note: string;
+  accountId: string | null;
+  /** What the data shows, in plain words ("refund made on 3 Mar; credits not yet taken back"). */
+  detail: string;
 }
 
 export type ImportStatus = 'imported' | 'skipped' | 'rejected' | 'unrecognised' | 'canceled';
@@ -132,6 +202,7 @@ export const REVIEW_DECISIONS = {
   duplicates: ['refund_needed', 'refunded', 'intentional', 'dismissed'],
   stuck: ['escalated', 'resolved'],
   limited: ['contacted', 'dismissed'],
+  mismatches: ['fixed', 'expected', 'dismissed'],
 } as const satisfies Record<FlagKind, readonly string[]>;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[FlagKind][number];
 

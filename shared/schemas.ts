@@ -1,10 +1,11 @@
 // Runtime validation of every API method's argument: the main side parses with these before anything reaches
 // the core. The mapped type makes a method without a schema (or with a schema of the wrong shape) fail to compile.
 import { z } from 'zod';
-import { FLAG_KINDS, REVIEW_DECISIONS, type FlagKind } from './domain.js';
+import { FLAG_KINDS, MISMATCH_KINDS, REVIEW_DECISIONS, type FlagKind } from './domain.js';
 import {
   DUPLICATE_SORTS,
   LIMITED_SORTS,
+  MISMATCH_SORTS,
   STUCK_SORTS,
   type ApiArgs,
   type ApiMethod,
@@ -25,6 +26,7 @@ const filter = z
     review: z.enum(['any', 'open', 'decided']).optional(),
     stage: z.enum(['processor', 'credit']).optional(),
     whilePending: z.boolean().optional(),
+    mismatchKind: z.enum(MISMATCH_KINDS).optional(),
   })
   .strict();
 
@@ -44,6 +46,11 @@ const flagSettings = z
     duplicateWindowMinutes: z.number().int().min(0).max(525_600),
     lookbackDays: z.number().int().min(1).max(36_500),
     tierThresholdCents: z.number().int().min(0).max(100_000_000),
+    bankDebitStuckAfterMinutes: z.number().int().min(0).max(525_600),
+    methodStuckAfterMinutes: z.record(z.string().regex(/^[a-z0-9_]{1,64}$/, 'a payment method in lower case'), z.number().int().min(0).max(525_600)).refine(
+      (m) => Object.keys(m).length <= 50,
+      'at most 50 methods',
+    ),
   })
   .strict();
 
@@ -83,6 +90,8 @@ export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
   'stuck:listPage': pageQuery(STUCK_SORTS),
   'duplicates:listPage': pageQuery(DUPLICATE_SORTS),
   'limited:listPage': pageQuery(LIMITED_SORTS),
+  'mismatches:listPage': pageQuery(MISMATCH_SORTS),
+  'followups:list': z.object({ accountId: z.string().min(1).max(500).optional() }).strict(),
   'flags:counts': z.object({ settings: flagSettings.optional(), asOf: isoTime.nullable().optional() }).strict(),
   'flags:evidence': z.object({ kind, key: z.string().min(1).max(2000) }).strict(),
   'account:search': z.object({ term: shortText }).strict(),
@@ -93,7 +102,7 @@ export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
   'settings:update': settingsUpdate,
   'export:csv': z
     .object({
-      list: z.enum(['stuck', 'duplicates', 'limited', 'reviews']),
+      list: z.enum(['stuck', 'duplicates', 'limited', 'mismatches', 'reviews', 'followups']),
       filter: filter.optional(),
       sort: z.object({ column: z.string().max(40), dir: z.enum(['asc', 'desc']) }).strict().optional(),
     })
