@@ -5,19 +5,21 @@ import { api, transport } from './api.js';
 import { ErrorState, LoadingState, toast, Toasts } from './components/ui.js';
 import { AccountScreen } from './features/account/AccountScreen.js';
 import { DuplicatesScreen } from './features/duplicates/DuplicatesScreen.js';
+import { FollowupsScreen } from './features/followups/FollowupsScreen.js';
 import { LimitedScreen } from './features/limited/LimitedScreen.js';
+import { MismatchesScreen } from './features/mismatches/MismatchesScreen.js';
 import { SettingsScreen } from './features/settings/SettingsScreen.js';
 import { StuckScreen } from './features/stuck/StuckScreen.js';
 import { SyncScreen } from './features/sync/SyncScreen.js';
 import { useDataVersion } from './hooks.js';
 import { prefetchFirstPages } from './first-pages.js';
 
-type Route = { screen: 'sync' | 'stuck' | 'duplicates' | 'limited' | 'account' | 'settings'; accountId: string | null };
+const SCREENS = ['sync', 'stuck', 'duplicates', 'limited', 'mismatches', 'followups', 'account', 'settings'] as const;
+type Route = { screen: (typeof SCREENS)[number]; accountId: string | null };
 
 function readRoute(): Route {
   const [, screen = '', id] = window.location.hash.split('/');
-  const known = ['sync', 'stuck', 'duplicates', 'limited', 'account', 'settings'] as const;
-  const match = known.find((s) => s === screen);
+  const match = SCREENS.find((s) => s === screen);
   return { screen: match ?? 'stuck', accountId: id ? decodeURIComponent(id) : null };
 }
 
@@ -70,7 +72,7 @@ export function App() {
   const go = (hash: string) => {
     window.location.hash = hash;
   };
-  const openAccount = (id: string) => go(`/account/${encodeURIComponent(id)}`);
+  const openAccount = useCallback((id: string) => go(`/account/${encodeURIComponent(id)}`), []);
   const find = async () => {
     const value = term.trim();
     if (!value) return;
@@ -94,6 +96,8 @@ export function App() {
     { screen: 'stuck', label: 'Stuck payments', count: counts?.stuck },
     { screen: 'duplicates', label: 'Duplicates', count: counts?.duplicates, strong: counts?.duplicatesWhilePending },
     { screen: 'limited', label: 'Limited tier', count: counts?.limited },
+    { screen: 'mismatches', label: 'Mismatches', count: counts?.mismatches },
+    { screen: 'followups', label: 'Follow-ups', count: counts?.followups },
     { screen: 'account', label: 'Account' },
     { screen: 'settings', label: 'Settings' },
   ];
@@ -146,9 +150,11 @@ export function App() {
         </div>
         <div className="content">
           {route.screen === 'sync' && <SyncScreen info={info} settings={settings} onSettings={setSettings} />}
-          {route.screen === 'stuck' && <StuckScreen onOpenAccount={openAccount} threshold={settings.stuckAfterMinutes} />}
+          {route.screen === 'stuck' && <StuckScreen onOpenAccount={openAccount} settings={settings} />}
           {route.screen === 'duplicates' && <DuplicatesScreen onOpenAccount={openAccount} windowMinutes={settings.duplicateWindowMinutes} />}
           {route.screen === 'limited' && <LimitedScreen onOpenAccount={openAccount} thresholdCents={settings.tierThresholdCents} />}
+          {route.screen === 'mismatches' && <MismatchesScreen onOpenAccount={openAccount} />}
+          {route.screen === 'followups' && <FollowupsScreen onOpenAccount={openAccount} />}
           {route.screen === 'account' && <AccountScreen accountId={route.accountId} onOpenAccount={openAccount} />}
           {route.screen === 'settings' && <SettingsScreen info={info} settings={settings} onSettings={setSettings} />}
         </div>

@@ -4,12 +4,13 @@ import type { ApiArgs, ApiResult, ListFilter, SortDir } from '../../shared/api.j
 import { api } from './api.js';
 import { PAGE } from './components/DataGrid.js';
 
-export type ListMethod = 'stuck:listPage' | 'duplicates:listPage' | 'limited:listPage';
+export type ListMethod = 'stuck:listPage' | 'duplicates:listPage' | 'limited:listPage' | 'mismatches:listPage';
 
 export const DEFAULT_SORTS = {
   'stuck:listPage': { column: 'age', dir: 'desc' },
   'duplicates:listPage': { column: 'strength', dir: 'asc' },
   'limited:listPage': { column: 'missing', dir: 'desc' },
+  'mismatches:listPage': { column: 'stake', dir: 'desc' },
 } as const satisfies Record<ListMethod, { column: string; dir: SortDir }>;
 
 const prefetched = new Map<ListMethod, Promise<unknown>>();
@@ -25,7 +26,7 @@ export function prefetchFirstPages(): void {
 }
 
 const unfiltered = (filter: ListFilter | undefined) =>
-  (filter?.review ?? 'any') === 'any' && !filter?.text && filter?.stage === undefined && filter?.whilePending === undefined;
+  (filter?.review ?? 'any') === 'any' && !filter?.text && filter?.stage === undefined && filter?.whilePending === undefined && filter?.mismatchKind === undefined;
 
 /** One page of a list: the prefetched first page when that is what is asked for (once), else a request. */
 export function listPage<M extends ListMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> {

@@ -28,3 +28,31 @@ export function Money({ cents, currency, strong }: { cents: number; currency: st
 }
 
 export const count = (n: number, one: string, many = one + 's') => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+const METHOD_WORDS: Record<string, string> = {
+  card: 'Card',
+  us_bank_account: 'ACH debit',
+  ach_debit: 'ACH debit',
+  sepa_debit: 'SEPA debit',
+  bacs_debit: 'Bacs debit',
+  acss_debit: 'ACSS debit',
+  au_becs_debit: 'BECS debit',
+  link: 'Link',
+  paypal: 'PayPal',
+};
+
+/** A payment method as people name it: us_bank_account → ACH debit; unknown → —. */
+export const methodInWords = (method: string | null) => (method === null || method === '' ? '—' : (METHOD_WORDS[method] ?? words(method)));
+
+/** A threshold in minutes as a duration: 10080 → "7 d", 15 → "15 min". */
+export const minutesInWords = (minutes: number) => (minutes === 0 ? '0 min' : ageInWords(minutes * 60));
+
+export const DURATION_UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
+export type DurationUnit = keyof typeof DURATION_UNITS;
+
+/** Minutes in the largest unit that holds them whole, for an input people read: 10080 → 7 days. */
+export function splitMinutes(minutes: number): { value: string; unit: DurationUnit } {
+  if (minutes > 0 && minutes % DURATION_UNITS.days === 0) return { value: String(minutes / DURATION_UNITS.days), unit: 'days' };
+  if (minutes > 0 && minutes % DURATION_UNITS.hours === 0) return { value: String(minutes / DURATION_UNITS.hours), unit: 'hours' };
+  return { value: String(minutes), unit: 'minutes' };
+}

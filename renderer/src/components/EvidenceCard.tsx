@@ -1,19 +1,32 @@
 // The evidence behind one flag: which rule fired with its inputs and threshold, the payments side by side,
-// the linked ledger entries, and a ready reply for the ticket.
+// the linked ledger entries, and a ready reply for the ticket (for a mismatch: both sides' arithmetic and a
+// note for finance).
 import { useEffect, useState } from 'react';
-import type { Evidence } from '../../../shared/api.js';
+import type { Evidence, EvidencePayment } from '../../../shared/api.js';
 import type { FlagKind } from '../../../shared/domain.js';
-import { api } from '../api.js';
-import { Money, Time, utcText, words } from '../format.js';
+import { api, ApiError } from '../api.js';
+import { ReconciliationView } from '../features/mismatches/Reconciliation.js';
+import { methodInWords, Money, Time, utcText, words } from '../format.js';
 import { DecisionBadge, DecisionForm } from './Decision.js';
-import { Badge, CopyButton, ErrorState, LoadingState } from './ui.js';
+import { CopyButton, EmptyState, ErrorState, LoadingState, StatusBadge } from './ui.js';
 
-const STATUS_TONE: Record<string, 'red' | 'amber' | 'green' | 'blue' | 'grey'> = {
-  pending: 'amber', processing: 'amber', succeeded: 'green', partially_refunded: 'blue', refunded: 'blue', failed: 'red', canceled: 'grey', incomplete: 'grey',
+const EYEBROW: Record<FlagKind, string> = {
+  stuck: 'Stuck payment',
+  duplicates: 'Possible duplicate purchase',
+  limited: 'Limited tier',
+  mismatches: 'Processor and ledger disagree',
 };
-export const StatusBadge = ({ status }: { status: string }) => <Badge tone={STATUS_TONE[status] ?? 'grey'}>{words(status)}</Badge>;
 
-export function EvidenceCard({ kind, flagKey, onClose, onOpenAccount }: { kind: FlagKind; flagKey: string; onClose: () => void; onOpenAccount: (id: string) => void }) {
+interface Props {
+  kind: FlagKind;
+  flagKey: string;
+  /** The flag's account when the caller knows it: a way on when the flag is not in its list any more. */
+  accountId?: string | null;
+  onClose: () => void;
+  onOpenAccount: (id: string) => void;
+}
+
+export function EvidenceCard({ kind, flagKey, accountId, onClose, onOpenAccount }: Props) {
   const [evidence, setEvidence] = useState<Evidence | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
@@ -35,14 +48,23 @@ export function EvidenceCard({ kind, flagKey, onClose, onOpenAccount }: { kind: 
     <aside className="drawer" role="dialog" aria-label="Evidence">
       <div className="drawer-head">
         <div>
-          <div className="eyebrow">{kind === 'stuck' ? 'Stuck payment' : kind === 'duplicates' ? 'Possible duplicate purchase' : 'Limited tier'}</div>
+          <div className="eyebrow">{EYEBROW[kind]}</div>
           <h2>{evidence?.title ?? flagKey}</h2>
         </div>
         <button className="btn ghost" aria-label="Close" onClick={onClose}>
           ✕
         </button>
       </div>
-      {error !== null ? (
+      {error instanceof ApiError && error.code === 'not-found' ? (
+        <EmptyState title="Not flagged any more">
+          <p>{error.message}. The data changed since the decision, which is kept; the account shows what happened.</p>
+          {accountId && (
+            <button className="link" onClick={() => onOpenAccount(accountId)}>
+              Open account {accountId} →
+            </button>
+          )}
+        </EmptyState>
+      ) : error !== null ? (
         <ErrorState error={error} onRetry={() => setReload((n) => n + 1)} />
       ) : !evidence || evidence.key !== flagKey ? (
         <LoadingState />
@@ -70,85 +92,17 @@ export function EvidenceCard({ kind, flagKey, onClose, onOpenAccount }: { kind: 
             )}
           </section>
 
+          {kind === 'mismatches' && <ReconciliationView evidence={evidence} />}
+
           <section className="card">
             <div className="card-head">
-              <h3>Reply for the ticket</h3>
-              <CopyButton text={evidence.reply} label="Copy reply" />
+              <h3>{kind === 'mismatches' ? 'Note for finance' : 'Reply for the ticket'}</h3>
+              <CopyButton text={evidence.reply} label={kind === 'mismatches' ? 'Copy note' : 'Copy reply'} />
             </div>
             <p className="reply" data-testid="reply">{evidence.reply}</p>
           </section>
 
-          <section className="card">
-            <h3>Payments ({evidence.payments.length})</h3>
-            <div className="side-by-side">
-              {evidence.payments.map((p) => (
-                <div key={p.paymentId} className={`payment${p.paymentId === evidence.key || evidence.key.split('|').includes(p.paymentId) ? ' focus' : ''}`}>
-                  <div className="payment-head">
-                    <code>{p.paymentId}</code>
-                    <StatusBadge status={p.status} />
-                  </div>
-                  <Money cents={p.amountCents} currency={p.currency} strong />
-                  <dl>
-                    <dt>Created</dt>
-                    <dd>
-                      <Time iso={p.createdAt} />
-                      <div className="utc">{utcText(p.createdAt)}</div>
-                    </dd>
-                    <dt>Credited</dt>
-                    <dd>{p.creditedAt ? <Time iso={p.creditedAt} /> : <span className="warn">not credited</span>}</dd>
-                    <dt>Invoice</dt>
-                    <dd>{p.invoiceId ?? <span className="muted">none</span>}</dd>
-                    <dt>Email</dt>
-                    <dd>{p.email ?? <span className="muted">—</span>}</dd>
-                    {p.altId && (
-                      <>
-                        <dt>Intent</dt>
-                        <dd>
-                          <code>{p.altId}</code>
-                        </dd>
-                      </>
-                    )}
-                  </dl>
-                </div>
-              ))}
-            </div>
-          </section>
-
-          <section className="card">
-            <h3>Linked ledger entries ({evidence.ledger.length})</h3>
-            {evidence.ledger.length === 0 ? (
-              <p className="muted">No ledger entry is linked to these payments: the credits were never added.</p>
-            ) : (
-              <table className="mini">
-                <thead>
-                  <tr>
-                    <th>Entry</th>
-                    <th>Type</th>
-                    <th className="right">Amount</th>
-                    <th>When</th>
-                    <th>Payment</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {evidence.ledger.map((l) => (
-                    <tr key={l.entryId}>
-                      <td>
-                        <code>{l.entryId}</code>
-                      </td>
-                      <td>{words(l.type)}</td>
-                      <td className="right">
-                        <Money cents={l.amountCents} currency={l.currency} />
-                      </td>
-                      <td>
-                        <Time iso={l.createdAt} />
-                      </td>
-                      <td>{l.paymentId ? <code>{l.paymentId}</code> : <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </section>
+          {kind !== 'mismatches' && <PaymentsAndLedger evidence={evidence} />}
 
           <section className="card">
             <div className="card-head">
@@ -166,5 +120,109 @@ export function EvidenceCard({ kind, flagKey, onClose, onOpenAccount }: { kind: 
         </div>
       )}
     </aside>
+  );
+}
+
+function PaymentsAndLedger({ evidence }: { evidence: Evidence }) {
+  return (
+    <>
+      <section className="card">
+        <h3>Payments ({evidence.payments.length})</h3>
+        <div className="side-by-side">
+          {evidence.payments.map((p) => (
+            <PaymentCard key={p.paymentId} p={p} focus={p.paymentId === evidence.key || evidence.key.split('|').includes(p.paymentId)} />
+          ))}
+        </div>
+      </section>
+
+      <section className="card">
+        <h3>Linked ledger entries ({evidence.ledger.length})</h3>
+        {evidence.ledger.length === 0 ? (
+          <p className="muted">No ledger entry is linked to these payments: the credits were never added.</p>
+        ) : (
+          <table className="mini">
+            <thead>
+              <tr>
+                <th>Entry</th>
+                <th>Type</th>
+                <th className="right">Amount</th>
+                <th>When</th>
+                <th>Payment</th>
+              </tr>
+            </thead>
+            <tbody>
+              {evidence.ledger.map((l) => (
+                <tr key={l.entryId}>
+                  <td>
+                    <code>{l.entryId}</code>
+                  </td>
+                  <td>{words(l.type)}</td>
+                  <td className="right">
+                    <Money cents={l.amountCents} currency={l.currency} />
+                  </td>
+                  <td>
+                    <Time iso={l.createdAt} />
+                  </td>
+                  <td>{l.paymentId ? <code>{l.paymentId}</code> : <span className="muted">—</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+function PaymentCard({ p, focus }: { p: EvidencePayment; focus: boolean }) {
+  return (
+    <div className={`payment${focus ? ' focus' : ''}`}>
+      <div className="payment-head">
+        <code>{p.paymentId}</code>
+        <StatusBadge status={p.status} />
+      </div>
+      <Money cents={p.amountCents} currency={p.currency} strong />
+      <dl>
+        <dt>Created</dt>
+        <dd>
+          <Time iso={p.createdAt} />
+          <div className="utc">{utcText(p.createdAt)}</div>
+        </dd>
+        <dt>Credited</dt>
+        <dd>{p.creditedAt ? <Time iso={p.creditedAt} /> : <span className="warn">not credited</span>}</dd>
+        <dt>Method</dt>
+        <dd>{methodInWords(p.method ?? null)}</dd>
+        {p.amountRefundedCents !== null && p.amountRefundedCents > 0 && (
+          <>
+            <dt>Refunded</dt>
+            <dd>
+              <Money cents={p.amountRefundedCents} currency={p.currency} />
+              {p.refundedAt && <div className="utc">{utcText(p.refundedAt)}</div>}
+            </dd>
+          </>
+        )}
+        {p.disputeStatus && (
+          <>
+            <dt>Dispute</dt>
+            <dd>
+              {words(p.disputeStatus)}
+              {p.disputedAmountCents !== null && <>, <Money cents={p.disputedAmountCents} currency={p.currency} /></>}
+            </dd>
+          </>
+        )}
+        <dt>Invoice</dt>
+        <dd>{p.invoiceId ?? <span className="muted">none</span>}</dd>
+        <dt>Email</dt>
+        <dd>{p.email ?? <span className="muted">—</span>}</dd>
+        {p.altId && (
+          <>
+            <dt>Intent</dt>
+            <dd>
+              <code>{p.altId}</code>
+            </dd>
+          </>
+        )}
+      </dl>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 // Small building blocks: states that say what to do next, copy buttons, toasts.
 import { useEffect, useState, type ReactNode } from 'react';
+import { words } from '../format.js';
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -103,3 +104,10 @@ export function downloadCsv(fileName: string, csv: string) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+const STATUS_TONE: Record<string, 'red' | 'amber' | 'green' | 'blue' | 'grey'> = {
+  pending: 'amber', processing: 'amber', succeeded: 'green', partially_refunded: 'blue', refunded: 'blue', failed: 'red', canceled: 'grey', incomplete: 'grey',
+};
+
+/** A payment's status as a coloured badge. */
+export const StatusBadge = ({ status }: { status: string }) => <Badge tone={STATUS_TONE[status] ?? 'grey'}>{words(status)}</Badge>;

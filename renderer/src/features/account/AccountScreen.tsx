@@ -5,10 +5,13 @@ import type { AccountDetails } from '../../../../shared/api.js';
 import type { FlagKind } from '../../../../shared/domain.js';
 import { api } from '../../api.js';
 import { DecisionBadge } from '../../components/Decision.js';
-import { EvidenceCard, StatusBadge } from '../../components/EvidenceCard.js';
-import { Badge, EmptyState, ErrorState, LoadingState } from '../../components/ui.js';
-import { ageInWords, Money, Time, words } from '../../format.js';
+import { EvidenceCard } from '../../components/EvidenceCard.js';
+import { Badge, EmptyState, ErrorState, LoadingState, StatusBadge } from '../../components/ui.js';
+import { ageInWords, formatMoney, methodInWords, Money, Time, words } from '../../format.js';
 import { useDataVersion } from '../../hooks.js';
+import { followupStateWords, followupTone, LIST_WORDS } from '../followups/words.js';
+import { KindBadge } from '../mismatches/badges.js';
+import { deltaInWords } from '../mismatches/words.js';
 
 type TimelineItem =
   | { at: string; kind: 'payment'; p: AccountDetails['payments'][number] }
@@ -46,8 +49,9 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
   const flagged = new Set([
     ...view.flags.stuck.map((s) => s.paymentId),
     ...view.flags.duplicates.flatMap((d) => d.paymentIds),
+    ...view.flags.mismatches.map((m) => m.paymentId),
   ]);
-  const flagCount = view.flags.stuck.length + view.flags.duplicates.length + view.flags.limited.length;
+  const flagCount = view.flags.stuck.length + view.flags.duplicates.length + view.flags.limited.length + view.flags.mismatches.length;
 
   return (
     <div className="screen account">
@@ -113,7 +117,31 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
                   </button>
                 </li>
               ))}
+              {view.flags.mismatches.map((m) => (
+                <li key={m.key}>
+                  <button className="link" onClick={() => setOpen({ kind: 'mismatches', key: m.key })}>
+                    <KindBadge kind={m.kind} /> {m.paymentId}: {deltaInWords(m.deltaCents, m.currency)}
+                  </button>
+                </li>
+              ))}
             </ul>
+          )}
+          {view.followups.length > 0 && (
+            <>
+              <h4>Follow-ups</h4>
+              <ul className="flag-list" aria-label="Follow-ups">
+                {view.followups.map((f) => (
+                  <li key={`${f.list}-${f.key}`}>
+                    <button className="link" onClick={() => setOpen({ kind: f.list, key: f.key })}>
+                      <Badge tone={followupTone(f)}>{followupStateWords(f)}</Badge> {LIST_WORDS[f.list]} {f.key}
+                    </button>
+                    <div className="muted small">
+                      {words(f.decision)} by {f.by}, {ageInWords((Date.now() - Date.parse(f.decidedAt)) / 1000)} ago · {f.detail}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
           {view.reviews.length > 0 && (
             <>
@@ -138,6 +166,11 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
                 <span className="when"><Time iso={item.at} /></span>
                 <span className="what">
                   <span className="dot pay" /> Payment <code>{item.p.paymentId}</code> <StatusBadge status={item.p.status} />
+                  {item.p.method && <span className="muted small">{methodInWords(item.p.method)}</span>}
+                  {item.p.amountRefundedCents !== null && item.p.amountRefundedCents > 0 && (
+                    <Badge tone="blue">refunded {formatMoney(item.p.amountRefundedCents, item.p.currency)}</Badge>
+                  )}
+                  {item.p.disputeStatus && <Badge tone={item.p.disputeStatus === 'lost' ? 'red' : 'amber'}>dispute {words(item.p.disputeStatus)}</Badge>}
                   {item.p.invoiceId && <span className="muted small"> invoice {item.p.invoiceId}</span>}
                   {flagged.has(item.p.paymentId) && <Badge tone="red">flagged</Badge>}
                 </span>
@@ -156,7 +189,7 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
           )}
         </ol>
       </section>
-      {open && <EvidenceCard kind={open.kind} flagKey={open.key} onClose={() => setOpen(null)} onOpenAccount={onOpenAccount} />}
+      {open && <EvidenceCard kind={open.kind} flagKey={open.key} accountId={view.accountId} onClose={() => setOpen(null)} onOpenAccount={onOpenAccount} />}
     </div>
   );
 }

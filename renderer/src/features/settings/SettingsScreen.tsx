@@ -1,14 +1,26 @@
 // Thresholds, reviewer and as-of. A change shows how the flag counts would move before it is saved.
 import { useEffect, useState } from 'react';
 import type { AppInfo, AppSettings, FlagCounts } from '../../../../shared/api.js';
-import type { FlagSettings } from '../../../../shared/domain.js';
+import { BANK_DEBIT_METHODS, type FlagSettings } from '../../../../shared/domain.js';
 import { formatMinor, parseDecimalMoney } from '../../../../shared/money.js';
 import { api } from '../../api.js';
 import { toast } from '../../components/ui.js';
+import { DURATION_UNITS, methodInWords, minutesInWords, splitMinutes, type DurationUnit } from '../../format.js';
 import { useDebounced } from '../../hooks.js';
+
+interface Duration {
+  value: string;
+  unit: DurationUnit;
+}
+
+interface MethodDraft extends Duration {
+  method: string;
+}
 
 interface Draft {
   stuckAfterMinutes: string;
+  bankDebitStuckAfter: Duration;
+  methodStuckAfter: MethodDraft[];
   duplicateWindowMinutes: string;
   lookbackDays: string;
   tierThreshold: string;
@@ -16,8 +28,14 @@ interface Draft {
   asOf: string;
 }
 
+/** Methods offered when adding an override; any other lower-case method name can be typed. */
+const KNOWN_METHODS = ['card', ...BANK_DEBIT_METHODS, 'link', 'paypal'];
+const MAX_MINUTES = 525_600;
+
 const toDraft = (s: AppSettings): Draft => ({
   stuckAfterMinutes: String(s.stuckAfterMinutes),
+  bankDebitStuckAfter: splitMinutes(s.bankDebitStuckAfterMinutes),
+  methodStuckAfter: Object.entries(s.methodStuckAfterMinutes).map(([method, minutes]) => ({ method, ...splitMinutes(minutes) })),
   duplicateWindowMinutes: String(s.duplicateWindowMinutes),
   lookbackDays: String(s.lookbackDays),
   tierThreshold: formatMinor(s.tierThresholdCents, 2),
@@ -30,14 +48,28 @@ function parse(draft: Draft): { settings?: FlagSettings; asOf?: string | null; p
     if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw new Error(`${name}: a whole number of at least ${min}`);
     return Number(v);
   };
+  const duration = (d: Duration, name: string) => {
+    const minutes = whole(d.value, name, 0) * DURATION_UNITS[d.unit];
+    if (minutes > MAX_MINUTES) throw new Error(`${name}: at most 365 days`);
+    return minutes;
+  };
   try {
     const money = parseDecimalMoney(draft.tierThreshold, 2);
     if (!money.ok || money.minor < 0) throw new Error('Tier threshold: an amount like 5.00');
     const asOf = draft.asOf ? new Date(draft.asOf + ':00Z') : null;
     if (asOf && Number.isNaN(asOf.getTime())) throw new Error('As of: not a date');
+    const methodStuckAfterMinutes: Record<string, number> = {};
+    for (const m of draft.methodStuckAfter) {
+      const method = m.method.trim();
+      if (!/^[a-z0-9_]{1,64}$/.test(method)) throw new Error(`Payment method “${method}”: lower-case letters, digits and _ (like sepa_debit)`);
+      if (method in methodStuckAfterMinutes) throw new Error(`Payment method ${method} is listed twice`);
+      methodStuckAfterMinutes[method] = duration(m, `Stuck after for ${method}`);
+    }
     return {
       settings: {
         stuckAfterMinutes: whole(draft.stuckAfterMinutes, 'Stuck after', 0),
+        bankDebitStuckAfterMinutes: duration(draft.bankDebitStuckAfter, 'Bank debits stuck after'),
+        methodStuckAfterMinutes,
         duplicateWindowMinutes: whole(draft.duplicateWindowMinutes, 'Duplicate window', 0),
         lookbackDays: whole(draft.lookbackDays, 'Lookback', 1),
         tierThresholdCents: money.minor,
@@ -48,6 +80,23 @@ function parse(draft: Draft): { settings?: FlagSettings; asOf?: string | null; p
     return { problem: (e as Error).message };
   }
 }
+
+function DurationInput({ value, onChange, label }: { value: Duration; onChange: (d: Duration) => void; label: string }) {
+  return (
+    <span className="duration">
+      <input className="input" inputMode="numeric" value={value.value} onChange={(e) => onChange({ ...value, value: e.target.value })} aria-label={label} />
+      <select className="input" value={value.unit} onChange={(e) => onChange({ ...value, unit: e.target.value as DurationUnit })} aria-label={`${label}: unit`}>
+        {(Object.keys(DURATION_UNITS) as DurationUnit[]).map((u) => (
+          <option key={u} value={u}>
+            {u}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+type Counted = 'stuck' | 'duplicates' | 'limited' | 'mismatches';
 
 export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; settings: AppSettings; onSettings: (s: AppSettings) => void }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(settings));
@@ -64,7 +113,16 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
   }, [debounced]);
 
   const dirty = JSON.stringify(toDraft(settings)) !== JSON.stringify(draft);
-  const set = (k: keyof Draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+  const set = (k: 'stuckAfterMinutes' | 'duplicateWindowMinutes' | 'lookbackDays' | 'tierThreshold' | 'reviewerName' | 'asOf') => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.target.value });
+  const setMethod = (index: number, change: Partial<MethodDraft>) =>
+    setDraft({ ...draft, methodStuckAfter: draft.methodStuckAfter.map((m, i) => (i === index ? { ...m, ...change } : m)) });
+  const addMethod = () => {
+    const taken = new Set(draft.methodStuckAfter.map((m) => m.method));
+    const method = KNOWN_METHODS.find((m) => !taken.has(m)) ?? '';
+    setDraft({ ...draft, methodStuckAfter: [...draft.methodStuckAfter, { method, ...splitMinutes(draft.methodStuckAfter.length === 0 ? 60 : 1440) }] });
+  };
+  const removeMethod = (index: number) => setDraft({ ...draft, methodStuckAfter: draft.methodStuckAfter.filter((_, i) => i !== index) });
   const save = async () => {
     if (!parsed.settings) return;
     const saved = await api['settings:update']({ ...parsed.settings, asOf: parsed.asOf ?? null, reviewerName: draft.reviewerName.trim() });
@@ -73,7 +131,7 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
     toast('Settings saved');
   };
 
-  const delta = (k: 'stuck' | 'duplicates' | 'limited') => {
+  const delta = (k: Counted) => {
     if (!current || !preview) return null;
     const d = preview[k] - current[k];
     return (
@@ -82,13 +140,15 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
       </span>
     );
   };
+  const shown = (k: Counted) => (dirty ? delta(k) : current?.[k].toLocaleString());
+  const bankMinutes = parsed.settings?.bankDebitStuckAfterMinutes;
 
   return (
     <div className="screen settings">
       <header className="screen-head">
         <div>
           <h1>Settings</h1>
-          <p className="subtitle">Thresholds of the three flags (shared/spec/rules.md defaults), who decisions are recorded as, and the “as of” time.</p>
+          <p className="subtitle">Thresholds of the flags (shared/spec/rules.md defaults), who decisions are recorded as, and the “as of” time.</p>
         </div>
       </header>
       <div className="settings-grid">
@@ -97,8 +157,49 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
           <label className="field">
             <span>Stuck after</span>
             <input className="input" inputMode="numeric" value={draft.stuckAfterMinutes} onChange={set('stuckAfterMinutes')} aria-label="Stuck after (minutes)" />
-            <em>minutes pending or uncredited</em>
+            <em>minutes pending (cards, wallets, unknown methods) or paid but uncredited (every method)</em>
           </label>
+          <div className="field">
+            <span>Bank debits stuck after</span>
+            <DurationInput label="Bank debits stuck after" value={draft.bankDebitStuckAfter} onChange={(d) => setDraft({ ...draft, bankDebitStuckAfter: d })} />
+            <em data-testid="bank-debit-explained">
+              Bank debits (ACH, SEPA, BACS…) take days to confirm; a pending bank debit counts as stuck only after{' '}
+              {bankMinutes !== undefined ? minutesInWords(bankMinutes) : 'this'}.
+            </em>
+          </div>
+          <div className="methods" role="group" aria-label="Per payment method">
+            <div className="methods-head">
+              <span>Per payment method</span>
+              <em>Your own threshold for one method wins over both above while the payment is pending.</em>
+            </div>
+            {draft.methodStuckAfter.length === 0 && <p className="muted small">No method of its own: every method uses the thresholds above.</p>}
+            {draft.methodStuckAfter.map((m, i) => (
+              <div className="method-row" key={i}>
+                <input
+                  className="input"
+                  list="known-methods"
+                  value={m.method}
+                  onChange={(e) => setMethod(i, { method: e.target.value.trim().toLowerCase() })}
+                  aria-label={`Payment method ${i + 1}`}
+                />
+                <DurationInput label={`Stuck after for ${m.method || `method ${i + 1}`}`} value={m} onChange={(d) => setMethod(i, d)} />
+                <em className="muted small">{methodInWords(m.method || null)}</em>
+                <button className="btn ghost small" onClick={() => removeMethod(i)} aria-label={`Remove ${m.method || `method ${i + 1}`}`}>
+                  Remove
+                </button>
+              </div>
+            ))}
+            <datalist id="known-methods">
+              {KNOWN_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {methodInWords(m)}
+                </option>
+              ))}
+            </datalist>
+            <button className="btn small" onClick={addMethod} disabled={draft.methodStuckAfter.length >= 50}>
+              Add a method
+            </button>
+          </div>
           <label className="field">
             <span>Lookback</span>
             <input className="input" inputMode="numeric" value={draft.lookbackDays} onChange={set('lookbackDays')} aria-label="Lookback (days)" />
@@ -146,9 +247,10 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
         <section className="card preview">
           <h3>{dirty ? 'If you save' : 'Flag counts now'}</h3>
           <dl className="facts big">
-            <div><dt>Stuck payments</dt><dd>{dirty ? delta('stuck') : current?.stuck.toLocaleString()}</dd></div>
-            <div><dt>Duplicate clusters</dt><dd>{dirty ? delta('duplicates') : current?.duplicates.toLocaleString()}</dd></div>
-            <div><dt>Limited accounts</dt><dd>{dirty ? delta('limited') : current?.limited.toLocaleString()}</dd></div>
+            <div><dt>Stuck payments</dt><dd>{shown('stuck')}</dd></div>
+            <div><dt>Duplicate clusters</dt><dd>{shown('duplicates')}</dd></div>
+            <div><dt>Limited accounts</dt><dd>{shown('limited')}</dd></div>
+            <div><dt>Mismatches</dt><dd>{shown('mismatches')}</dd></div>
             <div><dt>As of</dt><dd>{(preview ?? current)?.asOf.replace('T', ' ').slice(0, 16)} UTC</dd></div>
           </dl>
           <p className="muted small">Database: <code>{info.dbFile}</code></p>

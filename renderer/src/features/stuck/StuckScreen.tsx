@@ -1,19 +1,24 @@
 import type { StuckRow, StuckSort } from '../../../../shared/api.js';
+import type { FlagSettings } from '../../../../shared/domain.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList } from '../../components/FlagList.js';
 import { Badge, Clipped } from '../../components/ui.js';
-import { ageInWords, Money, Time, words } from '../../format.js';
+import { ageInWords, methodInWords, minutesInWords, Money, Time, words } from '../../format.js';
 import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
 
 // Eleven columns do not fit a 1440 px window with room for email and invoice: the creation time sits under
-// the age, and the status (which the stage is derived from) is in the stage's tooltip.
+// the age, the method and the threshold applied under the stage, and the status (which the stage is derived
+// from) is in the stage's tooltip.
 const columns: GridColumn<StuckRow, StuckSort>[] = [
   {
-    id: 'age', header: 'Age', width: '126px', sortKey: 'age', title: 'How long the payment has waited; under it, when it was created',
+    id: 'age', header: 'Age', width: '120px', sortKey: 'age', title: 'How long the payment has waited; under it, when it was created',
     cell: (r) => <AgeAndCreated row={r} />,
   },
-  { id: 'stage', header: 'Stage', width: '120px', sortKey: 'stage', cell: (r) => <StageBadge row={r} /> },
+  {
+    id: 'stage', header: 'Stage · method', width: '150px', sortKey: 'stage', title: 'Where the payment waits; under it, its payment method and the threshold applied to it',
+    cell: (r) => <StageAndMethod row={r} />,
+  },
   { id: 'payment', header: 'Payment', width: 'minmax(90px,0.7fr)', cell: (r) => <Clipped code text={r.paymentId} /> },
   { id: 'account', header: 'Account', width: '100px', sortKey: 'account', cell: (r) => <Clipped code text={r.accountId ?? '—'} /> },
   { id: 'amount', header: 'Amount', width: '104px', sortKey: 'amount', align: 'right', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
@@ -35,6 +40,18 @@ function AgeAndCreated({ row }: { row: StuckRow }) {
   );
 }
 
+function StageAndMethod({ row }: { row: StuckRow }) {
+  const threshold = `after ${minutesInWords(row.stuckAfterMinutes)}`;
+  return (
+    <span className="stacked" title={`${methodInWords(row.method)}: counts as stuck ${threshold}`}>
+      <StageBadge row={row} />
+      <small className="muted clipped" data-testid="method-threshold">
+        {methodInWords(row.method)} · {threshold}
+      </small>
+    </span>
+  );
+}
+
 function StageBadge({ row }: { row: StuckRow }) {
   const processor = row.stage === 'processor';
   const status = words(row.status);
@@ -45,12 +62,17 @@ function StageBadge({ row }: { row: StuckRow }) {
   );
 }
 
-export function StuckScreen({ onOpenAccount, threshold }: { onOpenAccount: (id: string) => void; threshold: number }) {
+export function StuckScreen({ onOpenAccount, settings }: { onOpenAccount: (id: string) => void; settings: FlagSettings }) {
   return (
     <FlagList<StuckRow, StuckSort>
       kind="stuck"
       title="Stuck payments"
-      subtitle={<>Payments pending for more than {threshold} min, or paid but not credited. Oldest first.</>}
+      subtitle={
+        <>
+          Payments pending for more than {minutesInWords(settings.stuckAfterMinutes)} (bank debits: {minutesInWords(settings.bankDebitStuckAfterMinutes)}), or paid but
+          not credited. Oldest first.
+        </>
+      }
       columns={columns}
       defaultSort={DEFAULT_SORTS['stuck:listPage']}
       fetchPage={(q) => listPage('stuck:listPage', q)}
