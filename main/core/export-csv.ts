@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import Papa from 'papaparse';
 import { currencyExponent } from '../../shared/currencies.js';
-import type { FlagsResult, Review } from '../../shared/domain.js';
+import type { FlagsResult, Followup, Review } from '../../shared/domain.js';
 import { ageInWords } from '../../shared/format.js';
 import { formatMinor } from '../../shared/money.js';
 
@@ -11,7 +11,7 @@ import { formatMinor } from '../../shared/money.js';
 // before a formula start), so that reading our CSV back can always drop exactly one apostrophe (reviews-csv.ts).
 const FORMULA = /^(?:[=+\-@\t\r\n|%](?!\d+(\.\d+)?$)|'+[=+\-@\t\r\n|%])/;
 
-export type ExportKind = 'stuck' | 'duplicates' | 'limited' | 'reviews';
+export type ExportKind = 'stuck' | 'duplicates' | 'limited' | 'mismatches' | 'reviews';
 
 export function toCsv(rows: Record<string, string | number | boolean | null>[], columns: readonly string[]): string {
   const text = Papa.unparse({ fields: [...columns], data: rows.map((row) => columns.map((c) => row[c] ?? '')) }, { escapeFormulae: FORMULA, newline: '\r\n' });
@@ -51,7 +51,26 @@ export function flagRows(kind: Exclude<ExportKind, 'reviews'>, flags: FlagsResul
           free_cents: l.freeCents, purchased_cents: l.purchasedCents, missing_cents: l.missingCents, unlock_payment_id: l.unlockPaymentId, ...review(l.accountId),
         })),
       };
+    case 'mismatches':
+      return {
+        columns: ['key', 'kind', 'payment_id', 'account_id', 'email', 'currency', 'amount', 'amount_cents', 'credited_cents', 'reversed_cents', 'returned_cents', 'delta', 'delta_cents', 'entry_ids', 'status', 'created_at', 'returned_at', 'review_decision', 'review_note'],
+        rows: (flags.mismatches ?? []).map((m) => ({
+          key: m.key, kind: m.kind, payment_id: m.paymentId, account_id: m.accountId ?? '', email: m.email, currency: m.currency,
+          amount: money(m.amountCents, m.currency), amount_cents: m.amountCents, credited_cents: m.creditedCents, reversed_cents: m.reversedCents,
+          returned_cents: m.returnedCents, delta: m.deltaCents === null ? '' : money(m.deltaCents, m.currency), delta_cents: m.deltaCents,
+          entry_ids: m.entryIds.join(' '), status: m.status ?? '', created_at: m.createdAt, returned_at: m.returnedAt ?? '', ...review(m.key),
+        })),
+      };
   }
+}
+
+export const FOLLOWUP_EXPORT_COLUMNS = ['list', 'key', 'account_id', 'decision', 'state', 'decided_at', 'by', 'note', 'detail'] as const;
+
+export function followupRows(followups: readonly Followup[]) {
+  return followups.map((f) => ({
+    list: f.list, key: f.key, account_id: f.accountId ?? '', decision: f.decision, state: f.state, decided_at: f.decidedAt, by: f.by, note: f.note,
+    detail: f.detail,
+  }));
 }
 
 export const REVIEW_EXPORT_COLUMNS = ['kind', 'key', 'decision', 'note', 'reviewer', 'decided_at'] as const;
