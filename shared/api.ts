@@ -231,6 +231,8 @@ export interface ImportSummary extends ImportCounts {
   reason: string | null;
   startedAt: string;
   durationMs: number;
+  /** Of the ignored rows, how many were test-mode payments. */
+  testModeRows: number;
 }
 
 export interface ImportConflict {

@@ -185,6 +185,8 @@ export interface ImportFileReport extends ImportCounts {
   reason?: string;
   /** The header line of an unrecognised file, so that a column mapping can be made for it. */
   header?: string;
+  /** Of the ignored rows, how many were test-mode payments (Stripe's `Mode` = `Test`). */
+  testModeRows?: number;
   errors: RowError[];
   durationMs: number;
 }

@@ -3,6 +3,7 @@ import type { AccountDetails } from '../../shared/api.js';
 import type { FlagSettings, LedgerType, PaymentStatus } from '../../shared/domain.js';
 import type { Db } from './db/open.js';
 import { computeFlags } from './flags/index.js';
+import { listFollowups } from './followups.js';
 import { listReviews } from './reviews.js';
 
 /** The account view is the API contract's AccountDetails: the CLI prints it, the app shows it. */
@@ -33,7 +34,8 @@ export function accountView(db: Db, accountId: string, settings: FlagSettings, a
   const payments = (
     db.prepare(`SELECT * FROM payments WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as {
       id: string; alt_id: string | null; amount_cents: number; currency: string; status: PaymentStatus; created_at: number;
-      updated_at: number; invoice_id: string | null; email: string | null; description: string | null;
+      updated_at: number; invoice_id: string | null; email: string | null; description: string | null; method: string | null;
+      amount_refunded_cents: number | null; dispute_status: string | null;
     }[]
   ).map((p) => ({
     paymentId: p.id,
@@ -46,6 +48,9 @@ export function accountView(db: Db, accountId: string, settings: FlagSettings, a
     invoiceId: p.invoice_id,
     email: p.email,
     description: p.description,
+    method: p.method,
+    amountRefundedCents: p.amount_refunded_cents,
+    disputeStatus: p.dispute_status,
   }));
   const ledger = (
     db.prepare(`SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as {
@@ -65,8 +70,8 @@ export function accountView(db: Db, accountId: string, settings: FlagSettings, a
     missingCents: Math.max(0, settings.tierThresholdCents - t.purchased_cents),
   }));
   const flags = computeFlags(db, { settings, asOf, accountId });
-  const accountFlags = { stuck: flags.stuck ?? [], duplicates: flags.duplicates ?? [], limited: flags.limited ?? [] };
-  const keys = [accountId, ...payments.map((p) => p.paymentId), ...accountFlags.duplicates.map((d) => d.key)];
+  const accountFlags = { stuck: flags.stuck ?? [], duplicates: flags.duplicates ?? [], limited: flags.limited ?? [], mismatches: flags.mismatches ?? [] };
+  const keys = [accountId, ...payments.map((p) => p.paymentId), ...accountFlags.duplicates.map((d) => d.key), ...accountFlags.mismatches.map((m) => m.key)];
   return {
     accountId,
     emails: [...new Set(payments.map((p) => p.email).filter((e): e is string => e !== null))],
@@ -75,6 +80,7 @@ export function accountView(db: Db, accountId: string, settings: FlagSettings, a
     tiers,
     flags: accountFlags,
     reviews: listReviews(db, { keys }),
+    followups: listFollowups(db, settings, { accountId, includeDone: true }),
     asOf: flags.asOf,
   };
 }

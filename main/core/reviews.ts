@@ -1,5 +1,5 @@
 // Review decisions on flags: one current decision per flag, every change appended to review_log.
-import { REVIEW_DECISIONS, type FlagKind, type Review, type ReviewDecision } from '../../shared/domain.js';
+import { MISMATCH_KINDS, REVIEW_DECISIONS, type FlagKind, type Review, type ReviewDecision } from '../../shared/domain.js';
 import type { Db } from './db/open.js';
 import type { ReviewRecord } from './import/records.js';
 
@@ -26,11 +26,14 @@ export function isDecisionFor(kind: FlagKind, decision: string): decision is Rev
 }
 
 /**
- * Which flag a bare key names, for the CLI: cluster keys join payment ids with '|'; stuck decisions name a
- * payment; the rest name an account.
+ * Which flag a bare key names, for the CLI: cluster keys join payment ids with '|'; mismatch keys start with
+ * their kind and a colon; stuck decisions name a payment; the rest name an account.
  */
 export function inferReviewKind(key: string, decision: string): FlagKind | undefined {
   if (key.includes('|')) return 'duplicates';
+  if (MISMATCH_KINDS.some((kind) => key.startsWith(`${kind}:`)) || (isDecisionFor('mismatches', decision) && !isDecisionFor('limited', decision))) {
+    return 'mismatches';
+  }
   if (isDecisionFor('stuck', decision)) return 'stuck';
   if (isDecisionFor('limited', decision)) return 'limited';
   return undefined;
@@ -49,7 +52,7 @@ export function applyReviewDecision(db: Db, record: ReviewRecord, source: 'user'
   db.prepare(
     `INSERT INTO reviews (kind, key, decision, note, reviewer, decided_at) VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt)
      ON CONFLICT (kind, key) DO UPDATE SET decision = excluded.decision, note = excluded.note, reviewer = excluded.reviewer,
-     decided_at = excluded.decided_at`,
+     decided_at = excluded.decided_at, followup_done_at = NULL, followup_import_id = NULL`,
   ).run(record);
   db.prepare(
     `INSERT INTO review_log (kind, key, decision, note, reviewer, decided_at, recorded_at, source)

@@ -40,6 +40,6 @@ export function writeSettings(db: Db, changes: Partial<Settings>): Settings {
 }
 
 export function flagSettingsOf(settings: Settings): FlagSettings {
-  const { stuckAfterMinutes, duplicateWindowMinutes, lookbackDays, tierThresholdCents } = settings;
-  return { stuckAfterMinutes, duplicateWindowMinutes, lookbackDays, tierThresholdCents };
+  const { stuckAfterMinutes, duplicateWindowMinutes, lookbackDays, tierThresholdCents, bankDebitStuckAfterMinutes, methodStuckAfterMinutes } = settings;
+  return { stuckAfterMinutes, duplicateWindowMinutes, lookbackDays, tierThresholdCents, bankDebitStuckAfterMinutes, methodStuckAfterMinutes: { ...methodStuckAfterMinutes } };
 }

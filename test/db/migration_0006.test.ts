@@ -14,7 +14,8 @@ describe('migration 0006_flag_list_counts', () => {
     migrate(db, MIGRATIONS, 6);
     expect(db.prepare('SELECT count(*) FROM flag_lists').pluck().get()).toBe(0);
     expect(flagListsFresh(db)).toBe(false);
+    migrate(db); // the lists of today's code read the later migrations' columns too
     refreshFlagLists(db);
-    expect(flagListTotals(db)).toEqual({ stuck: 0, duplicates: 1, duplicatesWhilePending: 1, limited: 0 }); // 2 min old: not stuck yet
+    expect(flagListTotals(db)).toEqual({ stuck: 0, duplicates: 1, duplicatesWhilePending: 1, limited: 0, mismatches: 0 }); // 2 min old: not stuck yet
   });
 });

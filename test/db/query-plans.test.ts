@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { duplicateCandidatesSql } from '../../main/core/flags/duplicates.js';
 import { limitedSql, unlockingPaymentSql } from '../../main/core/flags/limited.js';
 import { stuckSql } from '../../main/core/flags/stuck.js';
+import { RECONCILE_CANDIDATE_SQL } from '../../main/core/flags/mismatches.js';
 import { listPageSql } from '../../main/core/flag-lists/pages.js';
-import { DUPLICATE_SORTS, LIMITED_SORTS, STUCK_SORTS } from '../../shared/api.js';
+import { DUPLICATE_SORTS, LIMITED_SORTS, MISMATCH_SORTS, STUCK_SORTS } from '../../shared/api.js';
 import { memoryDb } from '../support/db.js';
 
 const db = memoryDb();
@@ -20,11 +21,22 @@ const fullScan = (planText: string, table: string) => new RegExp(`SCAN ${table}(
 
 describe('query plans', () => {
   it('stuck payments: a range of the index that holds only payments still on their way', () => {
-    const p = plan(stuckSql(false), { since: 0, processorBefore: 1, creditBefore: 1, skipWithoutIntent: 0 });
+    const params = { asOf: 2, since: 0, earliestBefore: 1, stuckMs: 1, bankDebitMs: 1, creditBefore: 1, skipWithoutIntent: 0 };
+    const p = plan(stuckSql(false), params);
     expect(p).toMatch(/SEARCH p USING INDEX payments_awaiting \(created_at>\? AND created_at<\?\)/);
     expect(p).toMatch(/SEARCH q USING (COVERING )?INDEX payments_by_purchase \(account_id=\?\)/);
     expect(fullScan(p, 'p')).toBe(false);
-    expect(plan(stuckSql(true), { since: 0, processorBefore: 1, creditBefore: 1, skipWithoutIntent: 0, accountId: 'a' })).toMatch(/SEARCH p USING INDEX payments_(awaiting|by_purchase)/);
+    // A threshold of the user's own for a method keeps the same range.
+    expect(plan(stuckSql(false, 1), { ...params, method0: 'card', methodMs0: 1 })).toMatch(/SEARCH p USING INDEX payments_awaiting \(created_at>\? AND created_at<\?\)/);
+    expect(plan(stuckSql(true), { ...params, accountId: 'a' })).toMatch(/SEARCH p USING INDEX payments_(awaiting|by_purchase)/);
+  });
+
+  it('mismatches: only the payments of the partial index of disagreements, and the unlinked credits by time', () => {
+    const p = plan(`SELECT * FROM payments p WHERE ${RECONCILE_CANDIDATE_SQL}`, {});
+    expect(p).toMatch(/SCAN p USING INDEX payments_reconcile/);
+    expect(plan('SELECT * FROM unlinked_credits u JOIN ledger_entries l ON l.id = u.entry_id WHERE u.created_at > ? AND u.created_at <= ?', [0, 1])).toMatch(
+      /SEARCH u USING (COVERING )?INDEX unlinked_credits_by_created \(created_at>\? AND created_at<\?\)/,
+    );
   });
 
   it('duplicates: groups from the index of short purchase gaps, then each group by the purchase index', () => {
@@ -50,7 +62,7 @@ describe('query plans', () => {
   });
 
   it('flag list pages: every sort but the review decision walks its list in order, in either direction', () => {
-    const lists = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS } as const;
+    const lists = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS, mismatches: MISMATCH_SORTS } as const;
     for (const [kind, sorts] of Object.entries(lists) as [keyof typeof lists, readonly string[]][]) {
       for (const column of sorts.filter((c) => c !== 'review')) {
         for (const dir of ['asc', 'desc'] as const) {

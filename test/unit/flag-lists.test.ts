@@ -1,16 +1,16 @@
 // The flag list tables: built from exactly what the rules find, rebuilt when the data or the thresholds change,
 // and paged by SQL in one total order for every sort, in both directions, with every filter.
 import { describe, expect, it } from 'vitest';
-import { DUPLICATE_SORTS, LIMITED_SORTS, STUCK_SORTS, type ListFilter, type SortDir } from '../../shared/api.js';
+import { DUPLICATE_SORTS, LIMITED_SORTS, MISMATCH_SORTS, STUCK_SORTS, type ListFilter, type SortDir } from '../../shared/api.js';
 import type { FlagKind } from '../../shared/domain.js';
 import { writeDemoExports } from '../../main/core/demo/generate.js';
-import { duplicatesPage, flagListTotals, limitedPage, stuckPage, type ListQuery } from '../../main/core/flag-lists/pages.js';
+import { duplicatesPage, flagListTotals, limitedPage, mismatchesPage, stuckPage, type ListQuery } from '../../main/core/flag-lists/pages.js';
 import { flagListsFresh, refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { applyReviewDecision } from '../../main/core/reviews.js';
 import { writeSettings } from '../../main/core/settings.js';
 import type { Db } from '../../main/core/db/open.js';
-import { csv, flags, importText, memoryDb, PAYMENTS_HEADER, tempDir } from '../support/db.js';
+import { csv, flags, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir } from '../support/db.js';
 
 async function demoDb(): Promise<Db> {
   const demo = await writeDemoExports(tempDir(), { seed: 7, accounts: 400, months: 3 });
@@ -33,12 +33,49 @@ function clusters(n: number): string {
   return csv(PAYMENTS_HEADER, ...rows);
 }
 
+/**
+ * `n` payments whose credits disagree with them, a kind each in turn (credited twice, over-credited, credited
+ * though failed, refunded but not reversed), with amounts that vary, and two credits for payments no export has.
+ */
+function mismatches(n: number): { payments: string; ledger: string } {
+  const start = Date.parse('2026-06-01T00:00:00Z');
+  const payments: string[] = [];
+  const ledger: string[] = [];
+  const at = (ms: number) => new Date(ms).toISOString();
+  for (let i = 0; i < n; i++) {
+    const created = start + i * 3_600_000;
+    const cents = 500 + ((i * 37) % 41) * 100;
+    const amount = (cents / 100).toFixed(2);
+    const kind = i % 4;
+    const status = kind === 2 ? 'failed' : kind === 3 ? 'refunded' : 'succeeded';
+    const account = `acct_${String(i % 13).padStart(2, '0')}`;
+    payments.push(`pay_${i},${account},${amount},usd,${status},${at(created)},,in_${i},u${i}@example.com,pack`);
+    const credit = kind === 1 ? (cents / 100 + 1 + (i % 5)).toFixed(2) : amount;
+    ledger.push(`le_${i}_a,${account},credit_purchased,${credit},usd,${at(created + 30_000)},pay_${i}`);
+    if (kind === 0) ledger.push(`le_${i}_b,${account},credit_purchased,${amount},usd,${at(created + 60_000)},pay_${i}`);
+  }
+  ledger.push(`le_x1,acct_99,credit_purchased,12.00,usd,${at(start + 30 * 3_600_000)},pay_missing_1`);
+  ledger.push(`le_x2,acct_98,credit_purchased,3.00,usd,${at(start + 36 * 3_600_000)},pay_missing_2`);
+  ledger.push(`le_last,acct_00,usage,-0.01,usd,${at(start + (n + 24) * 3_600_000)},`);
+  return { payments: csv(PAYMENTS_HEADER, ...payments), ledger: csv(LEDGER_HEADER, ...ledger) };
+}
+
+async function mismatchesDb(n: number): Promise<Db> {
+  const db = memoryDb();
+  const data = mismatches(n);
+  await importText(db, 'payments.csv', data.payments);
+  await importText(db, 'ledger.csv', data.ledger);
+  return db;
+}
+
 const pageOf = (db: Db, kind: FlagKind, query: ListQuery<string>) =>
   kind === 'stuck'
     ? stuckPage(db, query as ListQuery<(typeof STUCK_SORTS)[number]>)
     : kind === 'duplicates'
       ? duplicatesPage(db, query as ListQuery<(typeof DUPLICATE_SORTS)[number]>)
-      : limitedPage(db, query as ListQuery<(typeof LIMITED_SORTS)[number]>, (l, threshold) => `${l.accountId} needs ${threshold - l.purchasedCents}`);
+      : kind === 'limited'
+        ? limitedPage(db, query as ListQuery<(typeof LIMITED_SORTS)[number]>, (l, threshold) => `${l.accountId} needs ${threshold - l.purchasedCents}`)
+        : mismatchesPage(db, query as ListQuery<(typeof MISMATCH_SORTS)[number]>);
 
 type AnyRow = ReturnType<typeof pageOf>['rows'][number] & Record<string, unknown>;
 
@@ -59,6 +96,7 @@ const keyOf: Record<FlagKind, (row: AnyRow) => string> = {
   stuck: (r) => r.paymentId as string,
   duplicates: (r) => r.key as string,
   limited: (r) => `${r.accountId as string}/${r.currency as string}`,
+  mismatches: (r) => r.key as string,
 };
 
 // What each sort orders by first; ties are broken by the key, so only this column is checked for order.
@@ -78,10 +116,15 @@ const sortValue: Record<string, (row: AnyRow) => string | number | boolean> = {
   'limited/balance': (r) => r.balanceCents as number,
   'limited/free': (r) => r.freeCents as number,
   'limited/purchased': (r) => r.purchasedCents as number,
+  'mismatches/stake': (r) => Math.abs((r.deltaCents as number | null) ?? (r.creditedCents as number)),
+  'mismatches/kind': (r) => r.kind as string,
+  'mismatches/account': (r) => (r.accountId as string | null) ?? '',
+  'mismatches/amount': (r) => r.amountCents as number,
+  'mismatches/created': (r) => r.createdAt as string,
 };
 const reviewValue = (r: AnyRow) => (r.review as { decision: string } | null)?.decision ?? '';
 
-const SORTS: Record<FlagKind, readonly string[]> = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS };
+const SORTS: Record<FlagKind, readonly string[]> = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS, mismatches: MISMATCH_SORTS };
 
 describe('flag lists', () => {
   it('hold exactly what the rules find, the duplicates in the rules order', async () => {
@@ -100,8 +143,23 @@ describe('flag lists', () => {
       duplicates: expected.duplicates!.length,
       duplicatesWhilePending: expected.duplicates!.filter((d) => d.whilePending).length,
       limited: expected.limited!.length,
+      mismatches: expected.mismatches!.length,
     });
     expect(flagListTotals(db).duplicatesWhilePending).toBeGreaterThan(0);
+  });
+
+  it('hold exactly the mismatches the rules find, largest amount at stake first', async () => {
+    const db = await mismatchesDb(40);
+    expect(refreshFlagLists(db).rows.mismatches).toBe(42);
+    const expected = flags(db).mismatches!;
+    expect(allPages(db, 'mismatches')).toEqual(expected.map((m) => ({ ...m, review: null })));
+    const stakes = expected.map((m) => Math.abs(m.deltaCents ?? m.creditedCents));
+    expect(stakes).toEqual([...stakes].sort((a, b) => b - a));
+    expect(new Set(expected.map((m) => m.kind))).toEqual(new Set(['credited_twice', 'amount_differs', 'credited_not_paid', 'refund_not_reversed', 'unknown_payment']));
+    const refunds = allPages(db, 'mismatches', undefined, { mismatchKind: 'refund_not_reversed' });
+    expect(refunds.map((r) => r.key)).toEqual(expected.filter((m) => m.kind === 'refund_not_reversed').map((m) => m.key));
+    expect(allPages(db, 'mismatches', undefined, { text: 'PAY_MISSING' }).map((r) => r.key).sort()).toEqual(['unknown_payment:le_x1', 'unknown_payment:le_x2']);
+    expect(allPages(db, 'mismatches', undefined, { text: 'le_4_b' }).map((r) => r.key)).toEqual(['credited_twice:pay_4']);
   });
 
   it('are rebuilt after an import or a change of thresholds, and only then', async () => {
@@ -130,17 +188,21 @@ describe('flag lists', () => {
     const db = await demoDb();
     await importText(db, 'clusters.csv', clusters(60));
     refreshFlagLists(db);
-    for (const kind of ['stuck', 'duplicates', 'limited'] as FlagKind[]) {
-      const keys = allPages(db, kind).map(keyOf[kind]);
+    const reconciled = await mismatchesDb(40);
+    refreshFlagLists(reconciled);
+    for (const kind of ['stuck', 'duplicates', 'limited', 'mismatches'] as FlagKind[]) {
+      if (kind === 'mismatches') db.close();
+      const listDb = kind === 'mismatches' ? reconciled : db;
+      const keys = allPages(listDb, kind).map(keyOf[kind]);
       expect(keys.length).toBeGreaterThan(10);
       // A few decisions, so the review sort has something to order.
       for (const key of keys.slice(0, 3)) {
         const reviewKey = kind === 'limited' ? key.split('/')[0] : key;
-        applyReviewDecision(db, { kind, key: reviewKey, decision: kind === 'stuck' ? 'escalated' : 'dismissed', note: '', reviewer: 't', decidedAt: 1 }, 'user');
+        applyReviewDecision(listDb, { kind, key: reviewKey, decision: kind === 'stuck' ? 'escalated' : 'dismissed', note: '', reviewer: 't', decidedAt: 1 }, 'user');
       }
       for (const column of SORTS[kind]) {
-        const asc = allPages(db, kind, { column, dir: 'asc' });
-        const desc = allPages(db, kind, { column, dir: 'desc' });
+        const asc = allPages(listDb, kind, { column, dir: 'asc' });
+        const desc = allPages(listDb, kind, { column, dir: 'desc' });
         expect(new Set(asc.map(keyOf[kind])), `${kind}/${column}`).toEqual(new Set(keys));
         expect(desc.map(keyOf[kind]), `${kind}/${column} desc is asc reversed`).toEqual(asc.map(keyOf[kind]).reverse());
         const value = column === 'review' ? reviewValue : sortValue[`${kind}/${column}`];

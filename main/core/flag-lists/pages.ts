@@ -5,13 +5,26 @@ import type {
   LimitedRow,
   LimitedSort,
   ListFilter,
+  MismatchRow,
+  MismatchSort,
   Page,
   PageQuery,
   SortDir,
   StuckRow,
   StuckSort,
 } from '../../../shared/api.js';
-import type { DuplicateCluster, FlagKind, FlagNotice, FlagSettings, LimitedAccount, PaymentStatus, StuckPayment, StuckStage } from '../../../shared/domain.js';
+import type {
+  DuplicateCluster,
+  FlagKind,
+  FlagNotice,
+  FlagSettings,
+  LimitedAccount,
+  Mismatch,
+  MismatchKind,
+  PaymentStatus,
+  StuckPayment,
+  StuckStage,
+} from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import { dataBounds, resolveAsOf } from '../flags/as-of.js';
 import { toReview, type ReviewRow } from '../reviews.js';
@@ -43,7 +56,8 @@ const review = (...terms: Term[]): readonly Term[] => [[`coalesce(r.decision, ''
 
 interface StuckTableRow {
   payment_id: string; account_id: string | null; stage: StuckStage; status: PaymentStatus; amount_cents: number; currency: string;
-  created_at: string; age_seconds: number; email: string | null; invoice_id: string | null; later_payments: number;
+  created_at: string; age_seconds: number; email: string | null; invoice_id: string | null; later_payments: number; method: string | null;
+  stuck_after_minutes: number;
 }
 const STUCK: ListSpec<StuckSort, StuckPayment> = {
   kind: 'stuck',
@@ -64,6 +78,7 @@ const STUCK: ListSpec<StuckSort, StuckPayment> = {
     return {
       paymentId: r.payment_id, accountId: r.account_id, stage: r.stage, status: r.status, amountCents: r.amount_cents, currency: r.currency,
       createdAt: r.created_at, ageSeconds: r.age_seconds, email: r.email, invoiceId: r.invoice_id, laterPayments: r.later_payments,
+      method: r.method, stuckAfterMinutes: r.stuck_after_minutes,
     };
   },
 };
@@ -125,6 +140,37 @@ const LIMITED: ListSpec<LimitedSort, LimitedAccount & { email: string | null }> 
   },
 };
 
+interface MismatchTableRow {
+  key: string; kind: MismatchKind; payment_id: string; account_id: string | null; currency: string; amount_cents: number;
+  credited_cents: number; reversed_cents: number; returned_cents: number; delta_cents: number | null; entry_ids: string;
+  status: PaymentStatus | null; created_at: string; returned_at: string | null; email: string | null;
+}
+const MISMATCHES: ListSpec<MismatchSort, Mismatch> = {
+  kind: 'mismatches',
+  table: 'flag_mismatches',
+  key: 'key',
+  orders: {
+    // Largest amount at stake first is the descending walk of flag_mismatches_by_stake (stake_cents, key DESC).
+    stake: [['f.stake_cents', 'ASC'], ['f.key', 'DESC']],
+    kind: [['f.kind', 'ASC'], ['f.stake_cents', 'DESC'], ['f.key', 'ASC']],
+    account: [['f.account_id', 'ASC'], ['f.key', 'ASC']],
+    amount: [['f.amount_cents', 'ASC'], ['f.key', 'ASC']],
+    created: [['f.created_at', 'ASC'], ['f.key', 'ASC']],
+    review: review(['f.stake_cents', 'DESC'], ['f.key', 'ASC']),
+  },
+  defaultSort: { column: 'stake', dir: 'desc' },
+  where: (filter) =>
+    filter.mismatchKind === undefined ? { sql: [], params: {} } : { sql: ['f.kind = @mismatchKind'], params: { mismatchKind: filter.mismatchKind } },
+  toItem: (row) => {
+    const r = row as unknown as MismatchTableRow;
+    return {
+      key: r.key, kind: r.kind, paymentId: r.payment_id, accountId: r.account_id, currency: r.currency, amountCents: r.amount_cents,
+      creditedCents: r.credited_cents, reversedCents: r.reversed_cents, returnedCents: r.returned_cents, deltaCents: r.delta_cents,
+      entryIds: JSON.parse(r.entry_ids) as string[], status: r.status, createdAt: r.created_at, returnedAt: r.returned_at, email: r.email,
+    };
+  },
+};
+
 const orderBy = (terms: readonly Term[], dir: SortDir) =>
   terms.map(([column, d]) => `${column} ${dir === 'asc' ? d : d === 'ASC' ? 'DESC' : 'ASC'}`).join(', ');
 
@@ -158,7 +204,7 @@ export function flagListsContext(db: Db): FlagListsContext {
 /** A page query; `limit` null reads every row (exports). */
 export type ListQuery<S extends string> = Omit<PageQuery<S>, 'limit'> & { limit: number | null };
 
-const SPECS = { stuck: STUCK, duplicates: DUPLICATES, limited: LIMITED } as const;
+const SPECS = { stuck: STUCK, duplicates: DUPLICATES, limited: LIMITED, mismatches: MISMATCHES } as const;
 
 /** The SQL of one page and of its filtered count (exported for the query-plan tests). */
 export function listPageSql(kind: FlagKind, query: ListQuery<string>) {
@@ -219,6 +265,11 @@ export function duplicatesPage(db: Db, query: ListQuery<DuplicateSort>): Page<Du
   return { ...page, rows: page.rows.map(({ item, review }) => ({ ...item, review })) };
 }
 
+export function mismatchesPage(db: Db, query: ListQuery<MismatchSort>): Page<MismatchRow> {
+  const { page } = pageOf(db, MISMATCHES, query);
+  return { ...page, rows: page.rows.map(({ item, review }) => ({ ...item, review })) };
+}
+
 /** `explain` writes the ready sentence for the ticket (the service's replies) at the threshold the list was built for. */
 export function limitedPage(db: Db, query: ListQuery<LimitedSort>, explain: (account: LimitedAccount, thresholdCents: number) => string): Page<LimitedRow> {
   const { page, context } = pageOf(db, LIMITED, query);
@@ -233,25 +284,28 @@ function itemOf<S extends string, T>(db: Db, spec: ListSpec<S, T>, key: string):
 export const stuckItem = (db: Db, paymentId: string) => itemOf(db, STUCK, paymentId);
 export const duplicateItem = (db: Db, key: string) => itemOf(db, DUPLICATES, key);
 export const limitedItem = (db: Db, accountId: string) => itemOf(db, LIMITED, accountId);
+export const mismatchItem = (db: Db, key: string) => itemOf(db, MISMATCHES, key);
 
 export interface FlagListTotals {
   stuck: number;
   duplicates: number;
   duplicatesWhilePending: number;
   limited: number;
+  mismatches: number;
 }
 
 /** The size of each list, kept when it was built; counted when the lists were never built (rows left by an upgrade). */
 export function flagListTotals(db: Db): FlagListTotals {
   const kept = db
-    .prepare('SELECT stuck, duplicates, duplicates_while_pending AS duplicatesWhilePending, limited FROM flag_lists WHERE id = 1')
+    .prepare('SELECT stuck, duplicates, duplicates_while_pending AS duplicatesWhilePending, limited, mismatches FROM flag_lists WHERE id = 1')
     .get() as FlagListTotals | undefined;
   return (
     kept ??
     (db
       .prepare(
         `SELECT (SELECT count(*) FROM flag_stuck) AS stuck, (SELECT count(*) FROM flag_duplicates) AS duplicates,
-           (SELECT count(*) FROM flag_duplicates WHERE while_pending = 1) AS duplicatesWhilePending, (SELECT count(*) FROM flag_limited) AS limited`,
+           (SELECT count(*) FROM flag_duplicates WHERE while_pending = 1) AS duplicatesWhilePending, (SELECT count(*) FROM flag_limited) AS limited,
+           (SELECT count(*) FROM flag_mismatches) AS mismatches`,
       )
       .get() as FlagListTotals)
   );

@@ -4,12 +4,16 @@ import type { FlagsResult, ImportFileReport } from '../../../shared/domain.js';
 import { accountEmails } from '../account.js';
 import type { Db } from '../db/open.js';
 import { computeFlags } from '../flags/index.js';
+import { stakeCents } from '../flags/mismatches.js';
+import { recordFollowupsDone } from '../followups.js';
 import { flagSettingsOf, readSettings } from '../settings.js';
 
 export interface FlagListsRefresh {
   rebuilt: boolean;
   ms: number;
-  rows: { stuck: number; duplicates: number; limited: number };
+  rows: { stuck: number; duplicates: number; limited: number; mismatches: number };
+  /** Follow-ups the data showed done for the first time (recorded in the audit log). */
+  followupsDone?: number;
 }
 
 /**
@@ -17,8 +21,11 @@ export interface FlagListsRefresh {
  * transaction) and the settings the rules read. The default as-of is the newest data timestamp, so it is
  * covered by the import.
  */
+const lastImportId = (db: Db) =>
+  (db.prepare(`SELECT id FROM imports WHERE status = 'imported' ORDER BY id DESC LIMIT 1`).pluck().get() as number | undefined) ?? 0;
+
 export function flagListsWanted(db: Db): string {
-  const lastImport = (db.prepare(`SELECT id FROM imports WHERE status = 'imported' ORDER BY id DESC LIMIT 1`).pluck().get() as number | undefined) ?? 0;
+  const lastImport = lastImportId(db);
   const settings = readSettings(db);
   return JSON.stringify({ lastImport, rules: flagSettingsOf(settings), asOf: settings.asOf });
 }
@@ -42,13 +49,17 @@ export function refreshFlagLists(db: Db): FlagListsRefresh {
     const settings = readSettings(db);
     const flags = computeFlags(db, { settings: flagSettingsOf(settings), asOf: settings.asOf });
     writeLists(db, flags);
-    const rows = { stuck: flags.stuck?.length ?? 0, duplicates: flags.duplicates?.length ?? 0, limited: flags.limited?.length ?? 0 };
+    const rows = {
+      stuck: flags.stuck?.length ?? 0, duplicates: flags.duplicates?.length ?? 0, limited: flags.limited?.length ?? 0, mismatches: flags.mismatches?.length ?? 0,
+    };
     db.prepare(
-      `INSERT OR REPLACE INTO flag_lists (id, built_for, as_of, settings, notices, stuck, duplicates, duplicates_while_pending, limited)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO flag_lists (id, built_for, as_of, settings, notices, stuck, duplicates, duplicates_while_pending, limited, mismatches)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(wanted, flags.asOf, JSON.stringify(flags.settings), JSON.stringify(flags.notices), rows.stuck, rows.duplicates,
-      flags.duplicates?.filter((d) => d.whilePending).length ?? 0, rows.limited);
-    return { rebuilt: true, ms: performance.now() - started, rows };
+      flags.duplicates?.filter((d) => d.whilePending).length ?? 0, rows.limited, rows.mismatches);
+    // The lists are rebuilt when the data changed: that is when a decision's action may have come to show.
+    const followupsDone = recordFollowupsDone(db, flagSettingsOf(settings), lastImportId(db) || null);
+    return { rebuilt: true, ms: performance.now() - started, rows, followupsDone };
   }).immediate();
 }
 
@@ -58,18 +69,27 @@ export function refreshFlagListsAfter(db: Db, reports: readonly ImportFileReport
 }
 
 function flagListCounts(db: Db): FlagListsRefresh['rows'] {
-  return db.prepare('SELECT stuck, duplicates, limited FROM flag_lists WHERE id = 1').get() as FlagListsRefresh['rows'];
+  return db.prepare('SELECT stuck, duplicates, limited, mismatches FROM flag_lists WHERE id = 1').get() as FlagListsRefresh['rows'];
 }
 
 function writeLists(db: Db, flags: FlagsResult): void {
-  for (const table of ['flag_stuck', 'flag_duplicates', 'flag_limited']) db.prepare(`DELETE FROM ${table}`).run();
+  for (const table of ['flag_stuck', 'flag_duplicates', 'flag_limited', 'flag_mismatches']) db.prepare(`DELETE FROM ${table}`).run();
   const email = accountEmails(db);
 
   const stuck = db.prepare(`INSERT INTO flag_stuck (payment_id, account_id, stage, status, amount_cents, currency, created_at, age_seconds,
-    email, invoice_id, later_payments, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    email, invoice_id, later_payments, method, stuck_after_minutes, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const s of flags.stuck ?? []) {
     stuck.run(s.paymentId, s.accountId, s.stage, s.status, s.amountCents, s.currency, s.createdAt, s.ageSeconds, s.email, s.invoiceId,
-      s.laterPayments, searchText(s.paymentId, s.accountId, s.email, s.invoiceId));
+      s.laterPayments, s.method, s.stuckAfterMinutes, searchText(s.paymentId, s.accountId, s.email, s.invoiceId));
+  }
+
+  const mismatch = db.prepare(`INSERT INTO flag_mismatches (key, kind, payment_id, account_id, currency, amount_cents, credited_cents,
+    reversed_cents, returned_cents, delta_cents, stake_cents, entry_ids, status, created_at, returned_at, email, search)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const m of flags.mismatches ?? []) {
+    mismatch.run(m.key, m.kind, m.paymentId, m.accountId, m.currency, m.amountCents, m.creditedCents, m.reversedCents, m.returnedCents,
+      m.deltaCents, stakeCents(m), JSON.stringify(m.entryIds), m.status, m.createdAt, m.returnedAt, m.email,
+      searchText(m.paymentId, m.accountId, m.email, ...m.entryIds));
   }
 
   const duplicate = db.prepare(`INSERT INTO flag_duplicates (strength, key, account_id, currency, amount_cents, payment_ids, payment_count,

@@ -1,9 +1,11 @@
-// The three flags over one consistent snapshot of the database.
+// The four flag lists over one consistent snapshot of the database.
 import type { FlagKind, FlagNotice, FlagSettings, FlagsResult } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import { dataBounds, resolveAsOf } from './as-of.js';
 import { listDuplicateClusters } from './duplicates.js';
 import { listLimitedAccounts } from './limited.js';
+import { listMismatches } from './mismatches.js';
+import { accountEmails } from '../account.js';
 import { listStuckPayments, missingIntentNotice } from './stuck.js';
 
 export interface FlagQuery {
@@ -22,10 +24,13 @@ export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
     const wants = (kind: FlagKind) => query.only === undefined || query.only === kind;
     const notices: FlagNotice[] = [];
     const result: FlagsResult = { asOf: new Date(asOf).toISOString(), settings: { ...query.settings }, notices };
+    if ((wants('stuck') || wants('mismatches')) && bounds.newestLedgerAt === null) {
+      notices.push({
+        code: 'no-ledger',
+        message: 'No ledger export imported: import one to check whether paid payments were credited and whether credits match the money kept.',
+      });
+    }
     if (wants('stuck')) {
-      if (bounds.newestLedgerAt === null) {
-        notices.push({ code: 'no-ledger', message: 'No ledger export imported: import one to check whether paid payments were credited.' });
-      }
       const intentNotice = missingIntentNotice(db);
       if (intentNotice) notices.push(intentNotice);
       result.stuck = listStuckPayments(db, query.settings, {
@@ -37,6 +42,9 @@ export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
     }
     if (wants('duplicates')) result.duplicates = listDuplicateClusters(db, query.settings, query.accountId);
     if (wants('limited')) result.limited = listLimitedAccounts(db, query.settings, query.accountId);
+    if (wants('mismatches')) {
+      result.mismatches = listMismatches(db, query.settings, { newestLedgerAt: bounds.newestLedgerAt, accountId: query.accountId, email: accountEmails(db) });
+    }
     return result;
   }).deferred();
 }

@@ -1,5 +1,5 @@
 // Rule 1: payments approved but not credited, or pending far past the normal minute (rules.md).
-import type { FlagNotice, FlagSettings, PaymentStatus, StuckPayment, StuckStage } from '../../../shared/domain.js';
+import { BANK_DEBIT_METHODS, processorStuckAfterMinutes, type FlagNotice, type FlagSettings, type PaymentStatus, type StuckPayment, type StuckStage } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import { awaitingSql, stripeChargeWithoutIntentSql } from './credit-links.js';
 
@@ -17,6 +17,7 @@ interface StuckRow {
   invoice_id: string | null;
   stage: StuckStage;
   later_payments: number;
+  method: string | null;
 }
 
 export interface StuckInputs {
@@ -29,26 +30,50 @@ export interface StuckInputs {
   accountId?: string;
 }
 
-/** The stuck-payments query; `accountScoped` adds `p.account_id = @accountId` (the account view). */
-export function stuckSql(accountScoped: boolean): string {
-  // Ages become bounds on created_at, so the lookback and the threshold form one index range.
-  return `SELECT p.id, p.account_id, p.status, p.amount_cents, p.currency, p.created_at, p.email, p.invoice_id,
+const BANK_DEBITS_SQL = `(${BANK_DEBIT_METHODS.map((m) => `'${m}'`).join(', ')})`;
+
+/**
+ * The processor-stage threshold of payment `p`, in ms (rules.md §1 "Slow payment methods"): the user's own for
+ * its method (parameters @method0…, @methodMs0…), else the bank-debit one, else the general one.
+ */
+function processorThresholdSql(methods: number): string {
+  const own = Array.from({ length: methods }, (_, i) => `WHEN @method${i} THEN @methodMs${i} `).join('');
+  const general = `CASE WHEN p.method IN ${BANK_DEBITS_SQL} THEN @bankDebitMs ELSE @stuckMs END`;
+  return methods === 0 ? general : `CASE p.method ${own}ELSE ${general} END`;
+}
+
+/**
+ * The stuck-payments query; `accountScoped` adds `p.account_id = @accountId` (the account view), `methods` is
+ * how many methods have a threshold of the user's own.
+ */
+export function stuckSql(accountScoped: boolean, methods = 0): string {
+  // Ages become bounds on created_at, so the lookback and the loosest threshold form one index range; each
+  // processor-stage payment is then held to its method's threshold.
+  return `SELECT p.id, p.account_id, p.status, p.amount_cents, p.currency, p.created_at, p.email, p.invoice_id, p.method,
       CASE WHEN p.status IN ('pending', 'processing') THEN 'processor' ELSE 'credit' END AS stage,
       CASE WHEN p.account_id IS NULL THEN 0 ELSE (SELECT count(*) FROM payments q
         WHERE q.account_id = p.account_id AND q.created_at > p.created_at) END AS later_payments
     FROM payments p
-    WHERE ${awaitingSql('p')} AND p.created_at >= @since AND p.created_at < @processorBefore
+    WHERE ${awaitingSql('p')} AND p.created_at >= @since AND p.created_at < @earliestBefore
       ${accountScoped ? 'AND p.account_id = @accountId' : ''}
-      AND (p.status IN ('pending', 'processing') OR (@creditBefore IS NOT NULL AND p.created_at < @creditBefore
-        AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
+      AND (
+        (p.status IN ('pending', 'processing') AND p.created_at < @asOf - ${processorThresholdSql(methods)})
+        OR (p.status NOT IN ('pending', 'processing') AND @creditBefore IS NOT NULL AND p.created_at < @creditBefore
+          AND NOT (@skipWithoutIntent AND ${stripeChargeWithoutIntentSql('p')})))
     ORDER BY p.created_at, p.id`;
 }
 
 export function stuckParams(settings: FlagSettings, inputs: StuckInputs): Record<string, number | string | null> {
   const stuckMs = settings.stuckAfterMinutes * MINUTE;
+  const own = Object.entries(settings.methodStuckAfterMinutes);
+  const loosest = Math.min(settings.stuckAfterMinutes, settings.bankDebitStuckAfterMinutes, ...own.map(([, minutes]) => minutes));
   return {
+    asOf: inputs.asOf,
     since: inputs.asOf - settings.lookbackDays * DAY,
-    processorBefore: inputs.asOf - stuckMs,
+    earliestBefore: inputs.asOf - loosest * MINUTE,
+    stuckMs,
+    bankDebitMs: settings.bankDebitStuckAfterMinutes * MINUTE,
+    ...Object.fromEntries(own.flatMap(([method, minutes], i) => [[`method${i}`, method], [`methodMs${i}`, minutes * MINUTE]])),
     creditBefore: inputs.ledgerAsOf === null ? null : inputs.ledgerAsOf - stuckMs,
     skipWithoutIntent: inputs.skipChargesWithoutIntent ? 1 : 0,
     ...(inputs.accountId === undefined ? {} : { accountId: inputs.accountId }),
@@ -56,7 +81,8 @@ export function stuckParams(settings: FlagSettings, inputs: StuckInputs): Record
 }
 
 export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckInputs): StuckPayment[] {
-  const rows = db.prepare(stuckSql(inputs.accountId !== undefined)).all(stuckParams(settings, inputs)) as StuckRow[];
+  const methods = Object.keys(settings.methodStuckAfterMinutes).length;
+  const rows = db.prepare(stuckSql(inputs.accountId !== undefined, methods)).all(stuckParams(settings, inputs)) as StuckRow[];
   return rows.map((row) => {
     const measuredAt = row.stage === 'credit' ? (inputs.ledgerAsOf as number) : inputs.asOf;
     return {
@@ -71,6 +97,8 @@ export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckI
       email: row.email,
       invoiceId: row.invoice_id,
       laterPayments: row.later_payments,
+      method: row.method,
+      stuckAfterMinutes: row.stage === 'processor' ? processorStuckAfterMinutes(settings, row.method) : settings.stuckAfterMinutes,
     };
   });
 }

@@ -1,5 +1,7 @@
-// Keeps the payments columns the flag queries read (credited_at, purchase_gap_ms) in step with what a file
-// changed, inside the file's transaction. Set-based: the work follows what the file touched.
+// Keeps the payments columns the flag queries read (credited_at, purchase_gap_ms, and the sums of the linked
+// ledger entries: credit_count, credited_cents, credited_currency, reversed_cents) and the table of credits that
+// name no payment (unlinked_credits) in step with what a file changed, inside the file's transaction.
+// Set-based: the work follows what the file touched.
 import type { Db } from '../db/open.js';
 import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 
@@ -30,10 +32,14 @@ export interface FileChanges {
 const FILE_PAYMENTS = 'id IN (SELECT id FROM temp.file_payments)';
 
 export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
-  if (changes.ledgerInserted) creditPaymentsFromNewEntries(db, changes.ledgerRowidBefore);
+  if (changes.ledgerInserted) {
+    creditPaymentsFromNewEntries(db, changes.ledgerRowidBefore);
+    recordUnlinkedCredits(db, changes.ledgerRowidBefore);
+  }
   if (!changes.paymentsChanged) return;
   if (changes.paymentsWereEmpty) {
-    creditPayments(db, 'import_id = ?', changes.importId);
+    creditPayments(db, 'p.import_id = ?', changes.importId);
+    linkCredits(db, 'SELECT id FROM payments UNION ALL SELECT alt_id FROM payments WHERE alt_id IS NOT NULL');
     computeAllPurchaseGaps(db);
     return;
   }
@@ -45,32 +51,80 @@ export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
     } else {
       db.prepare('INSERT INTO temp.file_payments SELECT id FROM payments WHERE import_id = ?').run(changes.importId);
     }
-    creditPayments(db, FILE_PAYMENTS);
+    creditPayments(db, `p.${FILE_PAYMENTS}`);
+    linkCredits(
+      db,
+      `SELECT id FROM temp.file_payments UNION ALL SELECT p.alt_id FROM payments p WHERE p.${FILE_PAYMENTS} AND p.alt_id IS NOT NULL`,
+    );
     refreshPurchaseGaps(db, changes.leftGroups);
   } finally {
     db.exec('DROP TABLE temp.file_payments');
   }
 }
 
+/** What the linked credit_purchased and refund entries add up to, per payment_id (`l` is ledger_entries). */
+const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased') AS at,
+  count(*) FILTER (WHERE l.type = 'credit_purchased') AS n,
+  coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'credit_purchased'), 0) AS credited,
+  min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
+  -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
+
+/** Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever inserted). */
 function creditPaymentsFromNewEntries(db: Db, rowidBefore: number): void {
   for (const column of ['id', 'alt_id']) {
     db.prepare(
-      `UPDATE payments SET credited_at = c.at
-       FROM (SELECT payment_id, min(created_at) AS at FROM ledger_entries
-             WHERE rowid > ? AND type = 'credit_purchased' GROUP BY payment_id) AS c
-       WHERE payments.${column} = c.payment_id AND (payments.credited_at IS NULL OR payments.credited_at > c.at)`,
+      `UPDATE payments SET
+         credited_at = CASE WHEN c.at IS NOT NULL AND (credited_at IS NULL OR credited_at > c.at) THEN c.at ELSE credited_at END,
+         credit_count = credit_count + c.n,
+         credited_cents = credited_cents + c.credited,
+         credited_currency = CASE WHEN c.currency IS NOT NULL AND (credited_currency IS NULL OR credited_currency > c.currency)
+           THEN c.currency ELSE credited_currency END,
+         reversed_cents = reversed_cents + c.reversed
+       FROM (SELECT l.payment_id, ${ENTRY_SUMS} FROM ledger_entries l
+             WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id) AS c
+       WHERE payments.${column} = c.payment_id${column === 'alt_id' ? ' AND payments.alt_id <> payments.id' : ''}`,
     ).run(rowidBefore);
   }
 }
 
-/** Payments the file inserted or replaced (those `where` selects) may already have credits in the ledger (their id or alt id). */
+/** The file's new credit_purchased entries that name no imported payment (rules.md §4 unknown_payment). */
+function recordUnlinkedCredits(db: Db, rowidBefore: number): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
+     SELECT l.id, l.payment_id, l.created_at FROM ledger_entries l
+     WHERE l.rowid > ? AND l.type = 'credit_purchased' AND l.payment_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = l.payment_id)
+       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = l.payment_id)`,
+  ).run(rowidBefore);
+}
+
+/** Credits waiting for a payment that the file brought: they are linked now. `ids` selects the ids and alt ids. */
+function linkCredits(db: Db, ids: string): void {
+  if (!db.prepare('SELECT 1 FROM unlinked_credits LIMIT 1').get()) return;
+  db.exec(`DELETE FROM unlinked_credits WHERE payment_id IN (${ids})`);
+}
+
+/**
+ * Recomputes, from every linked entry, the sums of the payments the file inserted or replaced (those `where`
+ * selects, over alias `p`): they may already have entries in the ledger, under their id or alt id.
+ */
 function creditPayments(db: Db, where: string, ...params: number[]): void {
-  const anyCredit = db.prepare(`SELECT 1 FROM ledger_entries WHERE type = 'credit_purchased' LIMIT 1`).get();
-  if (!anyCredit) return;
-  const firstCredit = `(SELECT min(l.created_at) FROM ledger_entries l
-    WHERE l.payment_id IN (payments.id, payments.alt_id) AND l.type = 'credit_purchased')`;
+  const anyEntry = db.prepare(`SELECT 1 FROM ledger_entries WHERE type IN ('credit_purchased', 'refund') LIMIT 1`).get();
+  if (!anyEntry) return;
   // Only where it changes: rewriting a row with the same value still dirties its page for the WAL.
-  db.prepare(`UPDATE payments SET credited_at = ${firstCredit} WHERE ${where} AND credited_at IS NOT ${firstCredit}`).run(...params);
+  db.prepare(
+    `UPDATE payments SET credited_at = NULL, credit_count = 0, credited_cents = 0, credited_currency = NULL, reversed_cents = 0
+     WHERE id IN (SELECT p.id FROM payments p WHERE ${where})
+       AND (credited_at IS NOT NULL OR credit_count <> 0 OR reversed_cents <> 0)`,
+  ).run(...params);
+  db.prepare(
+    `UPDATE payments SET credited_at = s.at, credit_count = s.n, credited_cents = s.credited, credited_currency = s.currency,
+       reversed_cents = s.reversed
+     FROM (SELECT p.id, ${ENTRY_SUMS} FROM payments p JOIN ledger_entries l
+             ON l.payment_id = p.id OR (l.payment_id = p.alt_id AND p.alt_id <> p.id)
+           WHERE ${where} AND l.type IN ('credit_purchased', 'refund') GROUP BY p.id) AS s
+     WHERE payments.id = s.id`,
+  ).run(...params);
 }
 
 /** One ordered pass over the purchase index; only repeat purchases (a minority) get a value written. */

@@ -38,6 +38,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
     ignored: 0,
     rejected: 0,
     conflicts: 0,
+    testModeRows: 0,
     errors: [],
     durationMs: 0,
   };
@@ -96,6 +97,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
             break;
           case 'ignored':
             report.ignored++;
+            if (outcome.testMode) report.testModeRows = (report.testModeRows ?? 0) + 1;
             break;
           case 'error': {
             report.rejected++;
@@ -138,7 +140,8 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
     report.durationMs = Date.now() - started;
     db.prepare(
       `UPDATE imports SET format = @format, rows = @rows, inserted = @inserted, updated = @updated, unchanged = @unchanged,
-       ignored = @ignored, rejected = @rejected, conflicts = @conflicts, bytes = @bytes, duration_ms = @durationMs WHERE id = @id`,
+       ignored = @ignored, rejected = @rejected, conflicts = @conflicts, test_mode_rows = @testModeRows, bytes = @bytes,
+       duration_ms = @durationMs WHERE id = @id`,
     ).run({ ...report, bytes: totalBytes, id: importId });
     db.exec('COMMIT');
     // Fresh statistics for the planner after the data changed; analysis_limit keeps this to milliseconds.
@@ -149,7 +152,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
     return report;
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
-    const counts = { inserted: 0, updated: 0, unchanged: 0, ignored: 0, conflicts: 0 };
+    const counts = { inserted: 0, updated: 0, unchanged: 0, ignored: 0, conflicts: 0, testModeRows: 0 };
     if (error instanceof ImportCanceled || options.signal?.aborted) {
       return finish({ ...counts, status: 'canceled', reason: 'canceled by the user; nothing was applied' }, hash, totalBytes);
     }

@@ -11,7 +11,8 @@ export function encodeOutcome(batch: OutcomeBatch, line: number, outcome: RowOut
     case 'payment': {
       const p = outcome.payment;
       const hash = outcome.rowHash;
-      batch.push('p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description, hash?.hi ?? null, hash?.lo ?? null);
+      batch.push('p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description, hash?.hi ?? null, hash?.lo ?? null,
+        p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt);
       return;
     }
     case 'unchanged':
@@ -28,7 +29,7 @@ export function encodeOutcome(batch: OutcomeBatch, line: number, outcome: RowOut
       return;
     }
     case 'ignored':
-      batch.push('i', line);
+      batch.push(outcome.testMode ? 't' : 'i', line);
       return;
     case 'error':
       batch.push('e', line, outcome.reason, raw());
@@ -47,8 +48,9 @@ export function decodeOutcomes(batch: OutcomeBatch, each: (line: number, outcome
     switch (kind) {
       case 'p': {
         const rowHash = v[i + 13] === null ? undefined : { hi: v[i + 13], lo: v[i + 14] };
-        each(line, { kind: 'payment', payment: { id: v[i + 2], altId: v[i + 3], accountId: v[i + 4], amountCents: v[i + 5], currency: v[i + 6], status: v[i + 7], createdAt: v[i + 8], updatedAt: v[i + 9], invoiceId: v[i + 10], email: v[i + 11], description: v[i + 12] }, rowHash }, noRaw);
-        i += 15;
+        each(line, { kind: 'payment', payment: { id: v[i + 2], altId: v[i + 3], accountId: v[i + 4], amountCents: v[i + 5], currency: v[i + 6], status: v[i + 7], createdAt: v[i + 8], updatedAt: v[i + 9], invoiceId: v[i + 10], email: v[i + 11], description: v[i + 12],
+          method: v[i + 15], amountRefundedCents: v[i + 16], refundedAt: v[i + 17], disputedAmountCents: v[i + 18], disputeStatus: v[i + 19], disputedAt: v[i + 20] }, rowHash }, noRaw);
+        i += 21;
         break;
       }
       case 'u':
@@ -65,6 +67,10 @@ export function decodeOutcomes(batch: OutcomeBatch, each: (line: number, outcome
         break;
       case 'i':
         each(line, { kind: 'ignored' }, noRaw);
+        i += 2;
+        break;
+      case 't':
+        each(line, { kind: 'ignored', testMode: true }, noRaw);
         i += 2;
         break;
       case 'e': {

@@ -15,6 +15,14 @@ export interface PaymentRecord {
   invoiceId: string | null;
   email: string | null;
   description: string | null;
+  /** `card`, `us_bank_account`, … in lower case; null when the export does not say. */
+  method: string | null;
+  /** Money refunded to the customer so far, as the export says; null when it does not say. */
+  amountRefundedCents: number | null;
+  refundedAt: number | null;
+  disputedAmountCents: number | null;
+  disputeStatus: string | null;
+  disputedAt: number | null;
 }
 
 export interface LedgerRecord {
@@ -43,7 +51,8 @@ export type RowOutcome =
   | { kind: 'unchanged' }
   | { kind: 'ledger'; entry: LedgerRecord }
   | { kind: 'review'; review: ReviewRecord }
-  | { kind: 'ignored' }
+  /** Not a payment (a Stripe row without an id), or a test-mode payment (`testMode`), which took no real money. */
+  | { kind: 'ignored'; testMode?: true }
   | { kind: 'error'; reason: string };
 
 /** Reads one record of a recognised file into a domain record. */

@@ -22,23 +22,44 @@ const STATUS_RANK: Record<PaymentStatus, number> = {
 };
 
 // Positional parameters throughout: binding named parameters from objects costs more than the insert itself.
-const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description'];
+const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
+  'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
 const STORED_COLUMNS = VALUE_COLUMNS.join(', ');
 /** The stored values, then the row hash's two halves (null when the values were not read from CSV). */
-type StoredPayment = [string | null, string | null, number, string, PaymentStatus, number, number, string | null, string | null, string | null, number | null, number | null];
-const HASH_HI = 10;
-const HASH_LO = 11;
+type StoredPayment = [
+  string | null, string | null, number, string, PaymentStatus, number, number, string | null, string | null, string | null,
+  string | null, number | null, number | null, number | null, string | null, number | null,
+  number | null, number | null,
+];
+const STATUS = 4;
+const UPDATED_AT = 6;
+const AMOUNT_REFUNDED = 11;
+const DISPUTE_STATUS = 14;
+const HASH_HI = 16;
+const HASH_LO = 17;
 const storedValues = (p: PaymentRecord) =>
-  [p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description] as const;
+  [p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email, p.description,
+    p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt] as const;
 const sameValues = (values: ReturnType<typeof storedValues>, stored: StoredPayment) => values.every((value, i) => value === stored[i]);
 
-/** Whether an incoming snapshot of a payment replaces the stored one. */
+/** How far a dispute has got: none, open, decided (won or lost). */
+const disputeRank = (status: string | null) => (status === null ? 0 : status === 'won' || status === 'lost' ? 2 : 1);
+
+/**
+ * Whether an incoming snapshot of a payment replaces the stored one. Processor exports often carry no
+ * updated_at; then the status further along wins, then more money refunded, then a dispute further along
+ * (refunds and disputes only ever move forward), whichever order the snapshots are imported in.
+ */
 function replacesStored(incoming: PaymentRecord, stored: StoredPayment): boolean {
-  const storedUpdatedAt = stored[6];
+  const storedUpdatedAt = stored[UPDATED_AT];
   if (incoming.updatedAt !== storedUpdatedAt) return incoming.updatedAt > storedUpdatedAt;
-  const rank = STATUS_RANK[incoming.status] - STATUS_RANK[stored[4]];
+  const rank = STATUS_RANK[incoming.status] - STATUS_RANK[stored[STATUS]];
   if (rank !== 0) return rank > 0;
-  // Equal on both: the later import wins, which only matters when a value differs.
+  const refunded = (incoming.amountRefundedCents ?? 0) - (stored[AMOUNT_REFUNDED] ?? 0);
+  if (refunded !== 0) return refunded > 0;
+  const dispute = disputeRank(incoming.disputeStatus) - disputeRank(stored[DISPUTE_STATUS]);
+  if (dispute !== 0) return dispute > 0;
+  // Equal on all of these: the later import wins, which only matters when a value differs.
   return !sameValues(storedValues(incoming), stored);
 }
 
@@ -110,7 +131,7 @@ export class ImportStore {
     private readonly importId: number,
   ) {
     this.insertPayment = db.prepare(`INSERT INTO payments (${STORED_COLUMNS}, row_hash_hi, row_hash_lo, import_id, id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+      VALUES (${Array(VALUE_COLUMNS.length + 4).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
     this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id = ?`).raw();
     this.storedPayments = db
       .prepare(`SELECT id, ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id IN (${Array(LOOKUP_BATCH).fill('?').join(', ')})`)

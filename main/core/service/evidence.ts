@@ -1,12 +1,12 @@
 // The evidence card of one flag: the rule with its inputs and threshold, the payments side by side, the
 // linked ledger entries and a ready reply.
-import type { Evidence, EvidenceLedgerEntry, EvidencePayment } from '../../../shared/api.js';
-import type { FlagKind, FlagsResult, LedgerType, PaymentStatus, Review } from '../../../shared/domain.js';
+import type { Evidence, EvidenceInput, EvidenceLedgerEntry, EvidencePayment, Reconciliation } from '../../../shared/api.js';
+import type { FlagKind, FlagsResult, LedgerType, MismatchKind, PaymentStatus, Review } from '../../../shared/domain.js';
 import { ageInWords } from '../../../shared/format.js';
 import { formatMoney } from '../../../shared/money.js';
 import type { Db } from '../db/open.js';
 import { creditedAtSql } from '../flags/credit-links.js';
-import { duplicateReply, limitedExplanation, stuckReply, utcWords } from './replies.js';
+import { duplicateReply, limitedExplanation, mismatchNote, stuckReply, utcWords } from './replies.js';
 
 export class NotFoundError extends Error {}
 
@@ -15,6 +15,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 interface PaymentRow {
   id: string; alt_id: string | null; account_id: string | null; status: PaymentStatus; amount_cents: number; currency: string;
   created_at: number; updated_at: number; invoice_id: string | null; email: string | null; credited_at: number | null;
+  method: string | null; amount_refunded_cents: number | null; refunded_at: number | null; disputed_amount_cents: number | null;
+  dispute_status: string | null; disputed_at: number | null; credited_currency: string | null;
 }
 
 function paymentsWhere(db: Db, where: string, params: Record<string, unknown>): EvidencePayment[] {
@@ -24,7 +26,8 @@ function paymentsWhere(db: Db, where: string, params: Record<string, unknown>): 
   return rows.map((p) => ({
     paymentId: p.id, altId: p.alt_id, accountId: p.account_id, status: p.status, amountCents: p.amount_cents, currency: p.currency,
     createdAt: iso(p.created_at) as string, updatedAt: iso(p.updated_at) as string, invoiceId: p.invoice_id, email: p.email,
-    creditedAt: iso(p.credited_at),
+    creditedAt: iso(p.credited_at), method: p.method, amountRefundedCents: p.amount_refunded_cents, refundedAt: iso(p.refunded_at),
+    disputedAmountCents: p.disputed_amount_cents, disputeStatus: p.dispute_status, disputedAt: iso(p.disputed_at),
   }));
 }
 
@@ -36,11 +39,16 @@ function ledgerFor(db: Db, payments: EvidencePayment[], accountId: string | null
       : ids.length === 0
         ? []
         : db.prepare(`SELECT * FROM ledger_entries WHERE payment_id IN (${ids.map(() => '?').join(',')}) ORDER BY created_at, id`).all(...ids)
-  ) as { id: string; type: LedgerType; amount_cents: number; currency: string; created_at: number; payment_id: string | null }[];
-  return rows.map((l) => ({
-    entryId: l.id, type: l.type, amountCents: l.amount_cents, currency: l.currency, createdAt: iso(l.created_at) as string, paymentId: l.payment_id,
-  }));
+  ) as LedgerRow[];
+  return rows.map(toEntry);
 }
+
+interface LedgerRow {
+  id: string; type: LedgerType; amount_cents: number; currency: string; created_at: number; payment_id: string | null;
+}
+const toEntry = (l: LedgerRow): EvidenceLedgerEntry => ({
+  entryId: l.id, type: l.type, amountCents: l.amount_cents, currency: l.currency, createdAt: iso(l.created_at) as string, paymentId: l.payment_id,
+});
 
 export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: string, review: Review | null): Evidence {
   const settings = flags.settings;
@@ -64,8 +72,12 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
         { label: 'Created', value: utcWords(stuck.createdAt) },
         { label: 'As of', value: utcWords(flags.asOf) },
         { label: 'Later payments by the account', value: String(stuck.laterPayments) },
+        { label: 'Payment method', value: stuck.method ?? 'not in the export' },
       ],
-      threshold: { label: 'Stuck after', value: `${settings.stuckAfterMinutes} min (looking back ${settings.lookbackDays} days)` },
+      threshold: {
+        label: 'Stuck after',
+        value: `${minutesInWords(stuck.stuckAfterMinutes)}${stuck.stage === 'processor' && stuck.stuckAfterMinutes !== settings.stuckAfterMinutes ? ` (the threshold for ${stuck.method} payments)` : ''} (looking back ${settings.lookbackDays} days)`,
+      },
       payments,
       ledger: ledgerFor(db, payments, stuck.accountId, false),
       reply: stuckReply(stuck),
@@ -94,6 +106,7 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
       reply: duplicateReply(cluster, new Map(payments.map((p) => [p.paymentId, p.createdAt]))),
     };
   }
+  if (kind === 'mismatches') return mismatchEvidence(db, flags, key, review);
   const limited = flags.limited?.find((l) => l.accountId === key);
   if (!limited) throw new NotFoundError(`account ${key} is not on the limited list (any more)`);
   const money = (cents: number) => formatMoney(cents, limited.currency);
@@ -113,5 +126,86 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
     payments,
     ledger: ledgerFor(db, payments, key, true),
     reply: limitedExplanation(limited, settings.tierThresholdCents),
+  };
+}
+
+/** "15 min", "7 d", "1 d 12 h" */
+export function minutesInWords(minutes: number): string {
+  return minutes < 60 ? `${minutes} min` : ageInWords(minutes * 60);
+}
+
+const MISMATCH_TITLES: Record<MismatchKind, string> = {
+  credited_twice: 'Credited more than once',
+  amount_differs: 'Credits differ from the amount paid',
+  credited_not_paid: 'Credits granted, but no money kept',
+  refund_not_reversed: 'Money returned, credits not taken back',
+  unknown_payment: 'Credits for a payment no export has',
+};
+
+const MISMATCH_RULES: Record<MismatchKind, string> = {
+  credited_twice: 'Two or more credit_purchased ledger entries are linked to one payment.',
+  amount_differs: "The one credit_purchased entry linked to the payment differs from it in amount or currency.",
+  credited_not_paid: 'Credits are linked to a payment that failed, was canceled or never completed: no money was kept.',
+  refund_not_reversed:
+    'Money went back to the customer (a refund or a lost dispute), but the refund entries in the ledger take back less than min(returned, credited), and the ledger export is recent enough to show the reversal.',
+  unknown_payment: 'A credit_purchased entry names a payment that no imported export has, inside the period the payments export covers.',
+};
+
+function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Review | null): Evidence {
+  const mismatch = flags.mismatches?.find((m) => m.key === key);
+  if (!mismatch) throw new NotFoundError(`no mismatch ${key} (any more)`);
+  const settings = flags.settings;
+  const money = (cents: number) => formatMoney(cents, mismatch.currency);
+  const unknown = mismatch.kind === 'unknown_payment';
+  const payments = unknown ? [] : paymentsWhere(db, 'p.id = @id', { id: mismatch.paymentId });
+  const ledger = unknown
+    ? (db.prepare('SELECT * FROM ledger_entries WHERE id = ? OR payment_id = ? ORDER BY created_at, id').all(mismatch.entryIds[0], mismatch.paymentId) as LedgerRow[]).map(toEntry)
+    : ledgerFor(db, payments, mismatch.accountId, false);
+  const creditedCurrency = unknown
+    ? mismatch.currency
+    : ((db.prepare('SELECT credited_currency FROM payments WHERE id = ?').pluck().get(mismatch.paymentId) as string | null | undefined) ?? null);
+  const paid = unknown ? 0 : mismatch.amountCents;
+  const reconciliation: Reconciliation = {
+    currency: mismatch.currency,
+    paidCents: paid,
+    returnedCents: mismatch.returnedCents,
+    keptCents: paid - mismatch.returnedCents,
+    creditedCents: mismatch.creditedCents,
+    creditedCurrency: creditedCurrency !== null && creditedCurrency !== mismatch.currency ? creditedCurrency : null,
+    reversedCents: mismatch.reversedCents,
+    netCreditedCents: mismatch.creditedCents - mismatch.reversedCents,
+    deltaCents: mismatch.deltaCents,
+  };
+  const inputs: EvidenceInput[] = [
+    { label: unknown ? 'Payment named by the entry' : 'Payment', value: mismatch.paymentId },
+    ...(mismatch.status === null ? [] : [{ label: 'Status at the processor', value: mismatch.status }]),
+    { label: 'Paid', value: unknown ? 'not in any imported export' : money(paid) },
+    { label: 'Returned to the customer', value: money(mismatch.returnedCents) },
+    { label: 'Credited', value: formatMoney(mismatch.creditedCents, reconciliation.creditedCurrency ?? mismatch.currency) },
+    { label: 'Credits taken back', value: money(mismatch.reversedCents) },
+    {
+      label: 'Delta',
+      value:
+        mismatch.deltaCents === null
+          ? 'not computed: the credits are in another currency'
+          : `${money(Math.abs(mismatch.deltaCents))} ${mismatch.deltaCents >= 0 ? 'over-credited' : 'owed to the customer'}`,
+    },
+  ];
+  if (mismatch.returnedAt) inputs.push({ label: 'Returned at', value: utcWords(mismatch.returnedAt) });
+  return {
+    kind: 'mismatches', key, accountId: mismatch.accountId, asOf: flags.asOf, review,
+    title: MISMATCH_TITLES[mismatch.kind],
+    rule: MISMATCH_RULES[mismatch.kind],
+    inputs,
+    threshold:
+      mismatch.kind === 'refund_not_reversed'
+        ? { label: 'Judged once the ledger export is newer than the refund by', value: minutesInWords(settings.stuckAfterMinutes) }
+        : mismatch.kind === 'unknown_payment'
+          ? { label: 'Period the payments export covers', value: 'from 24 h after its oldest payment to its newest' }
+          : { label: 'Credits must equal', value: 'the amount paid, once' },
+    payments,
+    ledger,
+    reply: mismatchNote(mismatch, reconciliation.creditedCurrency),
+    reconciliation,
   };
 }

@@ -5,8 +5,21 @@ import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSum
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
 import { accountEmails, accountView, resolveAccountId } from '../account.js';
 import type { Db } from '../db/open.js';
-import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
-import { duplicateItem, duplicatesPage, type ListQuery, flagListsContext, flagListTotals, limitedItem, limitedPage, stuckItem, stuckPage } from '../flag-lists/pages.js';
+import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
+import {
+  duplicateItem,
+  duplicatesPage,
+  type ListQuery,
+  flagListsContext,
+  flagListTotals,
+  limitedItem,
+  limitedPage,
+  mismatchesPage,
+  mismatchItem,
+  stuckItem,
+  stuckPage,
+} from '../flag-lists/pages.js';
+import { listFollowups } from '../followups.js';
 import { flagListsFresh } from '../flag-lists/refresh.js';
 import { computeFlags } from '../flags/index.js';
 import { LEDGER_FIELDS, PAYMENT_FIELDS, REQUIRED_LEDGER_FIELDS, REQUIRED_PAYMENT_FIELDS } from '../import/formats/canonical.js';
@@ -44,12 +57,13 @@ export interface Service {
 interface ImportRow {
   id: number; path: string; format: string | null; status: ImportStatus; reason: string | null; header: string | null; rows: number;
   inserted: number; updated: number; unchanged: number; ignored: number; rejected: number; conflicts: number; started_at: number; duration_ms: number;
+  test_mode_rows: number;
 }
 
 const toSummary = (r: ImportRow): ImportSummary => ({
   importId: r.id, path: r.path, format: r.format, status: r.status, reason: r.reason, rows: r.rows, inserted: r.inserted, updated: r.updated,
   unchanged: r.unchanged, ignored: r.ignored, rejected: r.rejected, conflicts: r.conflicts, startedAt: new Date(r.started_at).toISOString(),
-  durationMs: r.duration_ms,
+  durationMs: r.duration_ms, testModeRows: r.test_mode_rows,
 });
 
 export function createService(db: Db, deps: ServiceDeps): Service {
@@ -137,10 +151,20 @@ export function createService(db: Db, deps: ServiceDeps): Service {
       lists();
       return limitedPage(db, query, limitedExplanation);
     },
+    'mismatches:listPage': (query) => {
+      lists();
+      return mismatchesPage(db, query);
+    },
+    'followups:list': ({ accountId }) =>
+      db.transaction(() => {
+        const followups = listFollowups(db, flagSettingsOf(settings()), { accountId });
+        return { followups: followups.map((f) => ({ ...f, email: f.accountId === null ? null : emailOf(f.accountId) })), asOf: flagListsContext(db).asOf };
+      }).deferred(),
     'flags:counts': ({ settings: proposed, asOf }) => {
+      const followups = () => listFollowups(db, proposed ?? flagSettingsOf(settings())).length;
       if (!proposed && asOf === undefined) {
         lists();
-        return db.transaction(() => ({ asOf: flagListsContext(db).asOf, ...flagListTotals(db) })).deferred();
+        return db.transaction(() => ({ asOf: flagListsContext(db).asOf, ...flagListTotals(db), followups: followups() })).deferred();
       }
       const s = settings();
       const result = computeFlags(db, { settings: proposed ?? flagSettingsOf(s), asOf: asOf === undefined ? s.asOf : asOf });
@@ -150,13 +174,22 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         duplicates: result.duplicates?.length ?? 0,
         duplicatesWhilePending: result.duplicates?.filter((d) => d.whilePending).length ?? 0,
         limited: result.limited?.length ?? 0,
+        mismatches: result.mismatches?.length ?? 0,
+        followups: followups(),
       };
     },
     'flags:evidence': ({ kind, key }) => {
       lists();
       return db.transaction(() => {
         const context = flagListsContext(db);
-        const flagged = kind === 'stuck' ? stuckItem(db, key) : kind === 'duplicates' ? duplicateItem(db, key) : limitedItem(db, key);
+        const flagged =
+          kind === 'stuck'
+            ? stuckItem(db, key)
+            : kind === 'duplicates'
+              ? duplicateItem(db, key)
+              : kind === 'limited'
+                ? limitedItem(db, key)
+                : mismatchItem(db, key);
         return buildEvidence(db, { ...context, [kind]: flagged ? [flagged] : [] }, kind, key, reviewsByKey(db, kind).get(key) ?? null);
       }).deferred();
     },
@@ -199,12 +232,22 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         const rows = reviewRows(listReviews(db));
         return { fileName: `paydesk-reviews-${date}.csv`, csv: toCsv(rows, REVIEW_EXPORT_COLUMNS), rows: rows.length };
       }
+      if (list === 'followups') {
+        const rows = followupRows(listFollowups(db, flagSettingsOf(settings())));
+        return { fileName: `paydesk-followups-${date}.csv`, csv: toCsv(rows, FOLLOWUP_EXPORT_COLUMNS), rows: rows.length };
+      }
       lists();
       const query = { filter, sort, offset: 0, limit: null } as ListQuery<never>;
       const kind: FlagKind = list;
       const { columns, rows } = db.transaction(() => {
         const selected =
-          kind === 'stuck' ? stuckPage(db, query).rows : kind === 'duplicates' ? duplicatesPage(db, query).rows : limitedPage(db, query, limitedExplanation).rows;
+          kind === 'stuck'
+            ? stuckPage(db, query).rows
+            : kind === 'duplicates'
+              ? duplicatesPage(db, query).rows
+              : kind === 'limited'
+                ? limitedPage(db, query, limitedExplanation).rows
+                : mismatchesPage(db, query).rows;
         return flagRows(kind, { ...flagListsContext(db), [kind]: selected }, reviewsByKey(db, kind));
       }).deferred();
       return { fileName: `paydesk-${kind}-${date}.csv`, csv: toCsv(rows, columns), rows: rows.length };

@@ -1,5 +1,5 @@
 // Ready replies for tickets, in plain words. Customers read these: no rule names, no jargon.
-import type { DuplicateCluster, LimitedAccount, StuckPayment } from '../../../shared/domain.js';
+import type { DuplicateCluster, LimitedAccount, Mismatch, StuckPayment } from '../../../shared/domain.js';
 import { ageInWords } from '../../../shared/format.js';
 import { formatMoney } from '../../../shared/money.js';
 
@@ -38,4 +38,28 @@ export function duplicateReply(cluster: DuplicateCluster, createdAt: Map<string,
     ? ' The later payment was made while the earlier one was still being processed, which usually means it was not meant as a second purchase.'
     : '';
   return `We can see ${count} payments of ${amount} each on your account ${cluster.accountId}: ${list}. Every payment is a separate purchase, so ${count - 1 === 1 ? 'the extra payment' : 'the extra payments'} bought ${count - 1 === 1 ? 'a second credit pack' : 'more credit packs'} (${extra} in total).${why} If you did not mean to buy ${count - 1 === 1 ? 'it' : 'them'}, reply to this message and we will refund ${extra}.`;
+}
+
+const ENTRIES = (ids: readonly string[]) => (ids.length === 0 ? '' : ` (ledger ${ids.length === 1 ? 'entry' : 'entries'} ${ids.join(', ')})`);
+
+/** A ready note for finance on a mismatch: what the two sides say and what to do in the ledger. */
+export function mismatchNote(m: Mismatch, creditedCurrency: string | null): string {
+  const money = (cents: number) => formatMoney(cents, m.currency);
+  const account = m.accountId === null ? 'no account' : `account ${m.accountId}`;
+  const delta = m.deltaCents === null ? '' : money(Math.abs(m.deltaCents));
+  switch (m.kind) {
+    case 'credited_twice':
+      return `Payment ${m.paymentId} (${money(m.amountCents)}, ${account}) was credited more than once: ${money(m.creditedCents)} of credits in total${ENTRIES(m.entryIds)}. Take back ${delta} of credits so that they match the payment.`;
+    case 'amount_differs':
+      if (m.deltaCents === null) {
+        return `Payment ${m.paymentId} (${money(m.amountCents)}, ${account}) was credited in ${(creditedCurrency ?? '?').toUpperCase()} instead of ${m.currency.toUpperCase()}${ENTRIES(m.entryIds)}. Check the conversion and correct the credit.`;
+      }
+      return `Payment ${m.paymentId} (${account}) charged ${money(m.amountCents)} but ${money(m.creditedCents)} of credits were granted${ENTRIES(m.entryIds)}. ${m.deltaCents > 0 ? `Take back ${delta} of credits.` : `Add the missing ${delta} of credits.`}`;
+    case 'credited_not_paid':
+      return `Payment ${m.paymentId} (${money(m.amountCents)}, ${account}) is ${m.status} at the processor, so no money was kept, yet ${money(m.creditedCents)} of credits were granted${ENTRIES(m.entryIds)}. Take back ${delta} of credits.`;
+    case 'refund_not_reversed':
+      return `Payment ${m.paymentId} (${money(m.amountCents)}, ${account}) had ${money(m.returnedCents)} returned to the customer${m.returnedAt ? ` on ${utcWords(m.returnedAt)}` : ''}, but only ${money(m.reversedCents)} of its ${money(m.creditedCents)} of credits were taken back${ENTRIES(m.entryIds)}. Reverse ${delta} of credits.`;
+    case 'unknown_payment':
+      return `Ledger entry ${m.entryIds[0]} granted ${money(m.creditedCents)} of credits to ${account} for payment ${m.paymentId}, which is in no imported processor export although it falls inside the period the exports cover. Look the payment up at the processor; if it does not exist, take the ${money(m.creditedCents)} of credits back.`;
+  }
 }

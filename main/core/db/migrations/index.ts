@@ -4,6 +4,7 @@ import { sql as paymentsWithoutRowid } from './0003_payments_without_rowid.js';
 import { sql as flagLists } from './0004_flag_lists.js';
 import { sql as paymentRowHashes } from './0005_payment_row_hashes.js';
 import { sql as flagListCounts } from './0006_flag_list_counts.js';
+import { sql as reconciliation } from './0007_reconciliation.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '0004_flag_lists', sql: flagLists },
   { version: 5, name: '0005_payment_row_hashes', sql: paymentRowHashes },
   { version: 6, name: '0006_flag_list_counts', sql: flagListCounts },
+  { version: 7, name: '0007_reconciliation', sql: reconciliation },
 ];

@@ -4,7 +4,7 @@ import { LEDGER_TYPES, type LedgerType } from '../../../../shared/domain.js';
 import type { RowOutcome, RowReader } from '../records.js';
 import { rowError } from '../records.js';
 import { cell, HeaderIndex, orNull } from './columns.js';
-import { amountField, canonicalStatusField, currencyField, requiredText, timeField } from './fields.js';
+import { amountField, canonicalStatusField, currencyField, optionalWordField, requiredText, returnedMoneyFields, timeField } from './fields.js';
 import { stripeStatus } from './stripe.js';
 
 export const PAYMENT_FIELDS = [
@@ -20,6 +20,14 @@ export const PAYMENT_FIELDS = [
   'email',
   'description',
   'alt_id',
+  'payment_method',
+  'amount_refunded',
+  'amount_refunded_cents',
+  'refunded_at',
+  'disputed_amount',
+  'disputed_amount_cents',
+  'dispute_status',
+  'disputed_at',
 ] as const;
 export type PaymentField = (typeof PAYMENT_FIELDS)[number];
 export const REQUIRED_PAYMENT_FIELDS: readonly PaymentField[] = ['payment_id', 'account_id', 'currency', 'status', 'created_at'];
@@ -65,6 +73,31 @@ export function paymentReader(format: string, c: ColumnsOf<PaymentField>): RowRe
       const updatedText = cell(fields, c.updated_at);
       const updated = updatedText === '' ? created : timeField('updated_at', updatedText);
       if (!updated.ok) return rowError(updated.reason);
+      const method = optionalWordField('payment_method', cell(fields, c.payment_method));
+      if (!method.ok) return rowError(method.reason);
+      // Per row, so that JSON Lines may give either form: the `_cents` value when there is one.
+      const refundedInCents = cell(fields, c.amount_refunded_cents) !== '';
+      const disputedInCents = cell(fields, c.disputed_amount_cents) !== '';
+      const returned = returnedMoneyFields(
+        {
+          refunded: [
+            refundedInCents ? 'amount_refunded_cents' : 'amount_refunded',
+            cell(fields, refundedInCents ? c.amount_refunded_cents : c.amount_refunded),
+            refundedInCents,
+          ],
+          refundedAt: ['refunded_at', cell(fields, c.refunded_at)],
+          disputed: [
+            disputedInCents ? 'disputed_amount_cents' : 'disputed_amount',
+            cell(fields, disputedInCents ? c.disputed_amount_cents : c.disputed_amount),
+            disputedInCents,
+          ],
+          disputeStatus: ['dispute_status', cell(fields, c.dispute_status)],
+          disputedAt: ['disputed_at', cell(fields, c.disputed_at)],
+        },
+        currency.value,
+        amount.value,
+      );
+      if (!returned.ok) return rowError(returned.reason);
       return {
         kind: 'payment',
         payment: {
@@ -79,6 +112,8 @@ export function paymentReader(format: string, c: ColumnsOf<PaymentField>): RowRe
           invoiceId: orNull(cell(fields, c.invoice_id)),
           email: orNull(cell(fields, c.email)),
           description: orNull(cell(fields, c.description)),
+          method: method.value,
+          ...returned.value,
         },
       };
     },

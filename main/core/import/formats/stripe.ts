@@ -4,7 +4,7 @@ import type { PaymentStatus } from '../../../../shared/domain.js';
 import type { RowOutcome, RowReader } from '../records.js';
 import { rowError } from '../records.js';
 import { cell, HeaderIndex, orNull } from './columns.js';
-import { amountField, currencyField, timeField } from './fields.js';
+import { amountField, currencyField, optionalWordField, returnedMoneyFields, timeField } from './fields.js';
 
 export const STRIPE_PAYMENTS_FORMAT = 'payments.stripe';
 
@@ -30,6 +30,9 @@ export function stripeStatus(value: string): PaymentStatus | undefined {
 
 const CREATED = ['created date (utc)', 'created (utc)'];
 
+/** Payment Source Type values that are cards paid through 3-D Secure. */
+const CARD_SOURCE_TYPES: Record<string, string> = { three_d_secure: 'card', three_d_secure_2: 'card' };
+
 export type StripeRecognition = { match: 'none' } | { match: 'no-id' } | { match: 'ok'; reader: RowReader };
 
 export function recogniseStripePayments(header: HeaderIndex): StripeRecognition {
@@ -54,6 +57,13 @@ function stripeReader(header: HeaderIndex): RowReader {
     email: header.find('customer email'),
     invoice: header.find('invoice id'),
     description: header.find('description'),
+    methodMeta: header.find('payment_method_type (metadata)'),
+    sourceType: header.find('payment source type'),
+    refundedAt: header.find('refunded date (utc)', 'refunded date'),
+    disputedAmount: header.find('disputed amount'),
+    disputeStatus: header.find('dispute status'),
+    disputedAt: header.find('dispute date (utc)', 'dispute date'),
+    mode: header.find('mode'),
   };
   return {
     format: STRIPE_PAYMENTS_FORMAT,
@@ -61,6 +71,7 @@ function stripeReader(header: HeaderIndex): RowReader {
     read(fields): RowOutcome {
       const id = cell(fields, c.id);
       if (id === '') return { kind: 'ignored' }; // a PaymentIntent that never produced a charge
+      if (cell(fields, c.mode).toLowerCase() === 'test') return { kind: 'ignored', testMode: true }; // no real money moved
       const currency = currencyField('Currency', cell(fields, c.currency));
       if (!currency.ok) return rowError(currency.reason);
       const amount = amountField('Amount', cell(fields, c.amount), currency.value, false);
@@ -70,12 +81,22 @@ function stripeReader(header: HeaderIndex): RowReader {
       if (statusText === '') return rowError('Status: missing');
       let status = stripeStatus(statusText);
       if (!status) return rowError(`Status: unknown status "${statusText}"`);
-      if (status === 'succeeded' && c.amountRefunded >= 0) {
-        const refundedText = cell(fields, c.amountRefunded);
-        const refunded = refundedText === '' ? { ok: true as const, value: 0 } : amountField('Amount Refunded', refundedText, currency.value, false);
-        if (!refunded.ok) return rowError(refunded.reason);
-        if (refunded.value > 0) status = refunded.value >= amount.value ? 'refunded' : 'partially_refunded';
-      }
+      const returned = returnedMoneyFields(
+        {
+          refunded: ['Amount Refunded', cell(fields, c.amountRefunded), false],
+          refundedAt: ['Refunded date (UTC)', cell(fields, c.refundedAt)],
+          disputed: ['Disputed Amount', cell(fields, c.disputedAmount), false],
+          disputeStatus: ['Dispute Status', cell(fields, c.disputeStatus)],
+          disputedAt: ['Dispute Date (UTC)', cell(fields, c.disputedAt)],
+        },
+        currency.value,
+        amount.value,
+      );
+      if (!returned.ok) return rowError(returned.reason);
+      const refunded = returned.value.amountRefundedCents ?? 0;
+      if (status === 'succeeded' && refunded > 0) status = refunded >= amount.value ? 'refunded' : 'partially_refunded';
+      const method = optionalWordField('Payment Source Type', cell(fields, c.methodMeta) || cell(fields, c.sourceType));
+      if (!method.ok) return rowError(method.reason);
       const created = timeField('Created date (UTC)', cell(fields, c.created));
       if (!created.ok) return rowError(created.reason);
       const email = orNull(cell(fields, c.email));
@@ -95,6 +116,8 @@ function stripeReader(header: HeaderIndex): RowReader {
           invoiceId: orNull(cell(fields, c.invoice)),
           email,
           description: orNull(cell(fields, c.description)),
+          method: method.value === null ? null : (CARD_SOURCE_TYPES[method.value] ?? method.value),
+          ...returned.value,
         },
       };
     },

@@ -1,0 +1,146 @@
+// Rule 4: the processor and the ledger disagree. The import keeps, on each payment, what its linked ledger
+// entries add up to (credit_count, credited_cents, credited_currency, reversed_cents) and the processor's
+// returned_cents is a generated column, so only the payments of the partial index payments_reconcile are read;
+// credits that name no payment are kept in unlinked_credits.
+import type { FlagSettings, Mismatch, MismatchKind, PaymentStatus } from '../../../shared/domain.js';
+import type { Db } from '../db/open.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Written exactly as the partial index payments_reconcile (migration 0007), so that the planner uses it. */
+export const RECONCILE_CANDIDATE_SQL = `(credit_count >= 2
+  OR (credit_count = 1 AND (credited_cents <> amount_cents OR credited_currency <> currency))
+  OR (credit_count >= 1 AND status IN ('failed', 'canceled', 'incomplete'))
+  OR (returned_cents > 0 AND credited_cents > 0 AND reversed_cents < min(returned_cents, credited_cents)))`;
+
+const NOT_PAID: ReadonlySet<PaymentStatus> = new Set(['failed', 'canceled', 'incomplete']);
+
+export interface ReconciledPayment {
+  id: string;
+  account_id: string | null;
+  amount_cents: number;
+  currency: string;
+  status: PaymentStatus;
+  created_at: number;
+  updated_at: number;
+  email: string | null;
+  credit_count: number;
+  credited_cents: number;
+  credited_currency: string | null;
+  reversed_cents: number;
+  returned_cents: number;
+  refunded_at: number | null;
+  amount_refunded_cents: number | null;
+  dispute_status: string | null;
+  disputed_at: number | null;
+}
+
+export const RECONCILED_COLUMNS = `p.id, p.account_id, p.amount_cents, p.currency, p.status, p.created_at, p.updated_at, p.email,
+  p.credit_count, p.credited_cents, p.credited_currency, p.reversed_cents, p.returned_cents, p.refunded_at,
+  p.amount_refunded_cents, p.dispute_status, p.disputed_at`;
+
+/** When the money went back: the refund's date, else a lost dispute's date, else when the row last changed. */
+export function returnedAt(p: Pick<ReconciledPayment, 'refunded_at' | 'dispute_status' | 'disputed_at' | 'updated_at'>): number {
+  if (p.refunded_at !== null) return p.refunded_at;
+  if (p.dispute_status === 'lost' && p.disputed_at !== null) return p.disputed_at;
+  return p.updated_at;
+}
+
+/** The credits still to take back on a returned payment (0 when none): min(returned, credited) − reversed. */
+export const unreversedCents = (p: Pick<ReconciledPayment, 'returned_cents' | 'credited_cents' | 'reversed_cents'>) =>
+  Math.max(0, Math.min(p.returned_cents, p.credited_cents) - p.reversed_cents);
+
+export interface MismatchInputs {
+  /** The newest ledger entry's time, or null when no ledger was imported (then there are no mismatches). */
+  newestLedgerAt: number | null;
+  accountId?: string;
+  /** The entries linked to a payment (its id and alt id), oldest first. */
+  entryIds?: (paymentId: string) => string[];
+  email?: (accountId: string) => string | null;
+}
+
+/** The kinds a payment shows under, each with its delta (rules.md §4). */
+export function paymentMismatches(p: ReconciledPayment, settings: FlagSettings, newestLedgerAt: number): { kind: MismatchKind; deltaCents: number | null }[] {
+  const found: { kind: MismatchKind; deltaCents: number | null }[] = [];
+  if (p.credit_count >= 2) found.push({ kind: 'credited_twice', deltaCents: p.credited_cents - p.amount_cents });
+  if (p.credit_count === 1 && (p.credited_cents !== p.amount_cents || p.credited_currency !== p.currency)) {
+    found.push({ kind: 'amount_differs', deltaCents: p.credited_currency === p.currency ? p.credited_cents - p.amount_cents : null });
+  }
+  if (p.credit_count >= 1 && NOT_PAID.has(p.status)) found.push({ kind: 'credited_not_paid', deltaCents: p.credited_cents });
+  const unreversed = p.returned_cents > 0 && p.credited_cents > 0 ? unreversedCents(p) : 0;
+  // A refund made just before the ledger export was taken may simply not show its reversal yet.
+  if (unreversed > 0 && newestLedgerAt - returnedAt(p) > settings.stuckAfterMinutes * MINUTE) {
+    found.push({ kind: 'refund_not_reversed', deltaCents: unreversed });
+  }
+  return found;
+}
+
+export function listMismatches(db: Db, settings: FlagSettings, inputs: MismatchInputs): Mismatch[] {
+  if (inputs.newestLedgerAt === null) return [];
+  const scoped = inputs.accountId !== undefined;
+  const params = scoped ? { accountId: inputs.accountId } : {};
+  const entryIds = inputs.entryIds ?? linkedEntryIds(db);
+  const email = inputs.email ?? (() => null);
+  const payments = db
+    .prepare(
+      `SELECT ${RECONCILED_COLUMNS} FROM payments p INDEXED BY payments_reconcile
+       WHERE ${RECONCILE_CANDIDATE_SQL} ${scoped ? 'AND p.account_id = @accountId' : ''}`,
+    )
+    .all(params) as ReconciledPayment[];
+  const mismatches: Mismatch[] = [];
+  for (const p of payments) {
+    const kinds = paymentMismatches(p, settings, inputs.newestLedgerAt);
+    if (kinds.length === 0) continue;
+    const entries = entryIds(p.id);
+    const at = returnedAt(p);
+    for (const { kind, deltaCents } of kinds) {
+      mismatches.push({
+        key: `${kind}:${p.id}`, kind, paymentId: p.id, accountId: p.account_id, currency: p.currency, amountCents: p.amount_cents,
+        creditedCents: p.credited_cents, reversedCents: p.reversed_cents, returnedCents: p.returned_cents, deltaCents, entryIds: entries,
+        status: p.status, createdAt: new Date(p.created_at).toISOString(),
+        returnedAt: p.returned_cents > 0 ? new Date(at).toISOString() : null,
+        email: p.email ?? (p.account_id === null ? null : email(p.account_id)),
+      });
+    }
+  }
+  mismatches.push(...unknownPayments(db, { accountId: inputs.accountId, email }));
+  return mismatches.sort((a, b) => stakeCents(b) - stakeCents(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** What is at stake: abs(deltaCents), or the credited amount when the currencies differ. */
+export const stakeCents = (m: Pick<Mismatch, 'deltaCents' | 'creditedCents'>) => Math.abs(m.deltaCents ?? m.creditedCents);
+
+/**
+ * Credits naming a payment no export has, inside the period the payments export covers: from 24 h after the
+ * oldest payment (the credit of a payment made just before the export began is no mismatch) to the newest.
+ */
+function unknownPayments(db: Db, { accountId, email }: { accountId?: string; email: (accountId: string) => string | null }): Mismatch[] {
+  const span = db.prepare('SELECT min(created_at) AS oldest, max(created_at) AS newest FROM payments').get() as { oldest: number | null; newest: number | null };
+  if (span.oldest === null || span.newest === null) return [];
+  const rows = db
+    .prepare(
+      `SELECT l.id, l.payment_id, l.account_id, l.amount_cents, l.currency, l.created_at
+       FROM unlinked_credits u JOIN ledger_entries l ON l.id = u.entry_id
+       WHERE u.created_at > @from AND u.created_at <= @to ${accountId === undefined ? '' : 'AND l.account_id = @accountId'}`,
+    )
+    .all({ from: span.oldest + DAY, to: span.newest, ...(accountId === undefined ? {} : { accountId }) }) as {
+    id: string; payment_id: string; account_id: string; amount_cents: number; currency: string; created_at: number;
+  }[];
+  return rows.map((l) => ({
+    key: `unknown_payment:${l.id}`, kind: 'unknown_payment', paymentId: l.payment_id, accountId: l.account_id, currency: l.currency,
+    amountCents: l.amount_cents, creditedCents: l.amount_cents, reversedCents: 0, returnedCents: 0, deltaCents: l.amount_cents, entryIds: [l.id],
+    status: null, createdAt: new Date(l.created_at).toISOString(), returnedAt: null, email: email(l.account_id),
+  }));
+}
+
+/** The credit_purchased and refund entries linked to a payment by its id or alt id, oldest first. */
+export function linkedEntryIds(db: Db): (paymentId: string) => string[] {
+  const statement = db
+    .prepare(
+      `SELECT l.id FROM payments p JOIN ledger_entries l ON l.payment_id = p.id OR (l.payment_id = p.alt_id AND p.alt_id <> p.id)
+       WHERE p.id = ? AND l.type IN ('credit_purchased', 'refund') ORDER BY l.created_at, l.id`,
+    )
+    .pluck();
+  return (paymentId) => statement.all(paymentId) as string[];
+}
