@@ -21,6 +21,11 @@ export function ImportReport({ importId }: { importId: number }) {
       </p>
       {summary.reason && <p className="reason-line">{summary.status === 'rejected' ? 'Not imported: ' : ''}{summary.reason}</p>}
       {summary.status === 'unrecognised' && <MappingForm report={report} />}
+      {summary.testModeRows > 0 && (
+        <p className="muted" data-testid="test-mode-rows">
+          {summary.testModeRows.toLocaleString()} test-mode {summary.testModeRows === 1 ? 'payment was' : 'payments were'} not imported: they moved no real money.
+        </p>
+      )}
       {report.errors.length > 0 && (
         <>
           <h4>Rejected rows ({summary.rejected.toLocaleString()})</h4>
