@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { FLAG_KINDS, type FlagKind } from '../../shared/domain.js';
+import { FLAG_KINDS, REVIEW_DECISIONS, type FlagKind } from '../../shared/domain.js';
 import { accountView, resolveAccountId } from '../core/account.js';
 import { openDb, type Db } from '../core/db/open.js';
-import { flagRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv, writePrivateFile, type ExportKind } from '../core/export-csv.js';
+import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv, writePrivateFile } from '../core/export-csv.js';
 import { computeFlags } from '../core/flags/index.js';
 import { FileError } from '../core/import/file-error.js';
 import { readExportHeader } from '../core/import/read-header.js';
 import { refreshFlagListsAfter } from '../core/flag-lists/refresh.js';
+import { listFollowups } from '../core/followups.js';
 import { syncPaths } from '../core/import/sync.js';
 import { deleteMapping, listMappings, saveMapping } from '../core/mappings.js';
 import { defaultDbPath } from '../core/paths.js';
@@ -18,7 +19,7 @@ import { applyReviewDecision, inferReviewKind, isDecisionFor, listReviews, revie
 import { flagSettingsOf, readSettings } from '../core/settings.js';
 import { CliFailure } from './failure.js';
 import { addFlagOptions, asOfFrom, flagSettingsFrom, type FlagOptionValues } from './flag-options.js';
-import { printAccount, printFlags, printImportReports } from './print.js';
+import { printAccount, printFlags, printFollowups, printImportReports } from './print.js';
 import { renderTable } from './table.js';
 
 export interface CliIo {
@@ -54,9 +55,13 @@ async function withDbAsync<T>(options: DbOption, work: (db: Db) => Promise<T>): 
   }
 }
 
+const EXPORTS: readonly string[] = [...FLAG_KINDS, 'followups', 'reviews'];
+
 export function buildProgram(io: CliIo = processIo): { program: Command; exitCode: () => number } {
   const program = new Command('paydesk')
-    .description('Untangle credit purchases that went wrong: stuck payments, duplicate purchases, credits under Build Tier 1.')
+    .description(
+      'Untangle credit purchases that went wrong: stuck payments, duplicate purchases, credits under Build Tier 1, and payments whose ledger credits disagree with the money kept.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run paydesk --help for usage)');
@@ -83,7 +88,7 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     });
 
   addFlagOptions(dbOption(program.command('flags')))
-    .description('list stuck payments, possible duplicates and limited accounts')
+    .description('list stuck payments, possible duplicates, limited accounts and mismatches between processor and ledger')
     .option('--json', 'print one JSON document')
     .argument('[list]', `only one list: ${FLAG_KINDS.join(', ')}`)
     .action((list: string | undefined, options: DbOption & FlagOptionValues) => {
@@ -95,6 +100,17 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
         else printFlags(flags, io.out);
       });
     });
+
+  dbOption(program.command('followups'))
+    .description('decisions still waiting for their action (a refund to make, credits to take back, a payment to come through), oldest first')
+    .option('--json', 'print one JSON document')
+    .action((options: DbOption) =>
+      withDb(options, (db) => {
+        const followups = listFollowups(db, flagSettingsOf(readSettings(db)));
+        if (options.json) json({ followups });
+        else printFollowups(followups, io.out);
+      }),
+    );
 
   addFlagOptions(dbOption(program.command('account')))
     .description("one account's payments, ledger, tier, flags and reviews (by account id, email or payment id)")
@@ -112,9 +128,9 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     );
 
   dbOption(program.command('review'))
-    .description('record a decision on a flag: a duplicate cluster key, a stuck payment id or a limited account id')
+    .description('record a decision on a flag: a duplicate cluster key, a stuck payment id, a limited account id or a mismatch key (kind:payment)')
     .argument('<key>')
-    .argument('<decision>', 'refund_needed, refunded, intentional, dismissed (duplicates); escalated, resolved (stuck); contacted, dismissed (limited)')
+    .argument('<decision>', FLAG_KINDS.map((kind) => `${REVIEW_DECISIONS[kind].join(', ')} (${kind})`).join('; '))
     .option('--note <text>', 'a note kept with the decision', '')
     .option('--kind <kind>', `which flag the key names, when the decision does not tell: ${FLAG_KINDS.join(', ')}`)
     .option('--reviewer <name>', 'who decided (default: the name in Settings, or the OS user)')
@@ -130,18 +146,20 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     );
 
   addFlagOptions(dbOption(program.command('export')))
-    .description('write a flag list or the review decisions as CSV')
-    .argument('<what>', 'stuck, duplicates, limited or reviews')
+    .description('write a flag list, the follow-ups or the review decisions as CSV')
+    .argument('<what>', `${EXPORTS.join(', ')}`)
     .requiredOption('--out <file>', 'the CSV file to write')
     .action((what: string, options: DbOption & FlagOptionValues & { out: string }) =>
       withDb(options, (db) => {
-        const kinds: ExportKind[] = ['stuck', 'duplicates', 'limited', 'reviews'];
-        if (!kinds.includes(what as ExportKind)) throw new CliFailure(`cannot export "${what}": use ${kinds.join(', ')}`);
+        if (!EXPORTS.includes(what)) throw new CliFailure(`cannot export "${what}": use ${EXPORTS.join(', ')}`);
         let csv: string;
         let count: number;
         if (what === 'reviews') {
           const rows = reviewRows(listReviews(db));
           [csv, count] = [toCsv(rows, REVIEW_EXPORT_COLUMNS), rows.length];
+        } else if (what === 'followups') {
+          const rows = followupRows(listFollowups(db, flagSettingsFrom(options, flagSettingsOf(readSettings(db)))));
+          [csv, count] = [toCsv(rows, FOLLOWUP_EXPORT_COLUMNS), rows.length];
         } else {
           const kind = what as FlagKind;
           const stored = readSettings(db);
