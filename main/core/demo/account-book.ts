@@ -18,7 +18,20 @@ export interface Payment {
   updatedAt: number;
   invoiceId: string;
   refundedCents: number;
+  /** When the last refund was made at the processor; null when there was none. */
+  refundedAt: number | null;
   description: string;
+  /** `card`, `us_bank_account`, …; when unset, the account's usual method is written. */
+  method?: string;
+  dispute?: Dispute;
+  /** A Stripe test-mode charge (`Mode` = `Test`): no real money moved. */
+  testMode?: boolean;
+}
+
+export interface Dispute {
+  cents: number;
+  status: 'needs_response' | 'under_review' | 'won' | 'lost';
+  at: number;
 }
 
 export interface LedgerEntry {
@@ -26,6 +39,10 @@ export interface LedgerEntry {
   cents: number;
   at: number;
   payment?: Payment;
+  /** The payment id the entry names when it is not one of this account's payments (a credit for an unknown payment). */
+  paymentRef?: string;
+  /** When the entry is in another currency than the exports' usual one. */
+  currency?: string;
 }
 
 const APPROVED: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'refunded', 'partially_refunded']);
@@ -57,21 +74,46 @@ export class AccountBook {
       updatedAt: at + this.settleDelay(status),
       invoiceId: APPROVED.has(status) ? `in_${this.rng.token(stripe ? 24 : 14)}` : '',
       refundedCents: 0,
+      refundedAt: null,
       description: `Credit pack $${formatMinor(cents, 2)}`,
     };
     this.payments.push(payment);
     return payment;
   }
 
-  credit(payment: Payment, at: number): void {
-    this.addEntry({ type: 'credit_purchased', cents: payment.cents, at, payment });
+  /** Credits for a payment: its amount, unless the ledger got it wrong (another amount or currency). */
+  credit(payment: Payment, at: number, wrong: { cents?: number; currency?: string } = {}): void {
+    this.addEntry({ type: 'credit_purchased', cents: wrong.cents ?? payment.cents, at, payment, currency: wrong.currency });
   }
 
+  /** A credit naming a payment id that no export has. */
+  creditUnknown(at: number, cents: number, paymentRef: string): void {
+    this.addEntry({ type: 'credit_purchased', cents, at, paymentRef });
+  }
+
+  /** A refund at the processor and the credits taken back in the ledger at the same time. */
   refund(payment: Payment, at: number, cents: number): void {
+    this.refundAtProcessor(payment, at, cents);
+    this.reverse(payment, at, cents);
+  }
+
+  /** Money given back to the customer; the ledger knows nothing of it until `reverse` is called. */
+  refundAtProcessor(payment: Payment, at: number, cents: number): void {
     payment.status = cents === payment.cents ? 'refunded' : 'partially_refunded';
     payment.refundedCents = cents;
+    payment.refundedAt = at;
     payment.updatedAt = at;
+  }
+
+  /** Credits taken back in the ledger. */
+  reverse(payment: Payment, at: number, cents: number): void {
     this.addEntry({ type: 'refund', cents: -cents, at, payment });
+  }
+
+  /** A chargeback on the whole payment; the status at the processor stays as it was. */
+  dispute(payment: Payment, at: number, status: Dispute['status']): void {
+    payment.dispute = { cents: payment.cents, status, at };
+    payment.updatedAt = at;
   }
 
   use(at: number, cents: number): void {

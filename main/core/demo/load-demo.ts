@@ -1,4 +1,5 @@
-// `paydesk demo` and the app's first launch: write the seeded demo exports, then sync them like any folder.
+// `paydesk demo` and the app's first launch: write the seeded demo exports, then sync them like any folder
+// (the reviewer's decisions too, as a shared reviews CSV: a later decision made in the app is newer and wins).
 import type { ImportFileReport } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import { refreshFlagLists } from '../flag-lists/refresh.js';
@@ -13,7 +14,7 @@ export interface DemoLoad {
 
 export async function loadDemo(db: Db, folder: string): Promise<DemoLoad> {
   const demo = await writeDemoExports(folder);
-  const reports = await syncPaths(db, [demo.files.payments, demo.files.ledger, demo.files.stripePayments]);
+  const reports = await syncPaths(db, [demo.files.payments, demo.files.ledger, demo.files.stripePayments, demo.files.reviews]);
   refreshFlagLists(db);
   return { folder, reports, planted: demo.planted };
 }

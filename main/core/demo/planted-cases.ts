@@ -17,7 +17,22 @@ export type PlantedKind =
   | 'near-miss-refunded-purchase'
   | 'near-miss-declined-retry'
   | 'near-miss-hours-apart'
-  | 'near-miss-credited-in-time';
+  | 'near-miss-credited-in-time'
+  // Reconciliation (rules.md §1 "Slow payment methods", §4, §5): see reconciliation-cases.ts.
+  | 'stuck-bank-debit'
+  | 'near-miss-bank-debit-pending'
+  | 'mismatch-credited-twice'
+  | 'mismatch-amount-differs'
+  | 'mismatch-credited-not-paid'
+  | 'mismatch-refund-not-reversed'
+  | 'mismatch-lost-dispute'
+  | 'mismatch-unknown-payment'
+  | 'near-miss-refund-just-made'
+  | 'near-miss-dispute-not-lost'
+  | 'near-miss-credit-before-period'
+  | 'near-miss-test-mode'
+  | 'followup-refunded-not-reversed'
+  | 'followup-waiting';
 
 export interface PlantContext {
   rng: Random;
@@ -28,6 +43,18 @@ export interface PlantOutcome {
   /** The payments that make the case, in created order. */
   payments: Payment[];
   note: string;
+  /** Payment ids that the case's ledger entries name although no export has them. */
+  ledgerRefs?: string[];
+  /** A finance reviewer's decision on the case, shipped with the demo as a shared reviews CSV. */
+  decision?: PlantedDecision;
+}
+
+/** A `refund_needed` decision on the duplicate cluster made of the case's payments. */
+export interface PlantedDecision {
+  decision: 'refund_needed';
+  at: number;
+  reviewer: string;
+  note: string;
 }
 
 export interface PlantSpec {
@@ -35,7 +62,7 @@ export interface PlantSpec {
   build(book: AccountBook, context: PlantContext): PlantOutcome;
 }
 
-type Builder = (book: AccountBook, context: PlantContext, index: number) => PlantOutcome;
+export type Builder = (book: AccountBook, context: PlantContext, index: number) => PlantOutcome;
 
 /** Limited accounts keep at least this much balance, so that they stay flagged. */
 const KEEP_CENTS = 100;
@@ -64,7 +91,7 @@ const STRIPE_PLANTS: readonly (readonly [PlantedKind, number, Builder])[] = [
 export const canonicalPlantSpecs = (): PlantSpec[] => expand(CANONICAL_PLANTS);
 export const stripePlantSpecs = (): PlantSpec[] => expand(STRIPE_PLANTS);
 
-function expand(plants: readonly (readonly [PlantedKind, number, Builder])[]): PlantSpec[] {
+export function expand(plants: readonly (readonly [PlantedKind, number, Builder])[]): PlantSpec[] {
   return plants.flatMap(([kind, count, build]) =>
     Array.from({ length: count }, (_, index) => ({
       kind,
@@ -236,10 +263,13 @@ function stripeCreditedInTime(book: AccountBook, { rng, window }: PlantContext):
   return { payments: [payment], note };
 }
 
-/** An ordinary customer whose history ends three days before `end`, so it cannot interfere with the planted events. */
-function established(book: AccountBook, rng: Random, window: DemoWindow): void {
+/**
+ * An ordinary customer whose history ends three days before `end` (or at `until`), so it cannot interfere with
+ * the planted events.
+ */
+export function established(book: AccountBook, rng: Random, window: DemoWindow, until = window.end - 3 * DAY): void {
   const options = { inFlight: false, canceled: book.processor === 'canonical' };
-  simulateNormalAccount(book, rng, { start: window.start, end: window.end - 3 * DAY }, options);
+  simulateNormalAccount(book, rng, { start: window.start, end: until }, options);
 }
 
 /** A recent sign-up with the promo grant and no ordinary purchases; returns when the grant was made. */
@@ -254,17 +284,17 @@ function latestEntry(book: AccountBook): number {
   return Math.max(...book.entries.map((entry) => entry.at));
 }
 
-function paid(book: AccountBook, rng: Random, at: number, cents: number): Payment {
+export function paid(book: AccountBook, rng: Random, at: number, cents: number): Payment {
   const payment = book.charge(at, cents, 'succeeded');
   book.credit(payment, at + rng.int(1, 50));
   return payment;
 }
 
-function money(cents: number): string {
+export function money(cents: number): string {
   return `$${formatMinor(cents, 2)}`;
 }
 
-function age(seconds: number): string {
+export function age(seconds: number): string {
   const minutes = Math.round(seconds / MINUTE);
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -7,13 +7,15 @@ import { demoAccount, type DemoAccount } from './accounts.js';
 import { CURRENCY, writeLedger, type DemoIds, type PlantedDraft } from './canonical-export.js';
 import type { LineSink } from './line-sink.js';
 import { PACKS, simulateNormalAccount, type DemoWindow } from './normal-history.js';
+import { CARD, type PaymentMethods } from './payment-methods.js';
 import { placePlants, stripePlantSpecs } from './planted-cases.js';
 import type { Random } from './random.js';
 import { MINUTE, stripeUtc } from './time.js';
 
 export const STRIPE_HEADER =
-  'id,Created date (UTC),Amount,Amount Refunded,Currency,Captured,Description,Status,Customer ID,Customer Email,' +
-  'Invoice ID,PaymentIntent ID,account_id (metadata)';
+  'id,Created date (UTC),Amount,Amount Refunded,Refunded date (UTC),Currency,Captured,Description,Status,Mode,' +
+  'Payment Source Type,Disputed Amount,Dispute Status,Dispute Date (UTC),Customer ID,Customer Email,Invoice ID,' +
+  'PaymentIntent ID,account_id (metadata)';
 export const STRIPE_ACCOUNTS = 80;
 const ABANDONED_CHECKOUTS = 3;
 
@@ -29,18 +31,25 @@ const STRIPE_STATUS: Record<PaymentStatus, string> = {
 };
 const CAPTURED: ReadonlySet<PaymentStatus> = new Set(['succeeded', 'partially_refunded', 'refunded', 'pending']);
 
-export interface StripeSinks {
-  stripe: LineSink;
-  ledger: LineSink;
+/** A row of the Stripe export: written last, newest first, once every account has been built. */
+export interface StripeCharge {
+  account: DemoAccount;
+  payment: Payment;
+  usualMethod: string;
 }
 
-/** Accounts `firstNumber`… (after the canonical ones), with the Stripe planted cases among them. */
+/**
+ * Accounts `firstNumber`… (after the canonical ones), with the Stripe planted cases among them. Their ledger
+ * entries are written now; their charges are added to `charges`.
+ */
 export async function writeStripeAccounts(
-  sinks: StripeSinks,
+  ledger: LineSink,
+  charges: StripeCharge[],
   ids: DemoIds,
   rng: Random,
   window: DemoWindow,
   firstNumber: number,
+  methods: PaymentMethods,
 ): Promise<PlantedDraft[]> {
   const lastNumber = firstNumber + STRIPE_ACCOUNTS - 1;
   const specs = stripePlantSpecs();
@@ -52,10 +61,10 @@ export async function writeStripeAccounts(
   }
 
   const drafts: PlantedDraft[] = [];
-  const charges: { account: DemoAccount; payment: Payment }[] = [];
   for (let number = firstNumber; number <= lastNumber; number++) {
     const book = new AccountBook(demoAccount(number, rng, true), 'stripe', rng);
     const specIndex = placed.get(number);
+    const usualMethod = methods.usual();
     if (specIndex === undefined) {
       simulateNormalAccount(book, rng, window, { inFlight: false, canceled: false });
     } else {
@@ -66,26 +75,41 @@ export async function writeStripeAccounts(
       const firstAttempt = Math.min(...book.payments.map((payment) => payment.createdAt));
       book.charge(firstAttempt - rng.int(2, 9) * MINUTE, rng.weighted(PACKS), 'incomplete');
     }
-    writeLedger(book, sinks.ledger, ids);
-    await sinks.ledger.flushIfFull();
-    for (const payment of book.payments) charges.push({ account: book.account, payment });
+    await writeStripeBook(book, ledger, charges, ids, specIndex === undefined ? usualMethod : CARD);
   }
-
-  charges.sort((a, b) => b.payment.createdAt - a.payment.createdAt);
-  for (const { account, payment } of charges) sinks.stripe.add(stripeLine(account, payment));
   return drafts;
 }
 
-function stripeLine(account: DemoAccount, payment: Payment): string {
+/** One account's ledger entries, written now, and its charges, added to `charges`. */
+export async function writeStripeBook(book: AccountBook, ledger: LineSink, charges: StripeCharge[], ids: DemoIds, usualMethod: string): Promise<void> {
+  writeLedger(book, ledger, ids);
+  await ledger.flushIfFull();
+  for (const payment of book.payments) charges.push({ account: book.account, payment, usualMethod });
+}
+
+/** The Dashboard export, newest first as the Dashboard writes it. */
+export function writeStripeCharges(sink: LineSink, charges: readonly StripeCharge[], methods: PaymentMethods): void {
+  const newestFirst = [...charges].sort((a, b) => b.payment.createdAt - a.payment.createdAt);
+  for (const charge of newestFirst) sink.add(stripeLine(charge, methods));
+}
+
+function stripeLine({ account, payment, usualMethod }: StripeCharge, methods: PaymentMethods): string {
+  const { dispute } = payment;
   return [
     payment.id,
     stripeUtc(payment.createdAt),
     formatMinor(payment.cents, 2),
     formatMinor(payment.refundedCents, 2),
+    payment.refundedAt === null ? '' : stripeUtc(payment.refundedAt),
     CURRENCY,
     CAPTURED.has(payment.status) ? 'true' : 'false',
     payment.description,
     STRIPE_STATUS[payment.status],
+    payment.testMode ? 'Test' : 'Live',
+    methods.stripeSourceType(payment.method ?? usualMethod),
+    dispute ? formatMinor(dispute.cents, 2) : '',
+    dispute?.status ?? '',
+    dispute ? stripeUtc(dispute.at) : '',
     account.customerId,
     account.email,
     payment.invoiceId,
