@@ -12,7 +12,12 @@ const STATUS: Record<string, PaymentStatus> = {
   paid: 'succeeded',
   succeeded: 'succeeded',
   refunded: 'refunded',
+  'partially refunded': 'partially_refunded',
+  partially_refunded: 'partially_refunded',
+  // A disputed charge was paid; the dispute columns say how the dispute stands.
+  disputed: 'succeeded',
   pending: 'pending',
+  uncaptured: 'pending',
   processing: 'processing',
   requires_capture: 'pending',
   failed: 'failed',
@@ -70,8 +75,8 @@ function stripeReader(header: HeaderIndex): RowReader {
     paymentRows: { layout: `${STRIPE_PAYMENTS_FORMAT}\n${JSON.stringify(c)}`, idColumn: c.id },
     read(fields): RowOutcome {
       const id = cell(fields, c.id);
-      if (id === '') return { kind: 'ignored' }; // a PaymentIntent that never produced a charge
       if (cell(fields, c.mode).toLowerCase() === 'test') return { kind: 'ignored', testMode: true }; // no real money moved
+      if (id === '') return { kind: 'ignored' }; // a PaymentIntent that never produced a charge
       const currency = currencyField('Currency', cell(fields, c.currency));
       if (!currency.ok) return rowError(currency.reason);
       const amount = amountField('Amount', cell(fields, c.amount), currency.value, false);
