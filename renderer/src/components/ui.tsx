@@ -76,9 +76,9 @@ export function CopyButton({ text, label = 'Copy', done = 'Copied to the clipboa
   );
 }
 
-export function Badge({ tone, children, title }: { tone: 'red' | 'amber' | 'green' | 'blue' | 'grey'; children: ReactNode; title?: string }) {
+export function Badge({ tone, children, title, wrap }: { tone: 'red' | 'amber' | 'green' | 'blue' | 'grey'; children: ReactNode; title?: string; wrap?: boolean }) {
   return (
-    <span className={`badge ${tone}`} title={title}>
+    <span className={`badge ${tone}${wrap ? ' wrap' : ''}`} title={title}>
       {children}
     </span>
   );

@@ -167,7 +167,7 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
                 <span className="what">
                   <span className="dot pay" /> Payment <code>{item.p.paymentId}</code> <StatusBadge status={item.p.status} />
                   {item.p.method && <span className="muted small">{methodInWords(item.p.method)}</span>}
-                  {item.p.amountRefundedCents !== null && item.p.amountRefundedCents > 0 && (
+                  {item.p.amountRefundedCents !== null && item.p.amountRefundedCents > 0 && !(item.p.status === 'refunded' && item.p.amountRefundedCents === item.p.amountCents) && (
                     <Badge tone="blue">refunded {formatMoney(item.p.amountRefundedCents, item.p.currency)}</Badge>
                   )}
                   {item.p.disputeStatus && <Badge tone={item.p.disputeStatus === 'lost' ? 'red' : 'amber'}>dispute {words(item.p.disputeStatus)}</Badge>}

@@ -20,7 +20,7 @@ const decisionAge = (decidedAt: string) => `${ageInWords((Date.now() - Date.pars
 function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupRow) => void): GridColumn<FollowupRow, FollowupSort>[] {
   return [
     {
-      id: 'decided', header: 'Decided', width: '124px', title: 'How long ago the decision was made; under it, when',
+      id: 'decided', header: 'Decided', width: '116px', title: 'How long ago the decision was made; under it, when',
       cell: (r) => (
         <span className="stacked">
           <strong className="age">{decisionAge(r.decidedAt)}</strong>
@@ -29,7 +29,7 @@ function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupR
       ),
     },
     {
-      id: 'flag', header: 'Flag', width: 'minmax(120px,1.1fr)',
+      id: 'flag', header: 'Flag', width: 'minmax(110px,1fr)',
       cell: (r) => (
         <span className="stacked">
           <small className="muted">{LIST_WORDS[r.list]}</small>
@@ -68,13 +68,24 @@ function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupR
         ),
     },
     {
-      id: 'decision', header: 'Decision', width: '112px',
-      cell: (r) => <DecisionBadge review={{ kind: r.list, key: r.key, decision: r.decision, note: r.note, reviewer: r.by, decidedAt: r.decidedAt }} />,
+      id: 'decision', header: 'Decision', width: '124px',
+      cell: (r) => (
+        <span className="stacked">
+          <DecisionBadge review={{ kind: r.list, key: r.key, decision: r.decision, note: r.note, reviewer: r.by, decidedAt: r.decidedAt }} />
+          <small className="clipped" title={r.by}>by {r.by}</small>
+        </span>
+      ),
     },
-    { id: 'state', header: 'State', width: '228px', cell: (r) => <Badge tone={followupTone(r)}>{followupStateWords(r)}</Badge> },
-    { id: 'by', header: 'By', width: '96px', cell: (r) => <Clipped text={r.by} /> },
-    { id: 'note', header: 'Note', width: 'minmax(80px,0.8fr)', cell: (r) => (r.note ? <Clipped text={r.note} /> : <span className="muted">—</span>) },
-    { id: 'detail', header: 'What the data shows', width: 'minmax(140px,1.6fr)', cell: (r) => <Clipped text={r.detail} /> },
+    { id: 'state', header: 'State', width: '176px', cell: (r) => <Badge tone={followupTone(r)} wrap>{followupStateWords(r)}</Badge> },
+    {
+      id: 'detail', header: 'What the data shows', width: 'minmax(180px,2.4fr)', title: 'What the current data shows; under it, the note left with the decision',
+      cell: (r) => (
+        <span className="stacked">
+          <Clipped text={r.detail} />
+          {r.note ? <small className="clipped" title={r.note}>“{r.note}”</small> : <small>no note</small>}
+        </span>
+      ),
+    },
   ];
 }
 

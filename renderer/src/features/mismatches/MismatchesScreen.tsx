@@ -11,9 +11,9 @@ import { Delta, KindBadge } from './badges.js';
 import { MISMATCH_KIND_WORDS } from './words.js';
 
 const columns: GridColumn<MismatchRow, MismatchSort>[] = [
-  { id: 'kind', header: 'Kind', width: '200px', sortKey: 'kind', cell: (r) => <KindBadge kind={r.kind} /> },
+  { id: 'kind', header: 'Kind', width: 'minmax(164px,1.4fr)', sortKey: 'kind', cell: (r) => <KindBadge kind={r.kind} wrap /> },
   {
-    id: 'account', header: 'Account', width: 'minmax(120px,1.3fr)', sortKey: 'account',
+    id: 'account', header: 'Account', width: 'minmax(104px,1.2fr)', sortKey: 'account',
     cell: (r) => (
       <span className="stacked">
         <Clipped code text={r.accountId ?? '—'} />
@@ -22,7 +22,7 @@ const columns: GridColumn<MismatchRow, MismatchSort>[] = [
     ),
   },
   {
-    id: 'payment', header: 'Payment', width: 'minmax(110px,1fr)', sortKey: 'created', title: 'The payment (for an unknown payment, the id the ledger entry names); under it, when it was created',
+    id: 'payment', header: 'Payment', width: 'minmax(104px,1fr)', sortKey: 'created', title: 'The payment (for an unknown payment, the id the ledger entry names); under it, when it was created',
     cell: (r) => (
       <span className="stacked">
         <Clipped code text={r.paymentId} />
@@ -30,12 +30,12 @@ const columns: GridColumn<MismatchRow, MismatchSort>[] = [
       </span>
     ),
   },
-  { id: 'amount', header: 'Paid', width: '104px', sortKey: 'amount', align: 'right', title: 'What the payment was for', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
-  { id: 'credited', header: 'Credited', width: '100px', align: 'right', title: 'Purchased credits linked to the payment', cell: (r) => <Money cents={r.creditedCents} currency={r.currency} /> },
-  { id: 'reversed', header: 'Reversed', width: '96px', align: 'right', title: 'Credits taken back (refund entries in the ledger)', cell: (r) => <Money cents={r.reversedCents} currency={r.currency} /> },
-  { id: 'returned', header: 'Returned', width: '96px', align: 'right', title: 'Money given back to the customer at the processor: refunds and lost disputes', cell: (r) => <Money cents={r.returnedCents} currency={r.currency} /> },
+  { id: 'amount', header: 'Paid', width: '96px', sortKey: 'amount', align: 'right', title: 'What the payment was for', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
+  { id: 'credited', header: 'Credited', width: '96px', align: 'right', title: 'Purchased credits linked to the payment', cell: (r) => <Money cents={r.creditedCents} currency={r.currency} /> },
+  { id: 'reversed', header: 'Reversed', width: '90px', align: 'right', title: 'Credits taken back (refund entries in the ledger)', cell: (r) => <Money cents={r.reversedCents} currency={r.currency} /> },
+  { id: 'returned', header: 'Returned', width: '90px', align: 'right', title: 'Money given back to the customer at the processor: refunds and lost disputes', cell: (r) => <Money cents={r.returnedCents} currency={r.currency} /> },
   {
-    id: 'stake', header: 'Delta', width: '124px', sortKey: 'stake', align: 'right', title: 'Credits the account holds beyond what the money kept pays for: + over-credited, − owed to the customer',
+    id: 'stake', header: 'Delta', width: '120px', sortKey: 'stake', align: 'right', title: 'Credits the account holds beyond what the money kept pays for: + over-credited, − owed to the customer',
     cell: (r) => <Delta cents={r.deltaCents} currency={r.currency} />,
   },
   { id: 'review', header: 'Decision', width: '92px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },

@@ -2,7 +2,7 @@
 // sides' arithmetic (paid − returned = kept against credited − reversed = net), then the delta between them.
 import type { Evidence, EvidenceLedgerEntry, EvidencePayment, Reconciliation } from '../../../../shared/api.js';
 import { StatusBadge } from '../../components/ui.js';
-import { methodInWords, Money, Time, words } from '../../format.js';
+import { formatMoney, methodInWords, Money, Time, words } from '../../format.js';
 import { deltaInWords, deltaSense } from './words.js';
 
 export function ReconciliationView({ evidence }: { evidence: Evidence }) {
@@ -95,28 +95,39 @@ function LedgerEntries({ entries }: { entries: EvidenceLedgerEntry[] }) {
   );
 }
 
-/** "Paid 10.00 USD − returned 5.00 USD = kept 5.00 USD". */
-function ProcessorSum({ r }: { r: Reconciliation }) {
+/** One side's sum as a column of figures: first − second = result. The sentence is its accessible name. */
+function Sum({ testId, lines, currencies }: { testId: string; lines: [string, string, number][]; currencies: string }) {
+  const sentence = lines.map(([op, label, cents], i) => `${i === 0 ? '' : ` ${op} `}${label} ${formatMoney(cents, currencies)}`).join('');
   return (
-    <p className="sum" data-testid="processor-sum">
-      Paid <span data-testid="recon-paid"><Money cents={r.paidCents} currency={r.currency} /></span> − returned{' '}
-      <span data-testid="recon-returned"><Money cents={r.returnedCents} currency={r.currency} /></span> = kept{' '}
-      <strong data-testid="recon-kept"><Money cents={r.keptCents} currency={r.currency} /></strong>
-    </p>
+    <dl className="sum" data-testid={testId} aria-label={sentence}>
+      {lines.map(([op, label, cents], i) => (
+        <div key={label} className={i === lines.length - 1 ? 'total' : undefined}>
+          <dt>
+            {op && <span className="op">{op}</span>}
+            {label}
+          </dt>
+          <dd data-testid={`recon-${label}`}>
+            <Money cents={cents} currency={currencies} strong={i === lines.length - 1} />
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
-/** "Credited 20.00 USD − reversed 0.00 USD = net 20.00 USD", in the credits' own currency. */
-function LedgerSum({ r }: { r: Reconciliation }) {
-  const currency = r.creditedCurrency ?? r.currency;
-  return (
-    <p className="sum" data-testid="ledger-sum">
-      Credited <span data-testid="recon-credited"><Money cents={r.creditedCents} currency={currency} /></span> − reversed{' '}
-      <span data-testid="recon-reversed"><Money cents={r.reversedCents} currency={currency} /></span> = net{' '}
-      <strong data-testid="recon-net"><Money cents={r.netCreditedCents} currency={currency} /></strong>
-    </p>
-  );
-}
+/** Paid − returned = kept, in the payment's currency. */
+const ProcessorSum = ({ r }: { r: Reconciliation }) => (
+  <Sum testId="processor-sum" currencies={r.currency} lines={[['', 'paid', r.paidCents], ['−', 'returned', r.returnedCents], ['=', 'kept', r.keptCents]]} />
+);
+
+/** Credited − reversed = net, in the credits' own currency. */
+const LedgerSum = ({ r }: { r: Reconciliation }) => (
+  <Sum
+    testId="ledger-sum"
+    currencies={r.creditedCurrency ?? r.currency}
+    lines={[['', 'credited', r.creditedCents], ['−', 'reversed', r.reversedCents], ['=', 'net', r.netCreditedCents]]}
+  />
+);
 
 function DeltaLine({ r }: { r: Reconciliation }) {
   if (r.deltaCents === null)

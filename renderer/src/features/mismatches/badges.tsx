@@ -11,9 +11,10 @@ const KIND_TONE: Record<MismatchKind, 'red' | 'amber' | 'blue' | 'grey'> = {
   unknown_payment: 'amber',
 };
 
-export function KindBadge({ kind }: { kind: MismatchKind }) {
+/** `wrap`: in a narrow column the words may take two lines. */
+export function KindBadge({ kind, wrap }: { kind: MismatchKind; wrap?: boolean }) {
   return (
-    <Badge tone={KIND_TONE[kind]} title={MISMATCH_KIND_HINTS[kind]}>
+    <Badge tone={KIND_TONE[kind]} title={MISMATCH_KIND_HINTS[kind]} wrap={wrap}>
       {MISMATCH_KIND_WORDS[kind]}
     </Badge>
   );

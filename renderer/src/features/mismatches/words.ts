@@ -42,7 +42,7 @@ export function deltaInWords(deltaCents: number | null, currency: string): strin
 
 export const deltaNote: Record<DeltaSense, string> = {
   over: 'over-credited',
-  owed: 'owed to the customer',
+  owed: 'owed',
   even: 'even',
   'other-currency': 'other currency',
 };
