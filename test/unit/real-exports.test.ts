@@ -51,15 +51,26 @@ describe('real Stripe exports', () => {
     expect(db.prepare('SELECT count(*) AS n FROM payments').get()).toEqual({ n: 0 });
   });
 
-  it('FMM: ACH debits say Pending while Captured is true: they are pending, and stuck at the processor', async () => {
+  it('FMM: ACH debits say Pending while Captured is true: pending bank debits, not stuck within the 7 days a bank debit may take', async () => {
     const { db, report } = await importSample('stripe_payments_ach_pending');
     expect(report).toMatchObject({ status: 'imported', inserted: 7 });
     expect(statuses(db)).toEqual({ pending: 7 });
+    expect(db.prepare('SELECT method, count(*) AS n FROM payments GROUP BY method').all()).toEqual([{ method: 'us_bank_account', n: 7 }]);
     const result = flags(db);
     expect(result.asOf).toBe('2026-01-03T17:52:30.000Z');
-    expect(result.stuck!.every((s) => s.stage === 'processor')).toBe(true);
-    expect(result.stuck).toHaveLength(6); // the newest is the as-of itself: 0 minutes old
+    // the oldest was created 2026-01-01 17:56:28, under 2 days before the as-of
+    expect(result.stuck).toEqual([]);
     expect(db.prepare(`SELECT account_id FROM payments WHERE id = 'py_3SlYyvJ29tTvPpMS1aCyAZxf'`).get()).toEqual({ account_id: 'customer001@example.invalid' });
+  });
+
+  it('FMM: with a bank-debit threshold of 15 minutes all 6 older ACH debits are stuck at the processor', async () => {
+    const { db } = await importSample('stripe_payments_ach_pending');
+    const stuck = flags(db, undefined, { bankDebitStuckAfterMinutes: 15 }).stuck!;
+    expect(stuck).toHaveLength(6); // the newest is the as-of itself: 0 minutes old
+    expect(stuck.map((s) => [s.stage, s.method, s.stuckAfterMinutes])).toEqual(Array(6).fill(['processor', 'us_bank_account', 15]));
+    expect(stuck[0]).toMatchObject({ createdAt: '2026-01-01T17:56:28.000Z', ageSeconds: 2 * 86400 - 238 });
+    // the user's own threshold for the method does the same
+    expect(flags(db, undefined, { methodStuckAfterMinutes: { us_bank_account: 15 } }).stuck).toHaveLength(6);
   });
 
   it('AnswersAi: 83 columns, Failed and Paid, and the $14.99 paid twice 9 minutes apart is one duplicate cluster', async () => {
@@ -70,6 +81,9 @@ describe('real Stripe exports', () => {
     expect(duplicates).toHaveLength(1);
     expect(duplicates[0]).toMatchObject({ accountId: 'cus_QsWtdnEWddGqrh', amountCents: 1499, currency: 'usd' });
     expect(db.prepare(`SELECT count(*) AS n FROM payments WHERE alt_id LIKE 'pi\\_%' ESCAPE '\\'`).get()).toEqual({ n: 51 });
+    // Payment Source Type: 49 `card` and 2 `three_d_secure_2`, read as card; every row is Mode = Live
+    expect(db.prepare('SELECT method, count(*) AS n FROM payments GROUP BY method').all()).toEqual([{ method: 'card', n: 51 }]);
+    expect(report.testModeRows ?? 0).toBe(0);
   });
 
   it('rrh1441: Paid (one partly refunded), Failed and Refunded over 19 months; the raw `succeeded` row with no id is ignored', async () => {
@@ -77,6 +91,15 @@ describe('real Stripe exports', () => {
     expect(report).toMatchObject({ status: 'imported', rows: 316, inserted: 315, ignored: 1, rejected: 0 });
     // one Paid charge of $4.00 had $3.60 refunded: partially_refunded
     expect(statuses(db)).toEqual({ succeeded: 225, partially_refunded: 1, failed: 61, refunded: 28 });
+    // Amount Refunded: 23 × 8.00, 3 × 4.00, 2 × 40.00 refunded in full and 3.60 of one 4.00; 31 rows carry a Refunded date
+    expect(db.prepare('SELECT sum(amount_refunded_cents) AS cents, count(refunded_at) AS dated FROM payments').get()).toEqual({ cents: 27960, dated: 31 });
+    expect(db.prepare(`SELECT status, amount_refunded_cents, refunded_at FROM payments WHERE id = 'ch_3Rk7GlKSaqiJUYkj0cs8tduk'`).get()).toEqual({
+      status: 'partially_refunded', amount_refunded_cents: 360, refunded_at: Date.parse('2025-07-12T18:50:44Z'),
+    });
+    // No ledger export: no mismatches, and a notice saying one is needed
+    const result = flags(db);
+    expect(result.mismatches).toEqual([]);
+    expect(result.notices.map((n) => n.code)).toContain('no-ledger');
   });
 
   it.each(['stripe_balance_change_from_activity', 'paypal_activity_custom_fields'])('%s is not a payments export: unrecognised, with its header', async (prefix) => {
