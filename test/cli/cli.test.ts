@@ -48,7 +48,7 @@ describe('paydesk CLI', () => {
   it('prints help and exits 0; a usage error exits 2', () => {
     const help = paydesk('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/import.*flags.*account.*review.*export.*mapping.*demo/s);
+    expect(help.stdout).toMatch(/import.*flags.*followups.*account.*review.*export.*mapping.*demo/s);
     expect(paydesk('frobnicate').code).toBe(2);
     expect(paydesk('import').code).toBe(2);
   });
@@ -77,14 +77,16 @@ describe('paydesk CLI', () => {
     expect(result.stdout).toMatch(/imported\s+.*payments\.csv/);
   });
 
-  it('flags --json gives the three lists with the documented fields; a positional filter computes one list', () => {
+  it('flags --json gives the four lists with the documented fields; a positional filter computes one list', () => {
     const db = path.join(tempDir(), 'p.db');
     paydesk('import', '--db', db, fixtureFolder());
     const result = paydesk('flags', '--db', db, '--json', '--as-of', '2026-03-15T12:00:00Z');
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.asOf).toBe('2026-03-15T12:00:00.000Z');
-    expect(json.settings).toEqual({ stuckAfterMinutes: 15, duplicateWindowMinutes: 60, lookbackDays: 30, tierThresholdCents: 500 });
+    expect(json.settings).toEqual({
+      stuckAfterMinutes: 15, duplicateWindowMinutes: 60, lookbackDays: 30, tierThresholdCents: 500, bankDebitStuckAfterMinutes: 10_080, methodStuckAfterMinutes: {},
+    });
     expect(json.stuck).toEqual([
       expect.objectContaining({ paymentId: 'pay_1', accountId: 'acct_1', stage: 'processor', amountCents: 1000, currency: 'usd', createdAt: '2026-03-15T09:00:00.000Z', ageSeconds: 10800 }),
     ]);
@@ -94,6 +96,8 @@ describe('paydesk CLI', () => {
     expect(json.limited).toEqual(
       expect.arrayContaining([expect.objectContaining({ accountId: 'acct_3', balanceCents: 420, freeCents: 500, purchasedCents: 0, missingCents: 500 })]),
     );
+    // pay_2 and pay_3 are each credited once with their own amount: nothing to reconcile
+    expect(json.mismatches).toEqual([]);
     const onlyStuck = JSON.parse(paydesk('flags', '--db', db, '--json', 'stuck', '--stuck-after', '240').stdout);
     expect(onlyStuck.stuck).toEqual([]);
     expect(onlyStuck.duplicates).toBeUndefined();
@@ -161,14 +165,14 @@ describe('paydesk CLI', () => {
     expect(paydesk('mapping', '--db', db, 'delete', '1').code).toBe(0);
   });
 
-  it('loads the demo dataset and prints all three lists', () => {
+  it('loads the demo dataset and prints all four lists, each with something in it', () => {
     const db = path.join(tempDir(), 'demo.db');
     expect(paydesk('demo', '--db', db).code).toBe(0);
     const result = paydesk('flags', '--db', db);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Stuck payments \((\d+)\)/);
-    const counts = [...result.stdout.matchAll(/^(?:Stuck payments|Possible duplicate purchases|Credits but still Limited) \((\d+)\)$/gm)].map((m) => Number(m[1]));
-    expect(counts).toHaveLength(3);
+    const counts = [...result.stdout.matchAll(/^(?:Stuck payments|Possible duplicate purchases|Credits but still Limited|Mismatches: processor and ledger disagree) \((\d+)\)$/gm)].map((m) => Number(m[1]));
+    expect(counts).toHaveLength(4);
     expect(counts.every((n) => n > 0)).toBe(true);
   });
 });
