@@ -26,10 +26,14 @@ export function flagRows(kind: Exclude<ExportKind, 'reviews'>, flags: FlagsResul
   switch (kind) {
     case 'stuck':
       return {
-        columns: ['payment_id', 'account_id', 'stage', 'status', 'amount', 'amount_cents', 'currency', 'created_at', 'age_seconds', 'age', 'email', 'invoice_id', 'later_payments', 'review_decision', 'review_note'],
+        columns: [
+          'payment_id', 'account_id', 'stage', 'method', 'status', 'amount', 'amount_cents', 'currency', 'created_at', 'age_seconds', 'age',
+          'stuck_after_minutes', 'email', 'invoice_id', 'later_payments', 'review_decision', 'review_note',
+        ],
         rows: (flags.stuck ?? []).map((s) => ({
-          payment_id: s.paymentId, account_id: s.accountId ?? '', stage: s.stage, status: s.status, amount: money(s.amountCents, s.currency),
+          payment_id: s.paymentId, account_id: s.accountId ?? '', stage: s.stage, method: s.method ?? '', status: s.status, amount: money(s.amountCents, s.currency),
           amount_cents: s.amountCents, currency: s.currency, created_at: s.createdAt, age_seconds: s.ageSeconds, age: ageInWords(s.ageSeconds),
+          stuck_after_minutes: s.stuckAfterMinutes,
           email: s.email, invoice_id: s.invoiceId, later_payments: s.laterPayments, ...review(s.paymentId),
         })),
       };

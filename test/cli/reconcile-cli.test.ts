@@ -99,6 +99,23 @@ describe('flags: thresholds per payment method', () => {
     expect(result.stdout).toMatch(/pay_ach_8d\s+acct_3\s+processor\s+us_bank_account\s+10\.00 USD\s+8 d\s+7 d/);
   });
 
+  it('the stuck CSV carries the method and the threshold applied', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'p.db');
+    importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
+    const out = path.join(dir, 'stuck.csv');
+    expect(paydesk('export', '--db', db, 'stuck', '--out', out, '--method-stuck-after', 'sepa_debit=60').code).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'payment_id,account_id,stage,method,status,amount,amount_cents,currency,created_at,age_seconds,age,stuck_after_minutes,email,invoice_id,later_payments,review_decision,review_note',
+    );
+    expect(lines.slice(1)).toEqual([
+      'pay_ach_8d,acct_3,processor,us_bank_account,pending,10.00,1000,usd,2026-03-07T12:00:00.000Z,691200,8 d,10080,,,0,,',
+      'pay_sepa_3h,acct_4,processor,sepa_debit,pending,10.00,1000,usd,2026-03-15T09:00:00.000Z,10800,3 h,60,,,0,,',
+      'pay_card,acct_1,processor,card,pending,10.00,1000,usd,2026-03-15T11:30:00.000Z,1800,30 min,15,,,0,,',
+    ]);
+  });
+
   it('the real FMM export: no stuck payment by default, all 6 older ACH debits with --bank-debit-stuck-after 15', () => {
     const db = newDb();
     const file = fs.readdirSync(SAMPLES).find((name) => name.startsWith('stripe_payments_ach_pending'))!;
