@@ -236,6 +236,7 @@ describe('unknown_payment', () => {
         'le_b,acct_1,credit_purchased,5.00,usd,2026-03-14T00:00:30Z,pay_newest',
         'le_before,acct_g,credit_purchased,5.00,usd,2026-02-20T00:00:00Z,pay_ghost0',
         'le_first_day,acct_g,credit_purchased,5.00,usd,2026-03-01T23:00:00Z,pay_ghost1',
+        'le_day_exact,acct_g,credit_purchased,5.00,usd,2026-03-02T00:00:00Z,pay_ghost1',
         'le_in,acct_g,credit_purchased,7.00,usd,2026-03-02T00:01:00Z,pay_ghost2',
         'le_in_again,acct_g,credit_purchased,6.00,usd,2026-03-03T00:00:00Z,pay_ghost2',
         'le_at_newest,acct_g,credit_purchased,9.00,usd,2026-03-14T00:00:00Z,pay_ghost3',
@@ -255,30 +256,29 @@ describe('unknown_payment', () => {
 });
 
 describe('links, order and the ledger', () => {
-  it('links credits through the PaymentIntent id of a Stripe export', async () => {
+  it.each(['payments first', 'ledger first'])('links credits through the PaymentIntent id of a Stripe export (%s)', async (order) => {
     const db = memoryDb();
-    await importText(
-      db,
-      'unified_payments.csv',
-      csv(
-        'id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Refunded date (UTC),PaymentIntent ID,Customer ID',
-        'ch_1,2026-03-14 09:00:00,10.00,0.00,usd,Paid,,pi_1,cus_1',
-        'ch_2,2026-03-14 09:10:00,10.00,10.00,usd,Paid,2026-03-14 10:00:00,pi_2,cus_1',
-        'ch_3,2026-03-14 09:20:00,10.00,0.00,usd,Paid,,pi_3,cus_1',
-      ),
+    const payments = csv(
+      'id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Refunded date (UTC),PaymentIntent ID,Customer ID',
+      'ch_0,2026-03-01 00:00:00,10.00,0.00,usd,Paid,,pi_0,cus_0',
+      'ch_1,2026-03-14 09:00:00,10.00,0.00,usd,Paid,,pi_1,cus_1',
+      'ch_2,2026-03-14 09:10:00,10.00,10.00,usd,Paid,2026-03-14 10:00:00,pi_2,cus_1',
+      'ch_3,2026-03-14 09:20:00,10.00,0.00,usd,Paid,,pi_3,cus_1',
     );
-    await importText(
-      db,
-      'ledger.csv',
-      csv(
-        LEDGER_HEADER,
-        'le_1,cus_1,credit_purchased,10.00,usd,2026-03-14T09:00:30Z,ch_1',
-        'le_2,cus_1,credit_purchased,10.00,usd,2026-03-14T09:01:00Z,pi_1',
-        'le_3,cus_1,credit_purchased,10.00,usd,2026-03-14T09:10:30Z,pi_2',
-        'le_4,cus_1,credit_purchased,10.00,usd,2026-03-14T09:20:30Z,pi_3',
-        LEDGER_END,
-      ),
+    // every credit but le_4 falls inside the period the payments cover (2 Mar 00:00 to 14 Mar 09:20): linked by the
+    // PaymentIntent id, none of them is an unknown payment
+    const ledger = csv(
+      LEDGER_HEADER,
+      'le_0,cus_0,credit_purchased,10.00,usd,2026-03-01T00:00:30Z,pi_0',
+      'le_1,cus_1,credit_purchased,10.00,usd,2026-03-14T09:00:30Z,ch_1',
+      'le_2,cus_1,credit_purchased,10.00,usd,2026-03-14T09:01:00Z,pi_1',
+      'le_3,cus_1,credit_purchased,10.00,usd,2026-03-14T09:10:30Z,pi_2',
+      'le_4,cus_1,credit_purchased,10.00,usd,2026-03-14T09:20:30Z,pi_3',
+      LEDGER_END,
     );
+    const files: [string, string][] = [['unified_payments.csv', payments], ['ledger.csv', ledger]];
+    if (order === 'ledger first') files.reverse();
+    for (const [name, content] of files) await importText(db, name, content);
     const result = mismatchesOf(db).mismatches!;
     expect(numbers(result)).toEqual({ 'credited_twice:ch_1': [1000, 2000, 0, 0], 'refund_not_reversed:ch_2': [1000, 1000, 0, 1000] });
     expect(result.find((m) => m.key === 'credited_twice:ch_1')!.entryIds).toEqual(['le_1', 'le_2']);
