@@ -99,6 +99,28 @@ describe('flags: thresholds per payment method', () => {
     expect(result.stdout).toMatch(/pay_ach_8d\s+acct_3\s+processor\s+us_bank_account\s+10\.00 USD\s+8 d\s+7 d/);
   });
 
+  it('a Stripe-shaped export: the method from payment_method_type (metadata), else Payment Source Type', () => {
+    const db = newDb();
+    importFiles(
+      db,
+      [
+        'unified_payments.csv',
+        csv(
+          STRIPE,
+          'py_ach,2026-03-12 12:00:00,10.00,0.00,usd,Pending,,,us_bank_account,,,,Live,cus_1,pi_1',
+          'ch_3ds,2026-03-15 11:40:00,10.00,0.00,usd,Pending,,three_d_secure,,,,,Live,cus_2,pi_2',
+          'ch_end,2026-03-15 12:00:00,10.00,0.00,usd,Paid,,card,,,,,Live,cus_3,pi_3',
+        ),
+      ],
+      ['ledger.csv', csv(LEDGER_HEADER, 'le_3,cus_3,credit_purchased,10.00,usd,2026-03-15T12:00:00Z,pi_3')],
+    );
+    expect(stuckOf(json('flags', '--db', db, 'stuck'))).toEqual([['ch_3ds', 'card', 15]]);
+    expect(stuckOf(json('flags', '--db', db, 'stuck', '--method-stuck-after', 'us_bank_account=1440'))).toEqual([
+      ['py_ach', 'us_bank_account', 1440],
+      ['ch_3ds', 'card', 15],
+    ]);
+  });
+
   it('the stuck CSV carries the method and the threshold applied', () => {
     const dir = tempDir();
     const db = path.join(dir, 'p.db');
@@ -323,6 +345,29 @@ describe('followups', () => {
     const human = paydesk('followups', '--db', db);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('(0)');
+  });
+
+  it('a Stripe-shaped export: the refund and the reversal are linked by the PaymentIntent id', () => {
+    const db = newDb();
+    const charge = (id: string, minute: string, refunded = '0.00', refundedAt = '') =>
+      `${id},2026-03-10 09:${minute}:00,10.00,${refunded},usd,Paid,${refundedAt},card,,,,,Live,cus_1,${id.replace('ch_', 'pi_')}`;
+    importFiles(
+      db,
+      ['a/unified_payments.csv', csv(STRIPE, charge('ch_a', '00'), charge('ch_b', '05'))],
+      ['ledger.csv', csv(LEDGER_HEADER, 'le_a,cus_1,credit_purchased,10.00,usd,2026-03-10T09:00:30Z,pi_a', 'le_b,cus_1,credit_purchased,10.00,usd,2026-03-10T09:05:30Z,pi_b', 'le_end1,cus_9,usage,-1.00,usd,2026-03-10T12:00:00Z,')],
+    );
+    expect(json('flags', '--db', db, 'duplicates').duplicates.map((d: { key: string }) => d.key)).toEqual(['ch_a|ch_b']);
+    expect(paydesk('review', '--db', db, 'ch_a|ch_b', 'refund_needed', '--reviewer', 'ana').code).toBe(0);
+    const state = () => json('followups', '--db', db).followups.map((f: Record<string, unknown>) => [f.key, f.state]);
+    expect(state()).toEqual([['ch_a|ch_b', 'waiting']]);
+
+    importFiles(db, ['b/unified_payments.csv', csv(STRIPE, charge('ch_a', '00'), charge('ch_b', '05', '10.00', '2026-03-11 10:00:00'))]);
+    expect(state()).toEqual([['ch_a|ch_b', 'refunded_not_reversed']]);
+    // The ledger export ends before the refund: it cannot show the reversal yet, so no mismatch is judged.
+    expect(json('flags', '--db', db, 'mismatches').mismatches).toEqual([]);
+
+    importFiles(db, ['ledger-2.csv', csv(LEDGER_HEADER, 'le_b_rev,cus_1,refund,-10.00,usd,2026-03-11T10:05:00Z,pi_b')]);
+    expect(state()).toEqual([]);
   });
 
   it('the readable table and the CSV export', () => {
