@@ -71,6 +71,12 @@ test.describe(() => {
     await page.getByRole('link', { name: /Limited tier/ }).click();
     expect(await gridKeys(page)).toEqual(['acct_3']);
 
+    await page.getByRole('link', { name: /Mismatches/ }).click();
+    await expect(page.locator('h1')).toHaveText('Processor and ledger disagree');
+    await gridKeys(page);
+    await page.getByRole('link', { name: /Follow-ups/ }).click();
+    await expect(page.locator('h1')).toHaveText('Follow-ups');
+
     await page.getByRole('link', { name: /Account/ }).click();
     await page.locator('body').press('/');
     await page.keyboard.type('B@example.com');

@@ -63,6 +63,26 @@ async function mismatches(demo: DemoServer, kind?: MismatchKind) {
   return demo.call('mismatches:listPage', { offset: 0, limit: 200, sort: BY_STAKE, filter: kind ? { mismatchKind: kind } : {} });
 }
 
+/** Opens the app (the URL carries the launch token in its fragment), then a screen through the sidebar. */
+async function openScreen(page: Page, server: DemoServer, name: RegExp) {
+  await page.goto(server.url);
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name }).click();
+}
+
+/** A mismatch's delta from its figures, as rules.md §4 defines it per kind (same currency). */
+function ruleDelta(kind: MismatchKind, r: Reconciliation): number {
+  switch (kind) {
+    case 'credited_twice':
+    case 'amount_differs':
+      return r.creditedCents - r.paidCents;
+    case 'credited_not_paid':
+    case 'unknown_payment':
+      return r.creditedCents;
+    case 'refund_not_reversed':
+      return Math.min(r.returnedCents, r.creditedCents) - r.reversedCents;
+  }
+}
+
 const navCount = (page: Page, name: RegExp) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name }).locator('.count');
 
 /** The amount at stake, as rules.md §4 sorts by it. */
@@ -104,7 +124,7 @@ test('the Mismatches screen lists every planted kind, largest amount at stake fi
 
 test('a mismatch decision with a note survives a reload and a re-sync', async ({ page, demo }) => {
   const target = (await mismatches(demo, 'credited_twice')).rows[0];
-  await page.goto(demo.url + '#/mismatches');
+  await openScreen(page, demo, /Mismatches/);
   await page.getByLabel('Filter this list').fill(target.paymentId);
   const row = page.locator(`.grid-row[data-key="${target.key}"]`);
   await row.click();
@@ -146,7 +166,7 @@ test('a mismatch decision with a note survives a reload and a re-sync', async ({
 
 test("the mismatches CSV holds the list's rows, kinds and amounts in the list's order", async ({ page, demo }) => {
   const page1 = await mismatches(demo);
-  await page.goto(demo.url + '#/mismatches');
+  await openScreen(page, demo, /Mismatches/);
   await gridKeys(page);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();
@@ -170,7 +190,7 @@ test("the mismatches CSV holds the list's rows, kinds and amounts in the list's 
 });
 
 test("the evidence card's arithmetic is the API's and adds up, for every kind", async ({ page, demo }) => {
-  await page.goto(demo.url + '#/mismatches');
+  await openScreen(page, demo, /Mismatches/);
   await gridKeys(page);
   const money = (cents: number, currency: string) => formatMoney(cents, currency);
   for (const kind of MISMATCH_KINDS) {
@@ -178,11 +198,11 @@ test("the evidence card's arithmetic is the API's and adds up, for every kind", 
     const evidence = await demo.call('flags:evidence', { kind: 'mismatches', key: m.key });
     const r = evidence.reconciliation as Reconciliation;
     expect(r, `${m.key} has its arithmetic`).toBeDefined();
-    // Both sides add up, and the delta is the one the list shows.
+    // Both sides add up, the delta is the one the list shows, and it is the kind's delta of rules.md §4.
     expect(r.paidCents - r.returnedCents).toBe(r.keptCents);
     expect(r.creditedCents - r.reversedCents).toBe(r.netCreditedCents);
-    if (r.deltaCents !== null) expect(r.netCreditedCents - r.keptCents).toBe(r.deltaCents);
     expect(r.deltaCents).toBe(m.deltaCents);
+    if (r.deltaCents !== null) expect(r.deltaCents).toBe(ruleDelta(kind, r));
 
     await page.getByLabel('Filter this list').fill(m.paymentId);
     await page.locator(`.grid-row[data-key="${m.key}"]`).click();
@@ -196,8 +216,13 @@ test("the evidence card's arithmetic is the API's and adds up, for every kind", 
     await expect(card.getByTestId('recon-net')).toHaveText(money(r.netCreditedCents, credits));
     if (r.deltaCents === null) await expect(card.getByTestId('recon-delta')).toContainText('does not convert');
     else {
-      const sign = r.deltaCents > 0 ? '+' : r.deltaCents < 0 ? '−' : '';
-      await expect(card.getByTestId('recon-delta')).toHaveText(new RegExp(`^${sign.replace('+', '\\+')}${money(Math.abs(r.deltaCents), r.currency)}`));
+      const amount = money(Math.abs(r.deltaCents), r.currency);
+      const words = r.deltaCents > 0 ? `+${amount} over-credited` : r.deltaCents < 0 ? `−${amount} owed` : `${amount}, even`;
+      await expect(card.getByTestId('recon-delta')).toHaveText(words);
+      // The card says "net credited − kept" only where that is the delta.
+      const formula = await card.getByTestId('recon-delta-formula').textContent();
+      if (formula === 'Net credited − kept') expect(r.netCreditedCents - r.keptCents).toBe(r.deltaCents);
+      else expect(r.netCreditedCents - r.keptCents).not.toBe(r.deltaCents);
     }
     // Every linked ledger entry is on the card, next to the payment.
     for (const entry of evidence.ledger) await expect(card.getByRole('region', { name: 'Processor and ledger side by side' })).toContainText(entry.entryId);
@@ -249,7 +274,7 @@ test('the Follow-ups screen shows the half-done refund decision, and a new escal
 });
 
 test('Follow-ups with no decision waiting says so', async ({ page, empty }) => {
-  await page.goto(empty.url + '#/followups');
+  await openScreen(page, empty, /Follow-ups/);
   await expect(page.getByText('Nothing waiting: every decision’s action shows in the data.')).toBeVisible();
 });
 
@@ -262,7 +287,7 @@ test('a stuck bank debit shows its method and the 7-day threshold; Settings prev
   const card = stuck.rows.find((r) => r.stage === 'processor' && (r.method === 'card' || r.method === null));
   expect(card?.stuckAfterMinutes).toBe(15);
 
-  await page.goto(demo.url + '#/stuck');
+  await openScreen(page, demo, /Stuck payments/);
   await page.getByLabel('Filter this list').fill(ach?.paymentId ?? '');
   await expect(page.locator(`.grid-row[data-key="${ach?.paymentId}"]`).getByTestId('method-threshold')).toHaveText('ACH debit · after 7 d');
   await screenshot(page, 'stuck-ach');
@@ -286,6 +311,8 @@ test('a stuck bank debit shows its method and the 7-day threshold; Settings prev
   await expect(page.getByTestId('preview-stuck')).toHaveText(`${now.stuck} → ${shorter.stuck} (+${shorter.stuck - now.stuck})`);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Settings saved')).toBeVisible();
+  await expect(page.getByText('Flag counts now')).toBeVisible();
+  await expect(page.locator('.preview dd').first()).toHaveText(String(shorter.stuck));
   expect((await demo.call('settings:get', {})).bankDebitStuckAfterMinutes).toBe(1440);
 
   // A method of its own wins over the bank-debit threshold.

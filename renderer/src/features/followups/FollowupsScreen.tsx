@@ -20,7 +20,7 @@ const decisionAge = (decidedAt: string) => `${ageInWords((Date.now() - Date.pars
 function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupRow) => void): GridColumn<FollowupRow, FollowupSort>[] {
   return [
     {
-      id: 'decided', header: 'Decided', width: '116px', title: 'How long ago the decision was made; under it, when',
+      id: 'decided', header: 'Decided', width: '128px', title: 'How long ago the decision was made; under it, when',
       cell: (r) => (
         <span className="stacked">
           <strong className="age">{decisionAge(r.decidedAt)}</strong>
@@ -68,7 +68,7 @@ function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupR
         ),
     },
     {
-      id: 'decision', header: 'Decision', width: '124px',
+      id: 'decision', header: 'Decision', width: '140px',
       cell: (r) => (
         <span className="stacked">
           <DecisionBadge review={{ kind: r.list, key: r.key, decision: r.decision, note: r.note, reviewer: r.by, decidedAt: r.decidedAt }} />
@@ -76,7 +76,7 @@ function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupR
         </span>
       ),
     },
-    { id: 'state', header: 'State', width: '176px', cell: (r) => <Badge tone={followupTone(r)} wrap>{followupStateWords(r)}</Badge> },
+    { id: 'state', header: 'State', width: 'minmax(170px,1.5fr)', cell: (r) => <Badge tone={followupTone(r)} wrap>{followupStateWords(r)}</Badge> },
     {
       id: 'detail', header: 'What the data shows', width: 'minmax(180px,2.4fr)', title: 'What the current data shows; under it, the note left with the decision',
       cell: (r) => (

@@ -1,6 +1,7 @@
 // A mismatch's evidence: the payment with its refunds and disputes beside every linked ledger entry, and both
 // sides' arithmetic (paid − returned = kept against credited − reversed = net), then the delta between them.
 import type { Evidence, EvidenceLedgerEntry, EvidencePayment, Reconciliation } from '../../../../shared/api.js';
+import { MISMATCH_KINDS, type MismatchKind } from '../../../../shared/domain.js';
 import { StatusBadge } from '../../components/ui.js';
 import { formatMoney, methodInWords, Money, Time, words } from '../../format.js';
 import { deltaInWords, deltaSense } from './words.js';
@@ -23,7 +24,7 @@ export function ReconciliationView({ evidence }: { evidence: Evidence }) {
           {r && <LedgerSum r={r} />}
         </div>
       </div>
-      {r && <DeltaLine r={r} />}
+      {r && <DeltaLine r={r} kind={MISMATCH_KINDS.find((k) => evidence.key.startsWith(`${k}:`))} />}
     </section>
   );
 }
@@ -129,7 +130,16 @@ const LedgerSum = ({ r }: { r: Reconciliation }) => (
   />
 );
 
-function DeltaLine({ r }: { r: Reconciliation }) {
+/** How rules.md §4 counts each kind's delta, in the card's own words. */
+const DELTA_FORMULA: Record<MismatchKind, string> = {
+  credited_twice: 'Credited − paid',
+  amount_differs: 'Credited − paid',
+  credited_not_paid: 'Everything credited (the charge took no money)',
+  refund_not_reversed: 'Returned, up to what was credited, − reversed',
+  unknown_payment: "The entry's amount (no payment pays for it)",
+};
+
+function DeltaLine({ r, kind }: { r: Reconciliation; kind: MismatchKind | undefined }) {
   if (r.deltaCents === null)
     return (
       <p className="delta-line other-currency" data-testid="recon-delta">
@@ -137,9 +147,11 @@ function DeltaLine({ r }: { r: Reconciliation }) {
         currencies. Compare the amounts by hand.
       </p>
     );
+  // Where the two sides' results differ by exactly the delta, say so; otherwise name the kind's own formula.
+  const formula = r.netCreditedCents - r.keptCents === r.deltaCents ? 'Net credited − kept' : kind ? DELTA_FORMULA[kind] : 'Delta';
   return (
     <p className={`delta-line delta-${deltaSense(r.deltaCents)}`}>
-      Net credited − kept = <strong data-testid="recon-delta">{deltaInWords(r.deltaCents, r.currency)}</strong>
+      <span data-testid="recon-delta-formula">{formula}</span> = <strong data-testid="recon-delta">{deltaInWords(r.deltaCents, r.currency)}</strong>
     </p>
   );
 }

@@ -6,7 +6,7 @@ import { formatMinor, parseDecimalMoney } from '../../../../shared/money.js';
 import { api } from '../../api.js';
 import { toast } from '../../components/ui.js';
 import { DURATION_UNITS, methodInWords, minutesInWords, splitMinutes, type DurationUnit } from '../../format.js';
-import { useDebounced } from '../../hooks.js';
+import { useDataVersion, useDebounced } from '../../hooks.js';
 
 interface Duration {
   value: string;
@@ -105,7 +105,9 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
   const parsed = parse(draft);
   const debounced = useDebounced(JSON.stringify(parsed), 300);
 
-  useEffect(() => void api['flags:counts']({}).then(setCurrent), [settings]);
+  // The lists are rebuilt after a change of thresholds: the counts now are asked again when that is done.
+  const version = useDataVersion();
+  useEffect(() => void api['flags:counts']({}).then(setCurrent), [settings, version]);
   useEffect(() => {
     const p = JSON.parse(debounced) as ReturnType<typeof parse>;
     if (!p.settings) return setPreview(null);

@@ -12,11 +12,11 @@ import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
 // from) is in the stage's tooltip.
 const columns: GridColumn<StuckRow, StuckSort>[] = [
   {
-    id: 'age', header: 'Age', width: '120px', sortKey: 'age', title: 'How long the payment has waited; under it, when it was created',
+    id: 'age', header: 'Age', width: '128px', sortKey: 'age', title: 'How long the payment has waited; under it, when it was created',
     cell: (r) => <AgeAndCreated row={r} />,
   },
   {
-    id: 'stage', header: 'Stage · method', width: '150px', sortKey: 'stage', title: 'Where the payment waits; under it, its payment method and the threshold applied to it',
+    id: 'stage', header: 'Stage · method', width: '142px', sortKey: 'stage', title: 'Where the payment waits; under it, its payment method and the threshold applied to it',
     cell: (r) => <StageAndMethod row={r} />,
   },
   { id: 'payment', header: 'Payment', width: 'minmax(90px,0.7fr)', cell: (r) => <Clipped code text={r.paymentId} /> },
