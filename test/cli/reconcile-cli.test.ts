@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../main/core/db/open.js';
+import { writeSettings } from '../../main/core/settings.js';
 import { ensureCliBuilt, runPaydesk } from '../support/cli.js';
 import { csv, LEDGER_HEADER, tempDir, writeExport } from '../support/db.js';
 
@@ -69,6 +71,28 @@ describe('flags: thresholds per payment method', () => {
       ['pay_ach_8d', 'us_bank_account', 1440],
       ['pay_ach_2d', 'us_bank_account', 1440],
       ['pay_sepa_3h', 'sepa_debit', 120],
+    ]);
+  });
+
+  it("adds the command line's method thresholds to the ones saved in Settings, replacing the same method's", () => {
+    const db = newDb();
+    importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
+    const saved = openDb(db);
+    writeSettings(saved, { methodStuckAfterMinutes: { us_bank_account: 1440, card: 60 }, bankDebitStuckAfterMinutes: 20_160 });
+    saved.close();
+    const stored = json('flags', '--db', db, 'stuck');
+    expect(stored.settings).toMatchObject({ bankDebitStuckAfterMinutes: 20_160, methodStuckAfterMinutes: { us_bank_account: 1440, card: 60 } });
+    expect(stuckOf(stored)).toEqual([
+      ['pay_ach_8d', 'us_bank_account', 1440],
+      ['pay_ach_2d', 'us_bank_account', 1440],
+    ]);
+    const both = json('flags', '--db', db, 'stuck', '--method-stuck-after', 'card=15', '--method-stuck-after', 'sepa_debit=60', '--bank-debit-stuck-after', '10');
+    expect(both.settings).toMatchObject({ bankDebitStuckAfterMinutes: 10, methodStuckAfterMinutes: { us_bank_account: 1440, card: 15, sepa_debit: 60 } });
+    expect(stuckOf(both)).toEqual([
+      ['pay_ach_8d', 'us_bank_account', 1440],
+      ['pay_ach_2d', 'us_bank_account', 1440],
+      ['pay_sepa_3h', 'sepa_debit', 60],
+      ['pay_card', 'card', 15],
     ]);
   });
 
