@@ -1,19 +1,36 @@
 // Writes a large seeded canonical export for benchmarks: N payments over N/5 accounts and 2N ledger entries
-// (with `withLedger`). Usage as a script: node scripts/bench/write-exports.mjs OUT_DIR [PAYMENTS] [SEED]
+// (with `withLedger`). Payments carry a method (mostly card), refunds their amount and date, the odd dispute; a
+// few in a thousand disagree with the ledger (credited twice, for another amount, while declined, refunds never
+// reversed, credits for unknown payments). Usage as a script: node scripts/bench/write-exports.mjs OUT_DIR [PAYMENTS] [SEED]
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedger = true) {
+function mulberry32(seedValue) {
   let seed = seedValue >>> 0;
-  const random = () => {
+  return () => {
     seed = (seed + 0x6d2b79f5) >>> 0;
     let t = seed;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const METHODS = [['card', 0.9], ['us_bank_account', 0.97], ['sepa_debit', 1]];
+/** How often the ledger gets a payment wrong, among the payments it can happen to. */
+const MISMATCH_RATES = { twice: 0.001, amount: 0.0005, declined: 0.003, not_reversed: 0.005, unknown: 0.0002 };
+
+export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedger = true) {
+  // The ids, accounts, amounts and statuses come from `random` exactly as before the reconciliation columns;
+  // methods, disputes and mismatches from `extra`.
+  const random = mulberry32(seedValue);
+  const extra = mulberry32(seedValue ^ 0x5eed);
   const int = (n) => Math.floor(random() * n);
+  const pick = (table) => {
+    const roll = extra();
+    return table.find(([, upTo]) => roll < upTo)[0];
+  };
   const END = Date.parse('2026-11-20T12:00:00Z');
   const YEAR = 365 * 24 * 3600 * 1000;
   const PACKS = [500, 1000, 2000, 5000, 10000];
@@ -25,7 +42,11 @@ export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedge
   fs.mkdirSync(outDir, { recursive: true });
   const payments = fs.openSync(path.join(outDir, 'payments.csv'), 'w');
   const ledger = fs.openSync(withLedger ? path.join(outDir, 'ledger.csv') : '/dev/null', 'w');
-  fs.writeSync(payments, 'payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description\n');
+  fs.writeSync(
+    payments,
+    'payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description,' +
+      'payment_method,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at\n',
+  );
   fs.writeSync(ledger, 'entry_id,account_id,type,amount,currency,created_at,payment_id\n');
   let pBuf = [];
   let lBuf = [];
@@ -40,19 +61,39 @@ export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedge
       lBuf = [];
     }
   };
-  const ledgerRow = (account, type, cents, at, paymentId) => {
+  const ledgerRow = (account, type, cents, at, paymentId, currency = 'usd') => {
     entry++;
-    lBuf.push(`le_${String(entry).padStart(8, '0')},acct_${account},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},usd,${iso(at)},${paymentId}\n`);
+    lBuf.push(`le_${String(entry).padStart(8, '0')},acct_${account},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},${currency},${iso(at)},${paymentId}\n`);
   };
+  const mismatches = { twice: 0, amount: 0, declined: 0, not_reversed: 0, unknown: 0 };
   for (let i = 0; i < paymentCount; i++) {
     const account = int(accounts);
     const created = END - int(YEAR);
     const cents = PACKS[int(PACKS.length)];
     const status = STATUSES[int(STATUSES.length)];
     const id = `pay_${String(i).padStart(8, '0')}`;
-    pBuf.push(`${id},acct_${account},${money(cents)},usd,${status},${iso(created)},,${status === 'failed' ? '' : `in_${i}`},user${account}@example.com,credit pack\n`);
-    if (status === 'succeeded' || status === 'refunded') ledgerRow(account, 'credit_purchased', cents, created + 1000 + int(50000), id);
-    if (status === 'refunded') ledgerRow(account, 'refund', -cents, created + 86400000, id);
+    const method = pick(METHODS);
+    const refundedAt = created + 86400000;
+    const refunded = status === 'refunded' ? `${money(cents)},${iso(refundedAt)}` : ',';
+    const disputed = status === 'succeeded' && extra() < 0.0005 ? `${money(cents)},${extra() < 0.5 ? 'won' : 'needs_response'},${iso(created + 7 * 86400000)}` : ',,';
+    pBuf.push(
+      `${id},acct_${account},${money(cents)},usd,${status},${iso(created)},,${status === 'failed' ? '' : `in_${i}`},user${account}@example.com,credit pack,` +
+        `${method},${refunded},${disputed}\n`,
+    );
+    const wrong = (kind) => extra() < MISMATCH_RATES[kind] && ++mismatches[kind] > 0;
+    if (status === 'succeeded' || status === 'refunded') {
+      const creditedAt = created + 1000 + int(50000);
+      if (status === 'succeeded' && wrong('amount')) {
+        if (extra() < 0.5) ledgerRow(account, 'credit_purchased', cents / 2, creditedAt, id);
+        else ledgerRow(account, 'credit_purchased', cents, creditedAt, id, 'eur');
+      } else {
+        ledgerRow(account, 'credit_purchased', cents, creditedAt, id);
+      }
+      if (wrong('twice')) ledgerRow(account, 'credit_purchased', cents, creditedAt + 60000, id);
+    }
+    if (status === 'failed' && wrong('declined')) ledgerRow(account, 'credit_purchased', cents, created + 30000, id);
+    if (status === 'refunded' && !wrong('not_reversed')) ledgerRow(account, 'refund', -cents, refundedAt, id);
+    if (wrong('unknown')) ledgerRow(account, 'credit_purchased', cents, created + 30000, `pay_x${String(i).padStart(8, '0')}`);
     flush(false);
   }
   while (withLedger && entry < paymentCount * 2) {
@@ -64,11 +105,12 @@ export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedge
   flush(true);
   fs.closeSync(payments);
   fs.closeSync(ledger);
-  return { payments: paymentCount, ledgerEntries: withLedger ? entry : 0, accounts };
+  return { payments: paymentCount, ledgerEntries: withLedger ? entry : 0, accounts, mismatches: withLedger ? mismatches : {} };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [outDir = '.bench', payments = '1000000', seed = '1'] = process.argv.slice(2);
   const written = writeBenchExports(outDir, Number(payments), Number(seed));
   console.log(`wrote ${written.payments} payments and ${written.ledgerEntries} ledger entries for ${written.accounts} accounts to ${outDir}`);
+  console.log(`planted mismatches: ${JSON.stringify(written.mismatches)}`);
 }
