@@ -251,6 +251,12 @@ test('the Follow-ups screen shows the half-done refund decision, and a new escal
   await expect(row).toContainText('refund needed');
   await expect(row).toContainText(halfDone?.by ?? '');
   await screenshot(page, 'followups');
+  // Its card says where the action stands, even though the refunded cluster has left the Duplicates list.
+  await row.click();
+  const followupCard = page.getByRole('dialog', { name: 'Evidence' }).getByRole('region', { name: 'Follow-up' });
+  await expect(followupCard).toContainText('Refunded, credits not taken back');
+  await expect(followupCard).toContainText(halfDone?.detail ?? '');
+  await page.getByRole('dialog', { name: 'Evidence' }).getByRole('button', { name: 'Close' }).click();
 
   // Escalate a stuck payment: it waits in Follow-ups until the data shows it unstuck.
   const stuck = (await demo.call('stuck:listPage', { offset: 0, limit: 200, sort: { column: 'age', dir: 'desc' }, filter: { review: 'open' } })).rows[0];

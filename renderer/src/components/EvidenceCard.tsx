@@ -3,12 +3,13 @@
 // note for finance).
 import { useEffect, useState } from 'react';
 import type { Evidence, EvidencePayment } from '../../../shared/api.js';
-import type { FlagKind } from '../../../shared/domain.js';
+import type { FlagKind, Followup } from '../../../shared/domain.js';
 import { api, ApiError } from '../api.js';
+import { followupStateWords, followupTone } from '../features/followups/words.js';
 import { ReconciliationView } from '../features/mismatches/Reconciliation.js';
 import { methodInWords, Money, Time, utcText, words } from '../format.js';
 import { DecisionBadge, DecisionForm } from './Decision.js';
-import { CopyButton, EmptyState, ErrorState, LoadingState, StatusBadge } from './ui.js';
+import { Badge, CopyButton, EmptyState, ErrorState, LoadingState, StatusBadge } from './ui.js';
 
 const EYEBROW: Record<FlagKind, string> = {
   stuck: 'Stuck payment',
@@ -22,11 +23,13 @@ interface Props {
   flagKey: string;
   /** The flag's account when the caller knows it: a way on when the flag is not in its list any more. */
   accountId?: string | null;
+  /** Opened from the Follow-ups list: where the decision's action stands, above the evidence. */
+  followup?: Followup | null;
   onClose: () => void;
   onOpenAccount: (id: string) => void;
 }
 
-export function EvidenceCard({ kind, flagKey, accountId, onClose, onOpenAccount }: Props) {
+export function EvidenceCard({ kind, flagKey, accountId, followup, onClose, onOpenAccount }: Props) {
   const [evidence, setEvidence] = useState<Evidence | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reload, setReload] = useState(0);
@@ -56,20 +59,30 @@ export function EvidenceCard({ kind, flagKey, accountId, onClose, onOpenAccount 
         </button>
       </div>
       {error instanceof ApiError && error.code === 'not-found' ? (
-        <EmptyState title="Not flagged any more">
-          <p>{error.message}. The data changed since the decision, which is kept; the account shows what happened.</p>
-          {accountId && (
-            <button className="link" onClick={() => onOpenAccount(accountId)}>
-              Open account {accountId} →
-            </button>
+        <div className="drawer-body">
+          {followup && <FollowupSection f={followup} />}
+          <EmptyState title="Not flagged any more">
+            <p>{sentence(error.message)}. The data changed since the decision, which is kept; the account shows what happened.</p>
+            {accountId && (
+              <button className="link" onClick={() => onOpenAccount(accountId)}>
+                Open account {accountId} →
+              </button>
+            )}
+          </EmptyState>
+          {followup && (
+            <section className="card">
+              <h3>Change the decision</h3>
+              <DecisionForm kind={kind} keys={[flagKey]} current={{ kind, key: flagKey, decision: followup.decision, note: followup.note, reviewer: followup.by, decidedAt: followup.decidedAt }} />
+            </section>
           )}
-        </EmptyState>
+        </div>
       ) : error !== null ? (
         <ErrorState error={error} onRetry={() => setReload((n) => n + 1)} />
       ) : !evidence || evidence.key !== flagKey ? (
         <LoadingState />
       ) : (
         <div className="drawer-body">
+          {followup && <FollowupSection f={followup} />}
           <section className="card rule">
             <h3>Why this was flagged</h3>
             <p>{evidence.rule}</p>
@@ -120,6 +133,24 @@ export function EvidenceCard({ kind, flagKey, accountId, onClose, onOpenAccount 
         </div>
       )}
     </aside>
+  );
+}
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function FollowupSection({ f }: { f: Followup }) {
+  return (
+    <section className="card followup" aria-label="Follow-up">
+      <div className="card-head">
+        <h3>Follow-up</h3>
+        <Badge tone={followupTone(f)}>{followupStateWords(f)}</Badge>
+      </div>
+      <p>{f.detail}</p>
+      <p className="muted small">
+        {words(f.decision)} by {f.by}, <Time iso={f.decidedAt} />
+        {f.note && <> — “{f.note}”</>}
+      </p>
+    </section>
   );
 }
 

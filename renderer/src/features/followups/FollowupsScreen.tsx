@@ -183,7 +183,7 @@ export function FollowupsScreen({ onOpenAccount }: { onOpenAccount: (id: string)
           />
         )}
         {open && (
-          <EvidenceCard kind={open.list} flagKey={open.key} accountId={open.accountId} onClose={() => setOpen(null)} onOpenAccount={onOpenAccount} />
+          <EvidenceCard kind={open.list} flagKey={open.key} accountId={open.accountId} followup={open} onClose={() => setOpen(null)} onOpenAccount={onOpenAccount} />
         )}
       </div>
     </div>
