@@ -277,6 +277,17 @@ test('the Follow-ups screen shows the half-done refund decision, and a new escal
   await expect(navCount(page, /Follow-ups/)).toHaveText(String(before.followups.length + 1));
   const after = await demo.call('followups:list', {});
   expect(after.followups.find((f) => f.list === 'stuck' && f.key === stuck.paymentId)).toMatchObject({ state: 'waiting', decision: 'escalated' });
+
+  // The CSV holds the same follow-ups, oldest decision first, with their states.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^paydesk-followups-\d{4}-\d{2}-\d{2}\.csv$/);
+  let text = '';
+  for await (const chunk of await file.createReadStream()) text += chunk.toString();
+  const csv = Papa.parse<Record<string, string>>(text.trim(), { header: true });
+  expect(csv.errors).toEqual([]);
+  expect(csv.data.map((r) => [r.list, r.key, r.decision, r.state, r.by])).toEqual(after.followups.map((f) => [f.list, f.key, f.decision, f.state, f.by]));
 });
 
 test('Follow-ups with no decision waiting says so', async ({ page, empty }) => {

@@ -62,6 +62,12 @@ function StageBadge({ row }: { row: StuckRow }) {
   );
 }
 
+/** "; sepa_debit: 10 d" for the methods the user gave a threshold of their own. */
+const ownThresholds = (settings: FlagSettings) =>
+  Object.entries(settings.methodStuckAfterMinutes)
+    .map(([method, minutes]) => `; ${methodInWords(method)}: ${minutesInWords(minutes)}`)
+    .join('');
+
 export function StuckScreen({ onOpenAccount, settings }: { onOpenAccount: (id: string) => void; settings: FlagSettings }) {
   return (
     <FlagList<StuckRow, StuckSort>
@@ -69,8 +75,8 @@ export function StuckScreen({ onOpenAccount, settings }: { onOpenAccount: (id: s
       title="Stuck payments"
       subtitle={
         <>
-          Payments pending for more than {minutesInWords(settings.stuckAfterMinutes)} (bank debits: {minutesInWords(settings.bankDebitStuckAfterMinutes)}), or paid but
-          not credited. Oldest first.
+          Payments pending for more than {minutesInWords(settings.stuckAfterMinutes)} (bank debits: {minutesInWords(settings.bankDebitStuckAfterMinutes)}
+          {ownThresholds(settings)}), or paid but not credited. Oldest first.
         </>
       }
       columns={columns}
