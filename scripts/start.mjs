@@ -5,6 +5,7 @@
 // for Node again on the way into browser mode.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_TIMEOUT_MS, findOrInstallElectron, progressPrinter } from './start/electron-runtime.mjs';
@@ -16,11 +17,20 @@ if (!fs.existsSync(path.join(root, 'dist', 'main', 'cli', 'index.js')) || !fs.ex
   if (run('npm', ['run', '--silent', 'build']).status !== 0) process.exit(1);
 }
 
+function sqliteLoadsHere() {
+  try {
+    const Database = createRequire(path.join(root, 'package.json'))('better-sqlite3');
+    new Database(':memory:').close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function browserMode(reason) {
   console.log(`The Electron runtime is not available here (${reason}); starting browser mode instead.`);
   // A desktop start leaves better-sqlite3 built for Electron; browser mode runs under this Node (as scripts/test.mjs).
-  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: root, stdio: 'pipe' });
-  if (probe.status !== 0) {
+  if (!sqliteLoadsHere()) {
     console.log('better-sqlite3 is not built for this Node; rebuilding it from source (about a minute)');
     if (run('npm', ['rebuild', 'better-sqlite3', '--build-from-source']).status !== 0) process.exit(1);
   }
