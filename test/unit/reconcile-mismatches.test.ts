@@ -253,6 +253,16 @@ describe('unknown_payment', () => {
       createdAt: '2026-03-02T00:01:00.000Z', returnedAt: null, email: null,
     });
   });
+  it('credits naming PaymentIntents that charges imported without one cannot reach: the notice says which column to add, no row', async () => {
+    const db = await load(
+      ['ch_0,acct_1,5.00,usd,succeeded,2026-03-01T00:00:00Z,,,,,,,', 'ch_1,acct_1,5.00,usd,succeeded,2026-03-10T00:00:00Z,,,,,,,', 'ch_2,acct_2,5.00,usd,succeeded,2026-03-12T00:00:00Z,,,,,,,'],
+      ['le_1,acct_1,credit_purchased,5.00,usd,2026-03-10T00:00:30Z,pi_1', 'le_2,acct_2,credit_purchased,5.00,usd,2026-03-05T00:00:00Z,pay_ghost', LEDGER_END],
+    );
+    const result = mismatchesOf(db);
+    expect(result.mismatches!.map((m) => m.key)).toEqual(['unknown_payment:le_2']);
+    expect(result.notices.map((n) => n.code)).toEqual(['payment-intent-ids-missing']);
+    expect(result.notices[0].message).toContain('"PaymentIntent ID" column');
+  });
 });
 
 describe('links, order and the ledger', () => {

@@ -30,9 +30,11 @@ export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
         message: 'No ledger export imported: import one to check whether paid payments were credited and whether credits match the money kept.',
       });
     }
+    // Credits naming PaymentIntents that charges imported without one cannot reach: say which column to add,
+    // instead of listing those payments as uncredited or those credits as naming unknown payments.
+    const intentNotice = wants('stuck') || wants('mismatches') ? missingIntentNotice(db) : undefined;
+    if (intentNotice) notices.push(intentNotice);
     if (wants('stuck')) {
-      const intentNotice = missingIntentNotice(db);
-      if (intentNotice) notices.push(intentNotice);
       result.stuck = listStuckPayments(db, query.settings, {
         asOf,
         ledgerAsOf: bounds.newestLedgerAt === null ? null : Math.min(asOf, bounds.newestLedgerAt),
@@ -43,7 +45,12 @@ export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
     if (wants('duplicates')) result.duplicates = listDuplicateClusters(db, query.settings, query.accountId);
     if (wants('limited')) result.limited = listLimitedAccounts(db, query.settings, query.accountId);
     if (wants('mismatches')) {
-      result.mismatches = listMismatches(db, query.settings, { newestLedgerAt: bounds.newestLedgerAt, accountId: query.accountId, email: accountEmails(db) });
+      result.mismatches = listMismatches(db, query.settings, {
+        newestLedgerAt: bounds.newestLedgerAt,
+        accountId: query.accountId,
+        email: accountEmails(db),
+        skipIntentCredits: intentNotice !== undefined,
+      });
     }
     return result;
   }).deferred();

@@ -58,6 +58,8 @@ export interface MismatchInputs {
   /** The entries linked to a payment (its id and alt id), oldest first. */
   entryIds?: (paymentId: string) => string[];
   email?: (accountId: string) => string | null;
+  /** Leave out credits naming PaymentIntents (pi_…) when charges were imported without them (the notice says so). */
+  skipIntentCredits?: boolean;
 }
 
 /** The kinds a payment shows under, each with its delta (rules.md §4). */
@@ -104,7 +106,7 @@ export function listMismatches(db: Db, settings: FlagSettings, inputs: MismatchI
       });
     }
   }
-  mismatches.push(...unknownPayments(db, { accountId: inputs.accountId, email }));
+  mismatches.push(...unknownPayments(db, { accountId: inputs.accountId, email, skipIntentCredits: inputs.skipIntentCredits ?? false }));
   return mismatches.sort((a, b) => stakeCents(b) - stakeCents(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -115,16 +117,20 @@ export const stakeCents = (m: Pick<Mismatch, 'deltaCents' | 'creditedCents'>) =>
  * Credits naming a payment no export has, inside the period the payments export covers: from 24 h after the
  * oldest payment (the credit of a payment made just before the export began is no mismatch) to the newest.
  */
-function unknownPayments(db: Db, { accountId, email }: { accountId?: string; email: (accountId: string) => string | null }): Mismatch[] {
+function unknownPayments(
+  db: Db,
+  { accountId, email, skipIntentCredits }: { accountId?: string; email: (accountId: string) => string | null; skipIntentCredits: boolean },
+): Mismatch[] {
   const span = db.prepare('SELECT min(created_at) AS oldest, max(created_at) AS newest FROM payments').get() as { oldest: number | null; newest: number | null };
   if (span.oldest === null || span.newest === null) return [];
   const rows = db
     .prepare(
       `SELECT l.id, l.payment_id, l.account_id, l.amount_cents, l.currency, l.created_at
        FROM unlinked_credits u JOIN ledger_entries l ON l.id = u.entry_id
-       WHERE u.created_at > @from AND u.created_at <= @to ${accountId === undefined ? '' : 'AND l.account_id = @accountId'}`,
+       WHERE u.created_at > @from AND u.created_at <= @to ${accountId === undefined ? '' : 'AND l.account_id = @accountId'}
+         AND NOT (@skipIntents AND u.payment_id >= 'pi_' AND u.payment_id < 'pi\`')`,
     )
-    .all({ from: span.oldest + DAY, to: span.newest, ...(accountId === undefined ? {} : { accountId }) }) as {
+    .all({ from: span.oldest + DAY, to: span.newest, skipIntents: skipIntentCredits ? 1 : 0, ...(accountId === undefined ? {} : { accountId }) }) as {
     id: string; payment_id: string; account_id: string; amount_cents: number; currency: string; created_at: number;
   }[];
   return rows.map((l) => ({

@@ -108,16 +108,11 @@ export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckI
  * PaymentIntent ID column, say which column to add rather than flag every paid charge as uncredited.
  */
 export function missingIntentNotice(db: Db): FlagNotice | undefined {
-  const unmatched = (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM ledger_entries l
-         WHERE l.payment_id >= 'pi_' AND l.payment_id < 'pi\`' AND l.type = 'credit_purchased'
-           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = l.payment_id)
-           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = l.payment_id)`,
-      )
-      .get() as { n: number }
-  ).n;
+  // unlinked_credits holds exactly the credits that reach no payment by id or alt id (kept by the import).
+  const unmatched = db
+    .prepare(`SELECT count(*) FROM unlinked_credits WHERE payment_id >= 'pi_' AND payment_id < 'pi\`'`)
+    .pluck()
+    .get() as number;
   if (unmatched === 0) return undefined;
   const charges = (db.prepare(`SELECT count(*) AS n FROM payments p WHERE ${stripeChargeWithoutIntentSql('p')}`).get() as { n: number }).n;
   if (charges === 0) return undefined;
