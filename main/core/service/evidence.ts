@@ -134,6 +134,8 @@ export function minutesInWords(minutes: number): string {
   return minutes < 60 ? `${minutes} min` : ageInWords(minutes * 60);
 }
 
+const NOT_PAID_STATUSES: ReadonlySet<string> = new Set(['failed', 'canceled', 'incomplete']);
+
 const MISMATCH_TITLES: Record<MismatchKind, string> = {
   credited_twice: 'Credited more than once',
   amount_differs: 'Credits differ from the amount paid',
@@ -164,7 +166,8 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
   const creditedCurrency = unknown
     ? mismatch.currency
     : ((db.prepare('SELECT credited_currency FROM payments WHERE id = ?').pluck().get(mismatch.paymentId) as string | null | undefined) ?? null);
-  const paid = unknown ? 0 : mismatch.amountCents;
+  // Money kept at the processor: nothing for a payment no export has, or one that failed or never completed.
+  const paid = unknown || mismatch.kind === 'credited_not_paid' || NOT_PAID_STATUSES.has(mismatch.status ?? '') ? 0 : mismatch.amountCents;
   const reconciliation: Reconciliation = {
     currency: mismatch.currency,
     paidCents: paid,
@@ -179,7 +182,7 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
   const inputs: EvidenceInput[] = [
     { label: unknown ? 'Payment named by the entry' : 'Payment', value: mismatch.paymentId },
     ...(mismatch.status === null ? [] : [{ label: 'Status at the processor', value: mismatch.status }]),
-    { label: 'Paid', value: unknown ? 'not in any imported export' : money(paid) },
+    { label: 'Paid', value: unknown ? 'not in any imported export' : paid === 0 && mismatch.amountCents > 0 ? `nothing kept (${mismatch.status})` : money(paid) },
     { label: 'Returned to the customer', value: money(mismatch.returnedCents) },
     { label: 'Credited', value: formatMoney(mismatch.creditedCents, reconciliation.creditedCurrency ?? mismatch.currency) },
     { label: 'Credits taken back', value: money(mismatch.reversedCents) },
