@@ -30,7 +30,18 @@ const columns: GridColumn<MismatchRow, MismatchSort>[] = [
       </span>
     ),
   },
-  { id: 'amount', header: 'Paid', width: '96px', sortKey: 'amount', align: 'right', title: 'What the payment was for', cell: (r) => <Money cents={r.amountCents} currency={r.currency} /> },
+  {
+    id: 'amount', header: 'Amount', width: '96px', sortKey: 'amount', align: 'right', title: 'What the payment was for; under it, when the charge kept no money, its status',
+    cell: (r) =>
+      r.status === 'failed' || r.status === 'canceled' || r.status === 'incomplete' ? (
+        <span className="stacked">
+          <Money cents={r.amountCents} currency={r.currency} />
+          <small className="muted">{r.status === 'incomplete' ? 'never completed' : r.status}, nothing kept</small>
+        </span>
+      ) : (
+        <Money cents={r.amountCents} currency={r.currency} />
+      ),
+  },
   { id: 'credited', header: 'Credited', width: '96px', align: 'right', title: 'Purchased credits linked to the payment', cell: (r) => <Money cents={r.creditedCents} currency={r.currency} /> },
   { id: 'reversed', header: 'Reversed', width: '90px', align: 'right', title: 'Credits taken back (refund entries in the ledger)', cell: (r) => <Money cents={r.reversedCents} currency={r.currency} /> },
   { id: 'returned', header: 'Returned', width: '90px', align: 'right', title: 'Money given back to the customer at the processor: refunds and lost disputes', cell: (r) => <Money cents={r.returnedCents} currency={r.currency} /> },
