@@ -27,6 +27,8 @@ export interface AppSettings extends FlagSettings {
   maxRejectedRows: number;
   exportFolders: string[];
   autoSync: boolean;
+  /** After an auto-sync finds new stuck payments, duplicates or mismatches, the desktop app says so (flags:new). */
+  notifyNewFlags: boolean;
 }
 
 export interface AppInfo {
@@ -292,6 +294,13 @@ export interface CsvFile {
   rows: number;
 }
 
+export interface NewFlags {
+  stuck: number;
+  duplicates: number;
+  mismatches: number;
+  auto: boolean;
+}
+
 export type DataTable = 'payments' | 'ledger' | 'imports' | 'reviews' | 'settings' | 'mappings' | 'flags';
 
 /** Every method the renderer may call: `name: { args; result }`. */
@@ -369,6 +378,11 @@ export interface ApiEvents {
   'import:fileDone': ImportFileReport;
   'import:finished': SyncFinished;
   'data:changed': { tables: DataTable[] };
+  /**
+   * A sync that ended with rows in the flag lists that were not there before it: how many per list. `auto`: the
+   * folder watch started it (the desktop notification and browser mode's toast are for those).
+   */
+  'flags:new': NewFlags;
 }
 export type ApiEventName = keyof ApiEvents;
 export interface ApiEvent<E extends ApiEventName = ApiEventName> {
@@ -393,4 +407,4 @@ export interface ApiBridge {
   on(listener: (event: ApiEvent) => void): () => void;
 }
 
-export const API_EVENT_NAMES: readonly ApiEventName[] = ['import:progress', 'import:fileDone', 'import:finished', 'data:changed'];
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['import:progress', 'import:fileDone', 'import:finished', 'data:changed', 'flags:new'];

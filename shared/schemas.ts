@@ -77,6 +77,7 @@ const settingsUpdate = flagSettings
     maxRejectedRows: z.number().int().min(0).max(10_000_000).optional(),
     exportFolders: z.array(z.string().min(1).max(4096)).max(20).optional(),
     autoSync: z.boolean().optional(),
+    notifyNewFlags: z.boolean().optional(),
   })
   .strict();
 

@@ -10,6 +10,8 @@ export interface Settings extends FlagSettings {
   maxRejectedRows: number;
   exportFolders: string[];
   autoSync: boolean;
+  /** A desktop notification when an auto-sync finds new flags. */
+  notifyNewFlags: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -19,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxRejectedRows: 1000,
   exportFolders: [],
   autoSync: true,
+  notifyNewFlags: true,
 };
 
 export function readSettings(db: Db): Settings {

@@ -23,10 +23,12 @@ describe('single instance', () => {
     expect(guard!.index).toBeLessThan(ready.indexOf('loadDemoIfEmpty('));
   });
 
-  it('the first instance restores and focuses its window on a second launch', () => {
-    const handler = /app\.on\('second-instance', \(\) => \{([\s\S]*?)\n\}\);/.exec(source);
+  it('the first instance restores and focuses its window on a second launch, and takes over its paydesk link', () => {
+    const handler = /app\.on\('second-instance', \((?:_event, (\w+))?\) => \{([\s\S]*?)\n\}\);/.exec(source);
     expect(handler).not.toBeNull();
-    expect(handler![1]).toMatch(/\.restore\(\)/);
-    expect(handler![1]).toMatch(/\.focus\(\)/);
+    expect(handler![2]).toMatch(/\.restore\(\)/);
+    expect(handler![2]).toMatch(/\.focus\(\)/);
+    // the second launch's command line goes through the strict parser (test/unit/deep-links.test.ts), nothing else
+    expect(handler![2]).toContain(`links.openFromArgv(${handler![1]})`);
   });
 });

@@ -32,6 +32,7 @@ import { buildEvidence, NotFoundError } from './evidence.js';
 import { EventHub } from './events.js';
 import { FolderWatch } from './folder-watch.js';
 import { ListsRebuild } from './lists-rebuild.js';
+import { NewFlagsTracker } from './new-flags.js';
 import { limitedExplanation } from './replies.js';
 import { SyncRunner } from './sync-runner.js';
 
@@ -73,13 +74,16 @@ export function createService(db: Db, deps: ServiceDeps): Service {
   const emailOf = accountEmails(db);
 
   let syncAgain = false;
+  // Rows a sync added to the lists, as a 'flags:new' event (the desktop notification, browser mode's toast).
+  const newFlags = new NewFlagsTracker(db, (flags) => events.emit('flags:new', flags), deps.log);
   const runner = new SyncRunner(
     events,
     (finished) => {
       deps.log?.(`sync ${finished.canceled ? 'canceled' : 'finished'}: ${finished.reports.length} files${finished.error ? `; ${finished.error}` : ''}`);
+      newFlags.finished();
       if (syncAgain) {
         syncAgain = false;
-        void startSync(undefined);
+        void startSync(undefined, true);
       }
     },
     workerFile,
@@ -96,7 +100,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     if (!runner.running && !flagListsFresh(db)) rebuild.start();
   };
 
-  const startSync = async (paths: string[] | undefined) => {
+  const startSync = async (paths: string[] | undefined, auto = false) => {
     const s = settings();
     const targets = paths ?? s.exportFolders;
     const busy = { started: false, reason: 'A sync is already running.' };
@@ -104,13 +108,14 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     if (runner.running) return busy;
     await rebuild.stop(); // the sync needs the write lock, and rebuilds the lists at its end anyway
     if (runner.running) return busy;
+    newFlags.started(auto);
     runner.start({ dbFile: deps.dbFile, paths: targets, maxRejectedRows: s.maxRejectedRows });
     return { started: true, reason: null };
   };
   const watch = new FolderWatch(() => {
     if (!settings().autoSync) return;
     if (runner.running) syncAgain = true;
-    else void startSync(undefined);
+    else void startSync(undefined, true);
   });
   const rewatch = () => (settings().autoSync ? watch.watch(settings().exportFolders) : watch.close());
   rewatch();
