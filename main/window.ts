@@ -77,5 +77,6 @@ export function showRoute(win: BrowserWindow, route: AppRoute): void {
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
-  void win.loadURL(appUrlFor(route)).catch(() => undefined);
+  const url = appUrlFor(route);
+  if (win.webContents.getURL() !== url) void win.loadURL(url).catch(() => undefined); // the same URL again would reload
 }

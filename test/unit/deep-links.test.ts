@@ -1,5 +1,7 @@
 // paydesk:// links (shared/links.ts) and their hand-off to the running app (main/deep-link-handoff.ts, the
 // composition root's handler, driven here with fakes as Electron would: argv of a second launch, open-url).
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MISMATCH_KINDS } from '../../shared/domain.js';
@@ -236,5 +238,36 @@ describe('the hand-off to the running app (deep-link-handoff.ts)', () => {
       expect(isAppUrl(url), url).toBe(true);
       expect(new URL(url).pathname).toBe('/index.html');
     }
+  });
+});
+
+describe('the composition root wires links, and nothing else, to the window (main/index.ts, read as text: no Electron here)', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const source = fs.readFileSync(path.join(root, 'main/index.ts'), 'utf8');
+  const ready = source.indexOf('app.whenReady()');
+
+  it('macOS open-url: registered before ready (a link may launch the app), default prevented, handed to the parser', () => {
+    const handler = /app\.on\('open-url', \(event, url\) => \{([\s\S]*?)\n\}\);/.exec(source);
+    expect(handler).not.toBeNull();
+    expect(handler!.index).toBeLessThan(ready);
+    expect(handler![1]).toMatch(/event\.preventDefault\(\);/);
+    expect(handler![1]).toMatch(/links\.open\(url\);/);
+  });
+
+  it('the first instance reads its own command line; the scheme is registered; the window opens on the route that waited', () => {
+    expect(source).toMatch(/if \(isPrimaryInstance\) links\.openFromArgv\(process\.argv\);/);
+    expect(source.indexOf('links.openFromArgv(process.argv)')).toBeLessThan(ready);
+    expect(source).toMatch(/app\.setAsDefaultProtocolClient\(LINK_SCHEME\)/);
+    expect(source).toMatch(/openWindow\(links\.attach\(show\)\)/);
+  });
+
+  it('no page script is ever run from the main process', () => {
+    for (const file of fs.readdirSync(path.join(root, 'main')).filter((f) => f.endsWith('.ts'))) {
+      expect(fs.readFileSync(path.join(root, 'main', file), 'utf8'), file).not.toMatch(/executeJavaScript|insertCSS|webFrame/);
+    }
+  });
+
+  it('the installers register the scheme', () => {
+    expect(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')).toMatch(/\nprotocols:\n {2}- name: [^\n]+\n {4}schemes: \[paydesk\]\n/);
   });
 });
