@@ -11,3 +11,18 @@ export function ageInWords(seconds: number): string {
   const days = Math.floor(hours / 24);
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
+
+const METHOD_WORDS: Record<string, string> = {
+  card: 'Card',
+  us_bank_account: 'ACH debit',
+  ach_debit: 'ACH debit',
+  sepa_debit: 'SEPA debit',
+  bacs_debit: 'Bacs debit',
+  acss_debit: 'ACSS debit',
+  au_becs_debit: 'BECS debit',
+  link: 'Link',
+  paypal: 'PayPal',
+};
+
+/** A payment method as people name it: us_bank_account → ACH debit; unknown → —. */
+export const methodInWords = (method: string | null) => (method === null || method === '' ? '—' : (METHOD_WORDS[method] ?? method.replace(/_/g, ' ')));

@@ -1,8 +1,8 @@
 // Money with its currency, ages in words, times in the user's zone with UTC on hover.
-import { ageInWords } from '../../shared/format.js';
+import { ageInWords, methodInWords } from '../../shared/format.js';
 import { formatMoney } from '../../shared/money.js';
 
-export { ageInWords, formatMoney };
+export { ageInWords, formatMoney, methodInWords };
 
 const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const utcText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
@@ -29,20 +29,22 @@ export function Money({ cents, currency, strong }: { cents: number; currency: st
 
 export const count = (n: number, one: string, many = one + 's') => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
-const METHOD_WORDS: Record<string, string> = {
-  card: 'Card',
-  us_bank_account: 'ACH debit',
-  ach_debit: 'ACH debit',
-  sepa_debit: 'SEPA debit',
-  bacs_debit: 'Bacs debit',
-  acss_debit: 'ACSS debit',
-  au_becs_debit: 'BECS debit',
-  link: 'Link',
-  paypal: 'PayPal',
+const FORMAT_WORDS: Record<string, string> = {
+  'payments.canonical': 'Payments',
+  'payments.stripe': 'Stripe payments',
+  'payments.jsonl': 'Payments (JSON lines)',
+  'ledger.canonical': 'Ledger',
+  'ledger.jsonl': 'Ledger (JSON lines)',
+  jsonl: 'JSON lines',
+  reviews: 'Review decisions',
 };
 
-/** A payment method as people name it: us_bank_account → ACH debit; unknown → —. */
-export const methodInWords = (method: string | null) => (method === null || method === '' ? '—' : (METHOD_WORDS[method] ?? words(method)));
+/** An import's format as people name it: payments.stripe → Stripe payments; a saved column mapping says so. */
+export function formatInWords(format: string): string {
+  const mapped = /^(payments|ledger)\.mapping-/.exec(format);
+  if (mapped) return mapped[1] === 'payments' ? 'Payments (your column mapping)' : 'Ledger (your column mapping)';
+  return FORMAT_WORDS[format] ?? words(format);
+}
 
 /** A threshold in minutes as a duration: 10080 → "7 d", 15 → "15 min". */
 export const minutesInWords = (minutes: number) => (minutes === 0 ? '0 min' : ageInWords(minutes * 60));

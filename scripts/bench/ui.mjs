@@ -79,7 +79,8 @@ try {
     await page.locator('.grid-row[data-key]').first().waitFor({ timeout: 120_000 });
     results[`firstRows${run === 'cold' ? 'Cold' : 'Warm'}Ms`] = performance.now() - started;
   }
-  results.rows = Number(await page.locator('.grid').getAttribute('aria-rowcount'));
+  // aria-rowcount counts the header row too.
+  results.rows = Number(await page.locator('.grid').getAttribute('aria-rowcount')) - 1;
 
   const visibleKeys = () => [...document.querySelectorAll('.grid-row[data-key]')].slice(0, 5).map((row) => row.getAttribute('data-key')).join(' ');
   // The list may already be in account order: sort by account, then measure the switch to descending.
@@ -119,7 +120,7 @@ try {
       }),
   );
   const lastRowStarted = performance.now();
-  await page.waitForSelector(`.grid-row[aria-rowindex="${results.rows}"][data-key]`, { timeout: 60_000 });
+  await page.waitForSelector(`.grid-row[aria-rowindex="${results.rows + 1}"][data-key]`, { timeout: 60_000 });
   results.lastRowAfterScrollMs = performance.now() - lastRowStarted;
   Object.assign(results, { scrollFrames: scroll.frames, scrollMaxFrameMs: scroll.maxFrameMs, scrollTotalMs: scroll.totalMs });
 

@@ -2,7 +2,7 @@
 // linked ledger entries and a ready reply.
 import type { Evidence, EvidenceInput, EvidenceLedgerEntry, EvidencePayment, Reconciliation } from '../../../shared/api.js';
 import type { FlagKind, FlagsResult, LedgerType, MismatchKind, PaymentStatus, Review } from '../../../shared/domain.js';
-import { ageInWords } from '../../../shared/format.js';
+import { ageInWords, methodInWords } from '../../../shared/format.js';
 import { formatMoney } from '../../../shared/money.js';
 import type { Db } from '../db/open.js';
 import { creditedAtSql } from '../flags/credit-links.js';
@@ -10,6 +10,8 @@ import { duplicateReply, limitedExplanation, mismatchNote, stuckReply, utcWords 
 
 export class NotFoundError extends Error {}
 
+/** A status as words: partially_refunded → partially refunded. */
+const words = (identifier: string) => identifier.replace(/_/g, ' ');
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 interface PaymentRow {
@@ -63,20 +65,20 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
       title: stuck.stage === 'processor' ? 'Payment still pending at the processor' : 'Paid, but no credits added',
       rule:
         stuck.stage === 'processor'
-          ? `The payment's status is "${stuck.status}" and it is older than the stuck threshold.`
-          : `The payment succeeded but no credit_purchased ledger entry is linked to it, and it is older than the stuck threshold (measured against the newest ledger entry when the ledger export is older).`,
+          ? `The payment is still "${words(stuck.status)}" at the processor, and has waited longer than the "Stuck after" time for its payment method.`
+          : `The payment went through, but the ledger shows no credit purchase for it, and it has waited longer than the "Stuck after" time (counted up to the ledger's newest entry when the ledger export is older than the payments).`,
       inputs: [
-        { label: 'Stage', value: stuck.stage },
-        { label: 'Status', value: stuck.status },
+        { label: 'Stage', value: stuck.stage === 'processor' ? 'pending at the processor' : 'paid, not credited' },
+        { label: 'Status', value: words(stuck.status) },
         { label: 'Age', value: ageInWords(stuck.ageSeconds) },
         { label: 'Created', value: utcWords(stuck.createdAt) },
         { label: 'As of', value: utcWords(flags.asOf) },
         { label: 'Later payments by the account', value: String(stuck.laterPayments) },
-        { label: 'Payment method', value: stuck.method ?? 'not in the export' },
+        { label: 'Payment method', value: stuck.method === null ? 'not in the export' : methodInWords(stuck.method) },
       ],
       threshold: {
         label: 'Stuck after',
-        value: `${minutesInWords(stuck.stuckAfterMinutes)}${stuck.stage === 'processor' && stuck.stuckAfterMinutes !== settings.stuckAfterMinutes ? ` (the threshold for ${stuck.method} payments)` : ''} (looking back ${settings.lookbackDays} days)`,
+        value: `${minutesInWords(stuck.stuckAfterMinutes)}${stuck.stage === 'processor' && stuck.stuckAfterMinutes !== settings.stuckAfterMinutes ? ` (the time for ${methodInWords(stuck.method)} payments)` : ''} (looking back ${settings.lookbackDays} days)`,
       },
       payments,
       ledger: ledgerFor(db, payments, stuck.accountId, false),
@@ -145,12 +147,12 @@ const MISMATCH_TITLES: Record<MismatchKind, string> = {
 };
 
 const MISMATCH_RULES: Record<MismatchKind, string> = {
-  credited_twice: 'Two or more credit_purchased ledger entries are linked to one payment.',
-  amount_differs: "The one credit_purchased entry linked to the payment differs from it in amount or currency.",
+  credited_twice: 'The ledger has two or more credit purchases for one payment.',
+  amount_differs: 'The one credit purchase in the ledger for this payment differs from it in amount or currency.',
   credited_not_paid: 'Credits are linked to a payment that failed, was canceled or never completed: no money was kept.',
   refund_not_reversed:
-    'Money went back to the customer (a refund or a lost dispute), but the refund entries in the ledger take back less than min(returned, credited), and the ledger export is recent enough to show the reversal.',
-  unknown_payment: 'A credit_purchased entry names a payment that no imported export has, inside the period the payments export covers.',
+    'Money went back to the customer (a refund or a lost dispute), but the refunds in the ledger take back less credit than was returned (or than was credited, when that is less), and the ledger export is recent enough to show the credits being taken back.',
+  unknown_payment: 'A credit purchase in the ledger names a payment that no imported export has, from a time the payments export covers.',
 };
 
 function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Review | null): Evidence {
@@ -181,8 +183,8 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
   };
   const inputs: EvidenceInput[] = [
     { label: unknown ? 'Payment named by the entry' : 'Payment', value: mismatch.paymentId },
-    ...(mismatch.status === null ? [] : [{ label: 'Status at the processor', value: mismatch.status }]),
-    { label: 'Paid', value: unknown ? 'not in any imported export' : paid === 0 && mismatch.amountCents > 0 ? `nothing kept (${mismatch.status})` : money(paid) },
+    ...(mismatch.status === null ? [] : [{ label: 'Status at the processor', value: words(mismatch.status) }]),
+    { label: 'Paid', value: unknown ? 'not in any imported export' : paid === 0 && mismatch.amountCents > 0 ? `nothing kept (${words(mismatch.status ?? '')})` : money(paid) },
     { label: 'Returned to the customer', value: money(mismatch.returnedCents) },
     { label: 'Credited', value: formatMoney(mismatch.creditedCents, reconciliation.creditedCurrency ?? mismatch.currency) },
     { label: 'Credits taken back', value: money(mismatch.reversedCents) },

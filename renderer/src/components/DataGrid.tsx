@@ -32,6 +32,8 @@ interface Props<T, S extends string> {
   columns: GridColumn<T, S>[];
   fetchPage: (query: GridQuery<S>) => Promise<Page<T>>;
   rowKey: (row: T) => string;
+  /** The row in words for its checkbox's label; the key when absent. */
+  rowLabel?: (row: T) => string;
   sort: { column: S; dir: SortDir };
   onSortChange: (sort: { column: S; dir: SortDir }) => void;
   /** Changes when the filter changes: the grid starts again from the top. */
@@ -243,8 +245,10 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
   if (error && total === null) return <ErrorState error={error} onRetry={() => load(0, generation.current)} />;
 
   return (
-    <div className="grid" role="grid" aria-label={props.label} aria-rowcount={total ?? undefined}>
-      <div className="grid-head" role="row" style={{ gridTemplateColumns: gridTemplate }}>
+    // aria-rowcount counts the header row too (aria-rowindex 1); the data rows start at 2. Only the visible rows are
+    // in the DOM, so this is how a screen reader knows the list's length.
+    <div className="grid" role="grid" aria-label={props.label} aria-rowcount={total === null ? undefined : total + 1}>
+      <div className="grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: gridTemplate }}>
         {onSelectedChange && (
           <div className="cell check" role="columnheader">
             <input
@@ -265,25 +269,45 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
               aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
               className={`cell${column.align === 'right' ? ' right' : ''}${header.column.getCanSort() ? ' sortable' : ''}`}
               title={column.title}
-              onClick={header.column.getCanSort() ? header.column.getToggleSortingHandler() : undefined}
             >
-              {column.header}
-              {sorted && <span className="sort-arrow">{sorted === 'asc' ? '▲' : '▼'}</span>}
+              {header.column.getCanSort() ? (
+                // A button, so that sorting is reached by Tab and done with Enter or Space.
+                <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                  {column.header}
+                  {sorted && <span className="sort-arrow" aria-hidden="true">{sorted === 'asc' ? '▲' : '▼'}</span>}
+                </button>
+              ) : column.header ? (
+                column.header
+              ) : (
+                // A column of buttons has no visible header; a screen reader still gets its name.
+                <span className="visually-hidden">{column.title ?? column.id}</span>
+              )}
             </div>
           );
         })}
       </div>
-      <div className="grid-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="grid-body">
+      <div
+        className="grid-body"
+        role="rowgroup"
+        aria-busy={total === null || waiting}
+        aria-label="Rows: arrow keys move, Enter opens, Space selects"
+        ref={scrollRef}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="grid-body"
+      >
         {total === null ? (
-          <div className="grid-skeleton" aria-busy="true">
+          <div className="grid-skeleton" aria-hidden="true">
             {Array.from({ length: 8 }, (_, i) => (
               <div key={i} className="skeleton-row" />
             ))}
           </div>
         ) : total === 0 ? (
-          props.empty
+          <div role="row">
+            <div role="gridcell">{props.empty}</div>
+          </div>
         ) : (
-          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }} aria-busy={waiting}>
+          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
             {waiting && <RowsPlaceholder top={items[0].start} height={items[items.length - 1].end - items[0].start} />}
             {items.map((item) => {
               const row = rows.get(item.index);
@@ -294,6 +318,7 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
                   key={item.key}
                   row={row}
                   rowKey={key}
+                  rowLabel={props.rowLabel?.(row) ?? key}
                   index={item.index}
                   top={item.start}
                   columns={columns}

@@ -48,7 +48,7 @@ export function EvidenceCard({ kind, flagKey, accountId, followup, onClose, onOp
   }, [onClose]);
 
   return (
-    <aside className="drawer" role="dialog" aria-label="Evidence">
+    <div className="drawer" role="dialog" aria-label="Evidence">
       <div className="drawer-head">
         <div>
           <div className="eyebrow">{EYEBROW[kind]}</div>
@@ -132,7 +132,7 @@ export function EvidenceCard({ kind, flagKey, accountId, followup, onClose, onOp
           </section>
         </div>
       )}
-    </aside>
+    </div>
   );
 }
 

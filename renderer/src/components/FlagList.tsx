@@ -18,6 +18,7 @@ interface Props<T, S extends string> {
   defaultSort: { column: S; dir: SortDir };
   fetchPage: (query: GridQuery<S> & { filter: ListFilter }) => Promise<Page<T>>;
   rowKey: (row: T) => string;
+  rowLabel?: (row: T) => string;
   extraFilters?: (filter: ListFilter, set: (f: ListFilter) => void) => ReactNode;
   emptyText: { title: string; body: ReactNode };
   onOpenAccount: (accountId: string) => void;
@@ -58,7 +59,7 @@ export function FlagList<T, S extends string>(props: Props<T, S>) {
         </div>
         <div className="head-stats">
           {page && (
-            <span data-testid="row-count">
+            <span data-testid="row-count" role="status">
               {page.total === page.unfiltered ? count(page.total, 'row') : `${page.total.toLocaleString()} of ${count(page.unfiltered, 'row')}`}
             </span>
           )}
@@ -104,6 +105,7 @@ export function FlagList<T, S extends string>(props: Props<T, S>) {
           columns={props.columns}
           fetchPage={fetcher}
           rowKey={props.rowKey}
+          rowLabel={props.rowLabel}
           sort={sort}
           onSortChange={setSort}
           queryKey={queryKey}

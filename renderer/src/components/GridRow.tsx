@@ -14,6 +14,8 @@ export function RowsPlaceholder({ top, height }: { top: number; height: number }
 interface DataRowProps<T, S extends string> {
   row: T;
   rowKey: string;
+  /** How the row's checkbox names it to a screen reader ("Select …"). */
+  rowLabel: string;
   index: number;
   top: number;
   columns: GridColumn<T, S>[];
@@ -31,7 +33,7 @@ function DataRowBase<T, S extends string>(props: DataRowProps<T, S>) {
   return (
     <div
       role="row"
-      aria-rowindex={index + 1}
+      aria-rowindex={index + 2}
       aria-selected={selected}
       data-key={rowKey}
       className={`grid-row${props.active ? ' active' : ''}${selected ? ' selected' : ''}${props.className ? ' ' + props.className : ''}`}
@@ -39,8 +41,8 @@ function DataRowBase<T, S extends string>(props: DataRowProps<T, S>) {
       onClick={() => props.onActivate(index, row)}
     >
       {onToggle && (
-        <div className="cell check" onClick={(e) => e.stopPropagation()}>
-          <input type="checkbox" aria-label={`Select ${rowKey}`} checked={selected} onChange={() => onToggle(rowKey)} />
+        <div className="cell check" role="gridcell" onClick={(e) => e.stopPropagation()}>
+          <input type="checkbox" aria-label={`Select ${props.rowLabel}`} checked={selected} onChange={() => onToggle(rowKey)} />
         </div>
       )}
       {props.columns.map((c) => (

@@ -34,6 +34,7 @@ export function DuplicatesScreen({ onOpenAccount, windowMinutes }: { onOpenAccou
       defaultSort={DEFAULT_SORTS['duplicates:listPage']}
       fetchPage={(q) => listPage('duplicates:listPage', q)}
       rowKey={(r) => r.key}
+      rowLabel={(r) => `the payments ${r.paymentIds.join(', ')}`}
       onOpenAccount={onOpenAccount}
       rowClass={(r) => (r.whilePending ? 'strong-signal' : '')}
       extraFilters={(filter, set) => (

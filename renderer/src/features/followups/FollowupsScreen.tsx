@@ -137,7 +137,7 @@ export function FollowupsScreen({ onOpenAccount }: { onOpenAccount: (id: string)
           <p className="subtitle">Decisions that ask for an action (a refund, an escalation, a contact) until the data shows it done. Oldest decision first.</p>
         </div>
         <div className="head-stats">
-          {all && <span data-testid="row-count">{rows.length === total ? count(total, 'row') : `${rows.length.toLocaleString()} of ${count(total, 'row')}`}</span>}
+          {all && <span data-testid="row-count" role="status">{rows.length === total ? count(total, 'row') : `${rows.length.toLocaleString()} of ${count(total, 'row')}`}</span>}
         </div>
       </header>
       <div className="toolbar">

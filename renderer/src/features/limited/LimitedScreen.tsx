@@ -18,7 +18,7 @@ const columns: GridColumn<LimitedRow, LimitedSort>[] = [
     cell: (r) => (r.unlockPaymentId ? <code>{r.unlockPaymentId}</code> : <span className="muted">—</span>),
   },
   { id: 'review', header: 'Decision', width: '110px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
-  { id: 'copy', header: '', width: '150px', cell: (r) => <CopyButton className="btn small" text={r.explanation} label="Copy explanation" done="Explanation copied: paste it into the ticket" /> },
+  { id: 'copy', header: '', title: 'Explanation for the ticket', width: '150px', cell: (r) => <CopyButton className="btn small" text={r.explanation} label="Copy explanation" done="Explanation copied: paste it into the ticket" /> },
 ];
 
 export function LimitedScreen({ onOpenAccount, thresholdCents }: { onOpenAccount: (id: string) => void; thresholdCents: number }) {

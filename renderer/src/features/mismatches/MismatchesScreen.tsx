@@ -62,6 +62,7 @@ export function MismatchesScreen({ onOpenAccount }: { onOpenAccount: (id: string
       defaultSort={DEFAULT_SORTS['mismatches:listPage']}
       fetchPage={(q) => listPage('mismatches:listPage', q)}
       rowKey={(r) => r.key}
+      rowLabel={(r) => `${MISMATCH_KIND_WORDS[r.kind]}: ${r.paymentId}`}
       onOpenAccount={onOpenAccount}
       extraFilters={(filter, set) => (
         <select

@@ -150,7 +150,10 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
       <header className="screen-head">
         <div>
           <h1>Settings</h1>
-          <p className="subtitle">Thresholds of the flags (shared/spec/rules.md defaults), who decisions are recorded as, and the “as of” time.</p>
+          <p className="subtitle">
+            When a payment or an account shows up in each list, the name your decisions are recorded under, and the time ages are counted
+            up to. Before you save, the counts on the right show how each list would change.
+          </p>
         </div>
       </header>
       <div className="settings-grid">
@@ -159,20 +162,27 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
           <label className="field">
             <span>Stuck after</span>
             <input className="input" inputMode="numeric" value={draft.stuckAfterMinutes} onChange={set('stuckAfterMinutes')} aria-label="Stuck after (minutes)" />
-            <em>minutes pending (cards, wallets, unknown methods) or paid but uncredited (every method)</em>
+            <em>
+              minutes. A payment pending at the processor longer than this shows under Stuck payments (cards, wallets, and payments whose
+              method the export does not give); so does a payment that went through but whose credits were not added in this time, whatever
+              its method.
+            </em>
           </label>
           <div className="field">
             <span>Bank debits stuck after</span>
             <DurationInput label="Bank debits stuck after" value={draft.bankDebitStuckAfter} onChange={(d) => setDraft({ ...draft, bankDebitStuckAfter: d })} />
             <em data-testid="bank-debit-explained">
-              Bank debits (ACH, SEPA, BACS…) take days to confirm; a pending bank debit counts as stuck only after{' '}
-              {bankMinutes !== undefined ? minutesInWords(bankMinutes) : 'this'}.
+              Bank debits (ACH, SEPA, Bacs…) take days to confirm: a bank debit still pending at the processor shows under Stuck payments
+              only after {bankMinutes !== undefined ? minutesInWords(bankMinutes) : 'this'}.
             </em>
           </div>
           <div className="methods" role="group" aria-label="Per payment method">
             <div className="methods-head">
               <span>Per payment method</span>
-              <em>Your own threshold for one method wins over both above while the payment is pending.</em>
+              <em>
+                A method listed here gets its own time instead of the two above while its payments are pending at the processor. Once a
+                payment went through, its credits are always expected within “Stuck after”.
+              </em>
             </div>
             {draft.methodStuckAfter.length === 0 && <p className="muted small">No method of its own: every method uses the thresholds above.</p>}
             {draft.methodStuckAfter.map((m, i) => (
@@ -205,34 +215,43 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
           <label className="field">
             <span>Lookback</span>
             <input className="input" inputMode="numeric" value={draft.lookbackDays} onChange={set('lookbackDays')} aria-label="Lookback (days)" />
-            <em>days of payments checked for being stuck</em>
+            <em>days. Only payments made this many days before “As of”, or since, can show under Stuck payments.</em>
           </label>
           <label className="field">
             <span>Duplicate window</span>
             <input className="input" inputMode="numeric" value={draft.duplicateWindowMinutes} onChange={set('duplicateWindowMinutes')} aria-label="Duplicate window (minutes)" />
-            <em>minutes between payments of the same amount</em>
+            <em>
+              minutes. When an account pays the same amount in the same currency again within this time of its previous payment, the payments
+              show together under Duplicates.
+            </em>
           </label>
           <label className="field">
             <span>Build Tier 1 after</span>
             <input className="input" inputMode="decimal" value={draft.tierThreshold} onChange={set('tierThreshold')} aria-label="Tier threshold" />
-            <em>purchased, in the account's currency</em>
+            <em>
+              purchased, in the account's currency. An account with credits but less than this bought (free credits do not count, refunds are
+              taken off) shows under Limited tier: API keys unlock at Build Tier 1.
+            </em>
           </label>
           <h3>Review and time</h3>
           <label className="field">
             <span>Reviewer name</span>
             <input className="input" value={draft.reviewerName} placeholder={info.defaultReviewer} onChange={set('reviewerName')} aria-label="Reviewer name" />
-            <em>empty: the OS user ({info.defaultReviewer})</em>
+            <em>The name your decisions are saved with. Empty: your computer's user name ({info.defaultReviewer}).</em>
           </label>
           <label className="field">
             <span>As of (UTC)</span>
             <input className="input" type="datetime-local" value={draft.asOf} onChange={set('asOf')} aria-label="As of" />
             <em>
               {draft.asOf ? (
-                <button className="link" onClick={() => setDraft({ ...draft, asOf: '' })}>
-                  use the newest time in the data
-                </button>
+                <>
+                  Ages are counted up to this time.{' '}
+                  <button className="link" onClick={() => setDraft({ ...draft, asOf: '' })}>
+                    Use the newest time in the data
+                  </button>
+                </>
               ) : (
-                'empty: the newest time in the data'
+                'Ages are counted up to this time. Empty: the newest time in the imported exports, since an export is a snapshot.'
               )}
             </em>
           </label>

@@ -57,7 +57,7 @@ function StageBadge({ row }: { row: StuckRow }) {
   const status = words(row.status);
   return (
     <Badge tone={processor ? 'amber' : 'red'} title={processor ? `Still pending at the processor or bank (status: ${status})` : `Paid (status: ${status}), but no credits added`}>
-      {processor ? 'processor' : 'not credited'}
+      {processor ? 'still pending' : 'not credited'}
     </Badge>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { AppInfo, AppSettings, ImportSummary, SyncState } from '../../../../shared/api.js';
 import { api } from '../../api.js';
 import { Badge, EmptyState, ErrorState, LoadingState, toast } from '../../components/ui.js';
-import { ageInWords, count, Time } from '../../format.js';
+import { ageInWords, count, formatInWords, Time } from '../../format.js';
 import { useDataVersion } from '../../hooks.js';
 import { ImportReport } from './ImportReport.js';
 
@@ -170,7 +170,9 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
                 <th className="right">Updated</th>
                 <th className="right">Rejected</th>
                 <th className="right">Conflicts</th>
-                <th />
+                <th>
+                  <span className="visually-hidden">Report</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -196,7 +198,7 @@ function ImportRow({ i, open, onToggle }: { i: ImportSummary; open: boolean; onT
         <td className="file" title={i.path}>
           {i.path.split(/[\\/]/).pop()}
         </td>
-        <td>{i.format ?? <span className="muted">—</span>}</td>
+        <td>{i.format ? formatInWords(i.format) : <span className="muted">—</span>}</td>
         <td>
           <Badge tone={STATUS_TONE[i.status]}>{i.status}</Badge> {i.reason && <span className="reason">{i.reason}</span>}
         </td>
