@@ -301,6 +301,19 @@ export interface NewFlags {
   auto: boolean;
 }
 
+/** One folder's sub-folders for the Browse dialog: sorted by name, hidden ones (a leading dot) last. */
+export interface FolderListing {
+  /** The folder listed, absolute and normalised. */
+  path: string;
+  /** The folder above it; null at the root (of a drive). */
+  parent: string | null;
+  folders: { name: string; path: string; hidden: boolean }[];
+  /** More sub-folders than the dialog shows (the first MAX_FOLDERS_LISTED, in order). */
+  truncated: boolean;
+  /** The user's home folder, where browsing starts. */
+  home: string;
+}
+
 export type DataTable = 'payments' | 'ledger' | 'imports' | 'reviews' | 'settings' | 'mappings' | 'flags';
 
 /** Every method the renderer may call: `name: { args; result }`. */
@@ -333,6 +346,8 @@ export interface Api {
   'mappings:save': { args: { importId: number; kind: 'payments' | 'ledger'; fields: Record<string, string> }; result: { id: number } };
   'mappings:delete': { args: { id: number }; result: { deleted: boolean } };
   'folders:pick': { args: Record<string, never>; result: { path: string | null } };
+  /** Browser mode's Browse dialog: the folders in a folder (the user's home when no path), never a file name. */
+  'folders:list': { args: { path?: string }; result: FolderListing };
 }
 
 export type ApiMethod = keyof Api;
@@ -365,6 +380,7 @@ const METHODS: { [M in ApiMethod]: true } = {
   'mappings:save': true,
   'mappings:delete': true,
   'folders:pick': true,
+  'folders:list': true,
 };
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];
 

@@ -19,6 +19,16 @@ const none = z.object({}).strict() as unknown as z.ZodType<Record<string, never>
 const kind = z.enum(FLAG_KINDS as [FlagKind, ...FlagKind[]]);
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
 const shortText = z.string().max(500);
+/**
+ * A folder to browse: absolute (POSIX `/…`, Windows `C:\…` or `\\server\share`), no control characters, at most
+ * 4096 characters (PATH_MAX). Relative paths would resolve against the server's working folder: refused.
+ */
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\[^\\])/.test(p), 'an absolute path')
+  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'no control characters');
 
 const filter = z
   .object({
@@ -118,5 +128,6 @@ export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
     .strict(),
   'mappings:delete': z.object({ id: z.number().int().min(1) }).strict(),
   'folders:pick': none,
+  'folders:list': z.object({ path: absolutePath.optional() }).strict(),
 };
 

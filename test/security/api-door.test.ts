@@ -48,6 +48,7 @@ const NEAR_MISS: Record<ApiMethod, unknown> = {
   'mappings:save': { importId: 1, kind: 'refunds', fields: {} },
   'mappings:delete': { id: 0 },
   'folders:pick': { defaultPath: '/' },
+  'folders:list': { path: '../../etc' },
 };
 
 afterEach(() => {

@@ -1,5 +1,6 @@
 // The service: the API contract implemented over one database. Both transports (Electron IPC and browser
 // mode's HTTP) call these handlers through dispatch(); imports run in the import worker.
+import os from 'node:os';
 import path from 'node:path';
 import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
@@ -30,6 +31,7 @@ import { flagSettingsOf, readSettings, writeSettings } from '../settings.js';
 import { checkExportFolders, checkSyncPaths } from './chosen-paths.js';
 import { buildEvidence, NotFoundError } from './evidence.js';
 import { EventHub } from './events.js';
+import { listFolders } from './folders.js';
 import { FolderWatch } from './folder-watch.js';
 import { ListsRebuild } from './lists-rebuild.js';
 import { NewFlagsTracker } from './new-flags.js';
@@ -44,6 +46,8 @@ export interface ServiceDeps {
   defaultReviewer: string;
   /** The native folder picker (desktop only). */
   pickFolder?: () => Promise<string | null>;
+  /** Where the Browse dialog (folders:list) starts; the OS user's home folder when not given. */
+  homeDir?: string;
   /** Where the compiled import worker is (tests and packaged builds may move it). */
   workerFile?: string;
   log?: (line: string) => void;
@@ -272,6 +276,7 @@ export function createService(db: Db, deps: ServiceDeps): Service {
       return { deleted };
     },
     'folders:pick': async () => ({ path: deps.pickFolder ? await deps.pickFolder() : null }),
+    'folders:list': ({ path: folder }) => listFolders(folder, deps.homeDir ?? os.homedir()),
   };
 
   return {
