@@ -249,9 +249,14 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
         port,
         version: appVersion(),
         log: (line) => io.err(line),
-        prepare: options.demo ? async () => {
+        prepare: options.demo ? async (service) => {
           const loaded = await loadDemoIfEmpty(dbFile);
-          if (loaded) io.out(`loaded the demo data into ${dbFile}`);
+          if (!loaded) return;
+          io.out(`loaded the demo data into ${dbFile}`);
+          // The service was watching the folders it found when it opened (none yet): save the demo folder through it
+          // so that auto-sync watches it from now on.
+          const { exportFolders } = await service.handlers['settings:get']({});
+          await service.handlers['settings:update']({ exportFolders });
         } : undefined,
       });
       io.out(`paydesk is running in browser mode at ${server.url}`);

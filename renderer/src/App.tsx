@@ -1,8 +1,13 @@
-// The shell: navigation with live counts, the account search (press /), and the screens.
+// The shell: navigation with live counts, the account search (press /), and the screens. Every screen has a URL
+// (shared/links.ts: `#/account/<id, email or payment id>`, `#/payment/<id>`, `#/duplicates?decision=open`…):
+// screen changes push a history entry, a list's filter replaces it, and anything that is not a route shows the
+// default screen. The desktop app's links and notifications arrive the same way, as a change of the fragment.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, AppSettings, FlagCounts } from '../../shared/api.js';
+import { hashToRoute, routeToHash, type AppRoute, type Screen } from '../../shared/links.js';
 import { api, transport } from './api.js';
-import { ErrorState, LoadingState, toast, Toasts } from './components/ui.js';
+import type { RouteFilter } from './components/FlagList.js';
+import { EmptyState, ErrorState, LoadingState, toast, Toasts } from './components/ui.js';
 import { AccountScreen } from './features/account/AccountScreen.js';
 import { DuplicatesScreen } from './features/duplicates/DuplicatesScreen.js';
 import { FollowupsScreen } from './features/followups/FollowupsScreen.js';
@@ -13,18 +18,30 @@ import { StuckScreen } from './features/stuck/StuckScreen.js';
 import { SyncScreen } from './features/sync/SyncScreen.js';
 import { useDataVersion } from './hooks.js';
 import { prefetchFirstPages } from './first-pages.js';
+import { useNewFlags } from './new-flags.js';
 
-const SCREENS = ['sync', 'stuck', 'duplicates', 'limited', 'mismatches', 'followups', 'account', 'settings'] as const;
-type Route = { screen: (typeof SCREENS)[number]; accountId: string | null };
+/** What shows for no fragment, and for one that is not a route (unknown, malformed, hostile): nothing else happens. */
+const DEFAULT_ROUTE: AppRoute = { screen: 'stuck', decision: null };
+const readRoute = (): AppRoute => hashToRoute(window.location.hash) ?? DEFAULT_ROUTE;
+/** The sidebar entry of a route: a payment is shown as its account. */
+const screenOf = (route: AppRoute): Screen => (route.screen === 'payment' ? 'account' : route.screen);
 
-function readRoute(): Route {
-  const [, screen = '', id] = window.location.hash.split('/');
-  const match = SCREENS.find((s) => s === screen);
-  return { screen: match ?? 'stuck', accountId: id ? decodeURIComponent(id) : null };
+/** A list's filter as its URL carries it. */
+function routeFilterOf(route: AppRoute): RouteFilter | undefined {
+  if (!('decision' in route)) return undefined;
+  return { review: route.decision ?? 'any', mismatchKind: route.screen === 'mismatches' ? (route.kind ?? undefined) : undefined };
+}
+
+/** The same list's route with the filter the user chose. */
+function withFilter(route: AppRoute, filter: RouteFilter): AppRoute {
+  const decision = filter.review === 'open' || filter.review === 'decided' ? filter.review : null;
+  if (route.screen === 'mismatches') return { screen: 'mismatches', decision, kind: filter.mismatchKind ?? null };
+  if (route.screen === 'stuck' || route.screen === 'duplicates' || route.screen === 'limited') return { screen: route.screen, decision };
+  return route;
 }
 
 export function App() {
-  const [route, setRoute] = useState<Route>(readRoute);
+  const [route, setRoute] = useState<AppRoute>(readRoute);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [settings, setSettings] = useState<AppSettings | null>(null);
   const [counts, setCounts] = useState<FlagCounts | null>(null);
@@ -69,10 +86,34 @@ export function App() {
     };
   }, []);
 
-  const go = (hash: string) => {
-    window.location.hash = hash;
-  };
-  const openAccount = useCallback((id: string) => go(`/account/${encodeURIComponent(id)}`), []);
+  /** Another screen (or account) pushes a history entry; a list's filter replaces the current one. */
+  const navigate = useCallback((next: AppRoute, how: 'push' | 'replace' = 'push') => {
+    const hash = routeToHash(next);
+    if (how === 'replace') {
+      history.replaceState(history.state, '', hash);
+      setRoute(next);
+    } else if (window.location.hash !== hash) window.location.hash = hash; // the hashchange sets the route
+    else setRoute(next);
+  }, []);
+  const openAccount = useCallback((id: string) => navigate({ screen: 'account', id }), [navigate]);
+  const onRouteFilterChange = (filter: RouteFilter) => navigate(withFilter(route, filter), 'replace');
+  const current = screenOf(route);
+  const fresh = useNewFlags(settings?.notifyNewFlags ?? false, current, navigate);
+
+  // `#/account/<email or payment id>` and `#/payment/<id>`: the account is found with the search, as typed.
+  const lookup = route.screen === 'account' || route.screen === 'payment' ? route.id : null;
+  const [resolved, setResolved] = useState<{ term: string; accountId: string | null } | null>(null);
+  useEffect(() => {
+    if (lookup === null) return;
+    let live = true;
+    api['account:search']({ term: lookup.slice(0, 500) }).then(
+      (match) => live && setResolved({ term: lookup, accountId: match?.accountId ?? null }),
+      () => live && setResolved({ term: lookup, accountId: lookup }), // the account screen says what went wrong
+    );
+    return () => {
+      live = false;
+    };
+  }, [lookup]);
   const find = async () => {
     const value = term.trim();
     if (!value) return;
@@ -91,7 +132,7 @@ export function App() {
   if (error) return <ErrorState error={error} onRetry={load} />;
   if (!info || !settings) return <LoadingState label="Opening paydesk…" />;
 
-  const nav: { screen: Route['screen']; label: string; count?: number; strong?: number }[] = [
+  const nav: { screen: Screen; label: string; count?: number; strong?: number }[] = [
     { screen: 'sync', label: 'Sync' },
     { screen: 'stuck', label: 'Stuck payments', count: counts?.stuck },
     { screen: 'duplicates', label: 'Duplicates', count: counts?.duplicates, strong: counts?.duplicatesWhilePending },
@@ -109,8 +150,14 @@ export function App() {
           <span className="logo">◆</span> paydesk
         </div>
         {nav.map((n) => (
-          <a key={n.screen} href={`#/${n.screen}`} className={`nav-item${route.screen === n.screen ? ' current' : ''}`} aria-current={route.screen === n.screen ? 'page' : undefined}>
+          <a key={n.screen} href={`#/${n.screen}`} className={`nav-item${current === n.screen ? ' current' : ''}`} aria-current={current === n.screen ? 'page' : undefined}>
             <span>{n.label}</span>
+            {n.screen in fresh && (
+              <span className="fresh" data-testid={`fresh-${n.screen}`} title="New since the last automatic sync: open the list to clear this mark">
+                +{fresh[n.screen as keyof typeof fresh]?.toLocaleString()}
+                <span className="visually-hidden"> new</span>
+              </span>
+            )}
             {n.count !== undefined && (
               <span className={`count${n.count === 0 ? ' zero' : ''}`} title={n.strong !== undefined ? `${n.strong} paid while pending` : undefined}>
                 {n.count.toLocaleString()}
@@ -150,12 +197,34 @@ export function App() {
         </div>
         <div className="content">
           {route.screen === 'sync' && <SyncScreen info={info} settings={settings} onSettings={setSettings} />}
-          {route.screen === 'stuck' && <StuckScreen onOpenAccount={openAccount} settings={settings} />}
-          {route.screen === 'duplicates' && <DuplicatesScreen onOpenAccount={openAccount} windowMinutes={settings.duplicateWindowMinutes} />}
-          {route.screen === 'limited' && <LimitedScreen onOpenAccount={openAccount} thresholdCents={settings.tierThresholdCents} />}
-          {route.screen === 'mismatches' && <MismatchesScreen onOpenAccount={openAccount} />}
+          {route.screen === 'stuck' && <StuckScreen onOpenAccount={openAccount} settings={settings} routeFilter={routeFilterOf(route)} onRouteFilterChange={onRouteFilterChange} />}
+          {route.screen === 'duplicates' && (
+            <DuplicatesScreen onOpenAccount={openAccount} windowMinutes={settings.duplicateWindowMinutes} routeFilter={routeFilterOf(route)} onRouteFilterChange={onRouteFilterChange} />
+          )}
+          {route.screen === 'limited' && (
+            <LimitedScreen onOpenAccount={openAccount} thresholdCents={settings.tierThresholdCents} routeFilter={routeFilterOf(route)} onRouteFilterChange={onRouteFilterChange} />
+          )}
+          {route.screen === 'mismatches' && <MismatchesScreen onOpenAccount={openAccount} routeFilter={routeFilterOf(route)} onRouteFilterChange={onRouteFilterChange} />}
           {route.screen === 'followups' && <FollowupsScreen onOpenAccount={openAccount} />}
-          {route.screen === 'account' && <AccountScreen accountId={route.accountId} onOpenAccount={openAccount} />}
+          {current === 'account' &&
+            (lookup === null ? (
+              <AccountScreen accountId={null} onOpenAccount={openAccount} />
+            ) : resolved?.term !== lookup ? (
+              <div className="screen">
+                <LoadingState label={`Looking up ${lookup}…`} />
+              </div>
+            ) : resolved.accountId === null ? (
+              <div className="screen">
+                <header className="screen-head">
+                  <h1>Account</h1>
+                </header>
+                <EmptyState title={`No account matches “${lookup}”`}>
+                  {route.screen === 'payment' ? 'No payment has this id in the imported exports.' : 'Try an account id, an email or a payment id.'} Press <kbd>/</kbd> to search again.
+                </EmptyState>
+              </div>
+            ) : (
+              <AccountScreen accountId={resolved.accountId} onOpenAccount={openAccount} />
+            ))}
           {route.screen === 'settings' && <SettingsScreen info={info} settings={settings} onSettings={setSettings} />}
         </div>
       </main>

@@ -16,12 +16,19 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = 'paydesk-token';
 
-/** The token arrives once in the URL fragment; it is kept for this tab only and removed from the address bar. */
+/**
+ * The token arrives once in the URL fragment; it is kept for this tab only and removed from the address bar. The
+ * rest of the fragment is the screen to open (`#token=…&/account/acct_1`, `#/duplicates?decision=open&token=…`),
+ * which App.tsx parses strictly (shared/links.ts).
+ */
 function takeToken(): string {
-  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  const hash = window.location.hash;
+  const match = /([#&?])token=([A-Za-z0-9_-]+)(&?)/.exec(hash);
   if (match) {
-    sessionStorage.setItem(TOKEN_KEY, match[1]);
-    history.replaceState(null, '', window.location.pathname + window.location.search + '#/');
+    sessionStorage.setItem(TOKEN_KEY, match[2]);
+    const [word, before, , after] = match;
+    const rest = hash.slice(0, match.index) + (before === '#' ? '#' : after ? before : '') + hash.slice(match.index + word.length);
+    history.replaceState(null, '', window.location.pathname + window.location.search + (rest === '#' ? '#/' : rest));
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }

@@ -19,8 +19,9 @@ export interface PaydeskServer {
   dbFile: string;
 }
 
-export async function startServer(dbFile: string, extraArgs: string[] = []): Promise<{ server: ChildProcess; url: string }> {
-  const server = spawn(process.execPath, [cli, 'serve', '--db', dbFile, '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: added to this process's environment (e.g. HOME, where the Browse dialog starts). */
+export async function startServer(dbFile: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [cli, 'serve', '--db', dbFile, '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not print its URL: ${out}`)), 30_000);

@@ -1,5 +1,5 @@
 // One flag list screen: filters, the virtualised grid, bulk decisions, CSV export and the evidence card.
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { ListFilter, Page, ReviewFilter, SortDir } from '../../../shared/api.js';
 import type { FlagKind } from '../../../shared/domain.js';
 import { api } from '../api.js';
@@ -10,7 +10,15 @@ import { DecisionForm } from './Decision.js';
 import { EvidenceCard } from './EvidenceCard.js';
 import { downloadCsv, toast } from './ui.js';
 
-interface Props<T, S extends string> {
+/** The part of a list's filter its URL carries (`#/mismatches?decision=open&kind=…`). */
+export type RouteFilter = Pick<ListFilter, 'review' | 'mismatchKind'>;
+/** A screen's link to its URL: the filter from the URL, and where to report the user's change of it. */
+export interface ListRouteProps {
+  routeFilter?: RouteFilter;
+  onRouteFilterChange?: (filter: RouteFilter) => void;
+}
+
+interface Props<T, S extends string> extends ListRouteProps {
   kind: FlagKind;
   title: string;
   subtitle: ReactNode;
@@ -28,7 +36,19 @@ interface Props<T, S extends string> {
 export function FlagList<T, S extends string>(props: Props<T, S>) {
   const { kind } = props;
   const [text, setText] = useState('');
-  const [filter, setFilter] = useState<ListFilter>({ review: 'any' });
+  const [filter, setFilterState] = useState<ListFilter>({ review: 'any', ...props.routeFilter });
+  // The URL changed (back/forward, a link, a notification): its filter replaces the one shown.
+  const routeReview = props.routeFilter?.review ?? 'any';
+  const routeKind = props.routeFilter?.mismatchKind;
+  useEffect(
+    () => setFilterState((f) => (f.review === routeReview && f.mismatchKind === routeKind ? f : { ...f, review: routeReview, mismatchKind: routeKind })),
+    [routeReview, routeKind],
+  );
+  const onRouteFilterChange = props.onRouteFilterChange;
+  const setFilter = (next: ListFilter) => {
+    setFilterState(next);
+    if (next.review !== filter.review || next.mismatchKind !== filter.mismatchKind) onRouteFilterChange?.({ review: next.review, mismatchKind: next.mismatchKind });
+  };
   const [sort, setSort] = useState(props.defaultSort);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<string | null>(null);

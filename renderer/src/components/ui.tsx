@@ -34,25 +34,48 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
-type Toast = { id: number; text: string };
-let pushToast: (text: string) => void = () => {};
-export const toast = (text: string) => pushToast(text);
+type Toast = { id: number; text: string; action?: ToastAction; key?: string };
+/** A toast with a button: it stays until its button or Dismiss is pressed (a keyboard user must be able to reach it). */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
+let pushToast: (text: string, options?: { action?: ToastAction; key?: string }) => void = () => {};
+/** A short message; with an action, a lasting one; a toast with the same key replaces the earlier one. */
+export const toast = (text: string, options?: { action?: ToastAction; key?: string }) => pushToast(text, options);
 
 export function Toasts() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   useEffect(() => {
     let id = 0;
-    pushToast = (text) => {
-      const t = { id: ++id, text };
-      setToasts((list) => [...list, t]);
-      setTimeout(() => setToasts((list) => list.filter((x) => x.id !== t.id)), 2600);
+    pushToast = (text, options) => {
+      const t: Toast = { id: ++id, text, action: options?.action, key: options?.key };
+      setToasts((list) => [...list.filter((x) => !t.key || x.key !== t.key), t]);
+      if (!t.action) setTimeout(() => setToasts((list) => list.filter((x) => x.id !== t.id)), 2600);
     };
   }, []);
+  const close = (t: Toast) => setToasts((list) => list.filter((x) => x.id !== t.id));
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className="toast">
-          {t.text}
+        <div key={t.id} className={`toast${t.action ? ' with-action' : ''}`} data-testid={t.key ? `toast-${t.key}` : undefined}>
+          <span>{t.text}</span>
+          {t.action && (
+            <>
+              <button
+                className="btn small toast-action"
+                onClick={() => {
+                  close(t);
+                  t.action?.run();
+                }}
+              >
+                {t.action.label}
+              </button>
+              <button className="btn ghost small toast-close" aria-label="Dismiss" title="Dismiss" onClick={() => close(t)}>
+                ×
+              </button>
+            </>
+          )}
         </div>
       ))}
     </div>

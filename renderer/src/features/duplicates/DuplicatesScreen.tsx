@@ -1,7 +1,7 @@
 import type { DuplicateRow, DuplicateSort } from '../../../../shared/api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
-import { FlagList } from '../../components/FlagList.js';
+import { FlagList, type ListRouteProps } from '../../components/FlagList.js';
 import { Badge, Clipped } from '../../components/ui.js';
 import { ageInWords, Money, Time } from '../../format.js';
 import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
@@ -24,9 +24,10 @@ const columns: GridColumn<DuplicateRow, DuplicateSort>[] = [
   { id: 'review', header: 'Decision', width: '108px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
 ];
 
-export function DuplicatesScreen({ onOpenAccount, windowMinutes }: { onOpenAccount: (id: string) => void; windowMinutes: number }) {
+export function DuplicatesScreen({ onOpenAccount, windowMinutes, ...route }: { onOpenAccount: (id: string) => void; windowMinutes: number } & ListRouteProps) {
   return (
     <FlagList<DuplicateRow, DuplicateSort>
+      {...route}
       kind="duplicates"
       title="Possible duplicate purchases"
       subtitle={<>Same account, amount and currency paid again within {windowMinutes} min. Paid-while-pending clusters first.</>}

@@ -1,7 +1,7 @@
 import type { LimitedRow, LimitedSort } from '../../../../shared/api.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
-import { FlagList } from '../../components/FlagList.js';
+import { FlagList, type ListRouteProps } from '../../components/FlagList.js';
 import { Clipped, CopyButton } from '../../components/ui.js';
 import { formatMoney, Money } from '../../format.js';
 import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
@@ -21,9 +21,10 @@ const columns: GridColumn<LimitedRow, LimitedSort>[] = [
   { id: 'copy', header: '', title: 'Explanation for the ticket', width: '150px', cell: (r) => <CopyButton className="btn small" text={r.explanation} label="Copy explanation" done="Explanation copied: paste it into the ticket" /> },
 ];
 
-export function LimitedScreen({ onOpenAccount, thresholdCents }: { onOpenAccount: (id: string) => void; thresholdCents: number }) {
+export function LimitedScreen({ onOpenAccount, thresholdCents, ...route }: { onOpenAccount: (id: string) => void; thresholdCents: number } & ListRouteProps) {
   return (
     <FlagList<LimitedRow, LimitedSort>
+      {...route}
       kind="limited"
       title="Credits, but still Limited"
       subtitle={<>Accounts with a positive balance but less than {formatMoney(thresholdCents, 'usd')} purchased: free credits do not unlock Build Tier 1.</>}

@@ -3,7 +3,7 @@ import type { MismatchRow, MismatchSort } from '../../../../shared/api.js';
 import { MISMATCH_KINDS, type MismatchKind } from '../../../../shared/domain.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
-import { FlagList } from '../../components/FlagList.js';
+import { FlagList, type ListRouteProps } from '../../components/FlagList.js';
 import { Clipped } from '../../components/ui.js';
 import { Money, Time } from '../../format.js';
 import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
@@ -52,9 +52,10 @@ const columns: GridColumn<MismatchRow, MismatchSort>[] = [
   { id: 'review', header: 'Decision', width: '92px', sortKey: 'review', cell: (r) => <DecisionBadge review={r.review} /> },
 ];
 
-export function MismatchesScreen({ onOpenAccount }: { onOpenAccount: (id: string) => void }) {
+export function MismatchesScreen({ onOpenAccount, ...route }: { onOpenAccount: (id: string) => void } & ListRouteProps) {
   return (
     <FlagList<MismatchRow, MismatchSort>
+      {...route}
       kind="mismatches"
       title="Processor and ledger disagree"
       subtitle={<>The money kept at the processor against the credits in the ledger, payment by payment. Largest amount at stake first.</>}

@@ -2,7 +2,7 @@ import type { StuckRow, StuckSort } from '../../../../shared/api.js';
 import type { FlagSettings } from '../../../../shared/domain.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
-import { FlagList } from '../../components/FlagList.js';
+import { FlagList, type ListRouteProps } from '../../components/FlagList.js';
 import { Badge, Clipped } from '../../components/ui.js';
 import { ageInWords, methodInWords, minutesInWords, Money, Time, words } from '../../format.js';
 import { DEFAULT_SORTS, listPage } from '../../first-pages.js';
@@ -68,9 +68,10 @@ const ownThresholds = (settings: FlagSettings) =>
     .map(([method, minutes]) => `; ${methodInWords(method)}: ${minutesInWords(minutes)}`)
     .join('');
 
-export function StuckScreen({ onOpenAccount, settings }: { onOpenAccount: (id: string) => void; settings: FlagSettings }) {
+export function StuckScreen({ onOpenAccount, settings, ...route }: { onOpenAccount: (id: string) => void; settings: FlagSettings } & ListRouteProps) {
   return (
     <FlagList<StuckRow, StuckSort>
+      {...route}
       kind="stuck"
       title="Stuck payments"
       subtitle={
