@@ -95,6 +95,8 @@ try {
       1440: [
         ['duplicates-dark', '#/duplicates'],
         ['mismatches-dark', '#/mismatches'],
+        ['stuck-dark', '#/stuck'],
+        ['settings-dark', '#/settings', editThresholds],
       ],
     },
   };

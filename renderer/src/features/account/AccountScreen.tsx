@@ -9,7 +9,7 @@ import { EvidenceCard } from '../../components/EvidenceCard.js';
 import { Badge, EmptyState, ErrorState, LoadingState, StatusBadge } from '../../components/ui.js';
 import { ageInWords, formatMoney, methodInWords, Money, Time, words } from '../../format.js';
 import { useDataVersion } from '../../hooks.js';
-import { followupStateWords, followupTone, LIST_WORDS } from '../followups/words.js';
+import { followupStateWords, followupTone, keyInWords, LIST_WORDS } from '../followups/words.js';
 import { KindBadge } from '../mismatches/badges.js';
 import { deltaInWords } from '../mismatches/words.js';
 
@@ -67,14 +67,14 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
       <div className="account-top">
         {view.tiers.length === 0 ? (
           <section className="card tier">
-            <h3>Tier</h3>
+            <h2 className="section">Tier</h2>
             <p className="muted">No ledger entries for this account: import a ledger export to see its balance and tier.</p>
           </section>
         ) : (
           view.tiers.map((t) => (
             <section key={t.currency} className={`card tier ${t.tier}`}>
               <div className="card-head">
-                <h3>Tier</h3>
+                <h2 className="section">Tier</h2>
                 {t.tier === 'limited' ? <Badge tone="amber">Limited</Badge> : <Badge tone="green">Build Tier 1</Badge>}
               </div>
               <dl className="facts">
@@ -88,7 +88,7 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
         )}
         <section className="card flags">
           <div className="card-head">
-            <h3>Flags</h3>
+            <h2 className="section">Flags</h2>
             <span className="muted small">as of <Time iso={view.asOf} /></span>
           </div>
           {flagCount === 0 ? (
@@ -128,12 +128,12 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
           )}
           {view.followups.length > 0 && (
             <>
-              <h4>Follow-ups</h4>
+              <h3 className="sub">Follow-ups</h3>
               <ul className="flag-list" aria-label="Follow-ups">
                 {view.followups.map((f) => (
                   <li key={`${f.list}-${f.key}`}>
                     <button className="link" onClick={() => setOpen({ kind: f.list, key: f.key })}>
-                      <Badge tone={followupTone(f)}>{followupStateWords(f)}</Badge> {LIST_WORDS[f.list]} {f.key}
+                      <Badge tone={followupTone(f)}>{followupStateWords(f)}</Badge> {LIST_WORDS[f.list]} {keyInWords(f.list, f.key)}
                     </button>
                     <div className="muted small">
                       {words(f.decision)} by {f.by}, {ageInWords((Date.now() - Date.parse(f.decidedAt)) / 1000)} ago · {f.detail}
@@ -145,11 +145,11 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
           )}
           {view.reviews.length > 0 && (
             <>
-              <h4>Decisions</h4>
+              <h3 className="sub">Decisions</h3>
               <ul className="flag-list">
                 {view.reviews.map((r) => (
                   <li key={`${r.kind}-${r.key}`}>
-                    <DecisionBadge review={r} /> <span className="muted small">{r.kind} · {r.reviewer}{r.note ? ` · “${r.note}”` : ''}</span>
+                    <DecisionBadge review={r} /> <span className="muted small">{LIST_WORDS[r.kind]} {keyInWords(r.kind, r.key)} · {r.reviewer}{r.note ? ` · “${r.note}”` : ''}</span>
                   </li>
                 ))}
               </ul>
@@ -158,7 +158,7 @@ export function AccountScreen({ accountId, onOpenAccount }: { accountId: string 
         </section>
       </div>
       <section className="card">
-        <h3>Timeline</h3>
+        <h2 className="section">Timeline</h2>
         <ol className="timeline">
           {timeline.map((item) =>
             item.kind === 'payment' ? (

@@ -10,7 +10,7 @@ import { EvidenceCard } from '../../components/EvidenceCard.js';
 import { Badge, Clipped, downloadCsv, ErrorState, LoadingState, toast } from '../../components/ui.js';
 import { ageInWords, count, Time } from '../../format.js';
 import { useDataVersion, useDebounced } from '../../hooks.js';
-import { followupStateWords, followupTone, LIST_WORDS } from './words.js';
+import { followupStateWords, followupTone, keyInWords, LIST_WORDS } from './words.js';
 
 type FollowupSort = 'decided';
 const SORT = { column: 'decided', dir: 'asc' } as const;
@@ -35,13 +35,13 @@ function columnsFor(openAccount: (id: string) => void, openFlag: (row: FollowupR
           <small className="muted">{LIST_WORDS[r.list]}</small>
           <button
             className="link clipped code"
-            title={`Open the evidence of ${r.key}`}
+            title={`Open the evidence of ${keyInWords(r.list, r.key)}`}
             onClick={(e) => {
               e.stopPropagation();
               openFlag(r);
             }}
           >
-            {r.key}
+            {keyInWords(r.list, r.key)}
           </button>
         </span>
       ),
@@ -145,7 +145,7 @@ export function FollowupsScreen({ onOpenAccount }: { onOpenAccount: (id: string)
           className="input search"
           type="search"
           aria-label="Filter this list"
-          placeholder="Filter by key, account, email, reviewer or note"
+          placeholder="Filter by payment, account, email, reviewer or note"
           value={text}
           onChange={(e) => setText(e.target.value)}
         />

@@ -1,5 +1,6 @@
 // Where a follow-up stands, in words (rules.md §5).
-import type { FlagKind, Followup } from '../../../../shared/domain.js';
+import type { FlagKind, Followup, MismatchKind } from '../../../../shared/domain.js';
+import { MISMATCH_KIND_WORDS } from '../mismatches/words.js';
 
 export const LIST_WORDS: Record<FlagKind, string> = {
   stuck: 'Stuck payment',
@@ -7,6 +8,17 @@ export const LIST_WORDS: Record<FlagKind, string> = {
   limited: 'Limited account',
   mismatches: 'Mismatch',
 };
+
+/** A flag's key as people read it: a cluster's payments with commas, a mismatch's kind in words before its payment. */
+export function keyInWords(list: FlagKind, key: string): string {
+  if (list === 'duplicates') return key.split('|').join(', ');
+  if (list === 'mismatches') {
+    const at = key.indexOf(':');
+    const kind = key.slice(0, at) as MismatchKind;
+    if (at > 0 && kind in MISMATCH_KIND_WORDS) return `${MISMATCH_KIND_WORDS[kind]}: ${key.slice(at + 1)}`;
+  }
+  return key;
+}
 
 const WAITING_FOR: Record<FlagKind, string> = {
   duplicates: 'Waiting for the refund',

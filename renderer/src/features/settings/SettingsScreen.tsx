@@ -158,14 +158,13 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
       </header>
       <div className="settings-grid">
         <section className="card">
-          <h3>Thresholds</h3>
+          <h2 className="section">Thresholds</h2>
           <label className="field">
             <span>Stuck after</span>
             <input className="input" inputMode="numeric" value={draft.stuckAfterMinutes} onChange={set('stuckAfterMinutes')} aria-label="Stuck after (minutes)" />
             <em>
-              minutes. A payment pending at the processor longer than this shows under Stuck payments (cards, wallets, and payments whose
-              method the export does not give); so does a payment that went through but whose credits were not added in this time, whatever
-              its method.
+              minutes. A payment pending at the processor longer than this shows under Stuck payments (cards, wallets, unknown methods), as
+              does a paid one whose credits were not added in this time (any method).
             </em>
           </label>
           <div className="field">
@@ -220,24 +219,18 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
           <label className="field">
             <span>Duplicate window</span>
             <input className="input" inputMode="numeric" value={draft.duplicateWindowMinutes} onChange={set('duplicateWindowMinutes')} aria-label="Duplicate window (minutes)" />
-            <em>
-              minutes. When an account pays the same amount in the same currency again within this time of its previous payment, the payments
-              show together under Duplicates.
-            </em>
+            <em>minutes. Payments by one account of the same amount and currency, each within this time of the one before, show under Duplicates.</em>
           </label>
           <label className="field">
             <span>Build Tier 1 after</span>
             <input className="input" inputMode="decimal" value={draft.tierThreshold} onChange={set('tierThreshold')} aria-label="Tier threshold" />
-            <em>
-              purchased, in the account's currency. An account with credits but less than this bought (free credits do not count, refunds are
-              taken off) shows under Limited tier: API keys unlock at Build Tier 1.
-            </em>
+            <em>purchased, in the account's currency. An account with credits but less than this bought (free credits do not count, refunds are taken off) shows under Limited tier.</em>
           </label>
-          <h3>Review and time</h3>
+          <h2 className="section">Review and time</h2>
           <label className="field">
             <span>Reviewer name</span>
             <input className="input" value={draft.reviewerName} placeholder={info.defaultReviewer} onChange={set('reviewerName')} aria-label="Reviewer name" />
-            <em>The name your decisions are saved with. Empty: your computer's user name ({info.defaultReviewer}).</em>
+            <em>Your decisions are saved with this name. Empty: your computer's user name ({info.defaultReviewer}).</em>
           </label>
           <label className="field">
             <span>As of (UTC)</span>
@@ -251,7 +244,7 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
                   </button>
                 </>
               ) : (
-                'Ages are counted up to this time. Empty: the newest time in the imported exports, since an export is a snapshot.'
+                'Ages are counted up to this time. Empty: the newest time in the exports (they are snapshots).'
               )}
             </em>
           </label>
@@ -266,7 +259,7 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
           </div>
         </section>
         <section className="card preview">
-          <h3>{dirty ? 'If you save' : 'Flag counts now'}</h3>
+          <h2 className="section">{dirty ? 'If you save' : 'Flag counts now'}</h2>
           <dl className="facts big">
             <div><dt>Stuck payments</dt><dd>{shown('stuck')}</dd></div>
             <div><dt>Duplicate clusters</dt><dd>{shown('duplicates')}</dd></div>

@@ -28,7 +28,7 @@ export function ImportReport({ importId }: { importId: number }) {
       )}
       {report.errors.length > 0 && (
         <>
-          <h4>Rejected rows ({summary.rejected.toLocaleString()})</h4>
+          <h3 className="sub">Rejected rows ({summary.rejected.toLocaleString()})</h3>
           <table className="mini">
             <thead>
               <tr>
@@ -53,7 +53,7 @@ export function ImportReport({ importId }: { importId: number }) {
       )}
       {report.conflicts.length > 0 && (
         <>
-          <h4>Conflicts ({summary.conflicts.toLocaleString()}): ledger entries that changed since an earlier import; the stored one was kept</h4>
+          <h3 className="sub">Conflicts ({summary.conflicts.toLocaleString()}): ledger entries that changed since an earlier import; the stored one was kept</h3>
           <table className="mini">
             <thead>
               <tr>
@@ -105,7 +105,7 @@ function MappingForm({ report }: { report: ImportReportDetail }) {
   };
   return (
     <div className="mapping">
-      <h4>Map this export's columns</h4>
+      <h3 className="sub">Map this export's columns</h3>
       <p className="muted small">paydesk did not recognise this header. Tell it which column holds what; the mapping is kept for every file with this header.</p>
       <div className="row">
         <label>

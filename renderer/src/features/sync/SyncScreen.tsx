@@ -73,7 +73,7 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
       <div className="sync-grid">
         <section className="card">
           <div className="card-head">
-            <h3>Exports folders</h3>
+            <h2 className="section">Exports folders</h2>
             <label className="toggle">
               <input type="checkbox" checked={settings.autoSync} onChange={async (e) => onSettings(await api['settings:update']({ autoSync: e.target.checked }))} />
               Auto-sync when files appear
@@ -114,7 +114,7 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
         </section>
         <section className="card sync-card">
           <div className="card-head">
-            <h3>Sync</h3>
+            <h2 className="section">Sync</h2>
             <div className="row">
               {running && (
                 <button className="btn" onClick={() => void api['sync:cancel']({})}>
@@ -150,7 +150,7 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
       </div>
 
       <section className="card history">
-        <h3>Import history</h3>
+        <h2 className="section">Import history</h2>
         {error !== null ? (
           <ErrorState error={error} />
         ) : imports === null ? (
