@@ -96,6 +96,14 @@ function screens(account: string): { name: string; hash: string; open?: (page: P
       },
     },
     { name: 'settings', hash: '#/settings' },
+    {
+      name: 'toast',
+      hash: '#/limited',
+      open: async (page) => {
+        await page.locator('.grid-row').first().getByRole('button', { name: 'Copy explanation' }).click();
+        await expect(page.locator('.toast')).toBeVisible();
+      },
+    },
     { name: 'evidence (stuck)', hash: '#/stuck', open: firstRow },
     { name: 'evidence (duplicates)', hash: '#/duplicates', open: firstRow },
     { name: 'evidence (limited)', hash: '#/limited', open: firstRow },

@@ -149,7 +149,10 @@ export function BrowseDialog({ onUse, onClose }: { onUse: (folder: string) => vo
         {!listing && loading ? (
           <LoadingState label="Reading folders…" />
         ) : folders.length === 0 ? (
-          <p className="muted browse-empty">{listing ? 'No folders in here. Use this folder, or go up.' : ''}</p>
+          // A listbox holds options only: the empty state is one a screen reader reads but cannot choose.
+          <div className="muted browse-empty" role="option" aria-selected={false} aria-disabled="true">
+            {listing ? 'No folders in here. Use this folder, or go up.' : ''}
+          </div>
         ) : (
           folders.map((f, i) => (
             <div
