@@ -11,7 +11,16 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const out = path.join(root, 'docs', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-shots-'));
-const server = spawn(process.execPath, [path.join(root, 'bin', 'paydesk.js'), 'serve', '--demo', '--db', path.join(dir, 'paydesk.db'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// A home folder of its own, where the Browse dialog starts (not this machine's).
+const home = path.join(dir, 'home');
+for (const folder of ['Desktop', 'Documents', 'Downloads', 'Finance/paydesk-exports/stripe', 'Finance/paydesk-exports/ledger', 'Finance/invoices', 'Finance/2026 reports', 'Pictures', '.config', '.cache']) {
+  fs.mkdirSync(path.join(home, folder), { recursive: true });
+}
+fs.writeFileSync(path.join(home, 'Finance', 'notes.txt'), 'not listed: the dialog shows folders only');
+const server = spawn(process.execPath, [path.join(root, 'bin', 'paydesk.js'), 'serve', '--demo', '--db', path.join(dir, 'paydesk.db'), '--port', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, HOME: home },
+});
 const url = await new Promise((resolve) => {
   let text = '';
   server.stdout.on('data', (c) => {
@@ -20,6 +29,8 @@ const url = await new Promise((resolve) => {
     if (m) resolve(m[0]);
   });
 });
+/** `node scripts/screenshots.mjs browse-dialog new-flags-toast`: only those. */
+const only = process.argv.length > 2 ? process.argv.slice(2) : null;
 const base = url.split('#')[0];
 const token = url.split('#token=')[1];
 
@@ -71,6 +82,33 @@ const openMismatch = async (page) => {
   await page.waitForTimeout(200);
 };
 
+// Browser mode's Browse dialog, inside ~/Finance with the exports folder highlighted.
+const browse = async (page) => {
+  await page.getByRole('button', { name: 'Browse…' }).click();
+  const list = page.getByRole('dialog').getByRole('listbox');
+  await list.getByRole('option', { name: 'Finance' }).dblclick();
+  await list.getByRole('option', { name: 'paydesk-exports' }).waitFor();
+  await list.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(300);
+};
+// An auto-sync of the demo folder that finds 3 new stuck payments and 1 new mismatch: the toast and the marks.
+const newFlags = async (page) => {
+  const { asOf } = await call('flags:counts', {});
+  const at = (minutes) => new Date(Date.parse(asOf) - minutes * 60_000).toISOString();
+  const payments = ['payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description'];
+  for (const [i, minutes] of [[1, 95], [2, 140], [3, 260]].map(([n, m]) => [n, m])) {
+    payments.push(`pay_late_${i},acct_late_${i},${[10, 25, 50][i - 1]}.00,usd,pending,${at(minutes)},,,late.customer${i}@example.com,Credit pack`);
+  }
+  const ledger = ['entry_id,account_id,type,amount,currency,created_at,payment_id', `le_late_1,acct_late_9,credit_purchased,20.00,usd,${at(30)},pay_nowhere_1`];
+  const exports = path.join(dir, 'demo-exports');
+  fs.writeFileSync(path.join(exports, 'late-ledger.csv'), `${ledger.join('\n')}\n`);
+  fs.writeFileSync(path.join(exports, 'late-payments.csv'), `${payments.join('\n')}\n`);
+  await page.getByTestId('toast-new-flags').waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(1200);
+};
+
 try {
   const shots = {
     light: {
@@ -85,6 +123,8 @@ try {
         ['settings', '#/settings', editThresholds],
         ['evidence', '#/duplicates', openFirstRow],
         ['mismatch-evidence', '#/mismatches', openMismatch],
+        ['browse-dialog', '#/sync', browse],
+        ['new-flags-toast', '#/duplicates', newFlags],
       ],
       1280: [
         ['mismatches-1280', '#/mismatches'],
@@ -104,7 +144,7 @@ try {
     for (const [width, list] of Object.entries(widths)) {
       const page = await browser.newPage({ viewport: { width: Number(width), height: 900 }, colorScheme: scheme, timezoneId: 'Europe/Berlin' });
       await page.goto(url);
-      for (const [name, hash, prepare] of list) await shoot(page, name, hash, prepare);
+      for (const [name, hash, prepare] of list) if (!only || only.includes(name)) await shoot(page, name, hash, prepare);
       await page.close();
     }
   }

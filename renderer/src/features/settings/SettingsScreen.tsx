@@ -268,6 +268,27 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
             <div><dt>As of</dt><dd>{(preview ?? current)?.asOf.replace('T', ' ').slice(0, 16)} UTC</dd></div>
           </dl>
           <p className="muted small">Database: <code>{info.dbFile}</code></p>
+          <h2 className="section notify-head">Notifications</h2>
+          <label className="toggle notify">
+            <input
+              type="checkbox"
+              checked={settings.notifyNewFlags}
+              onChange={async (e) => {
+                const notifyNewFlags = e.target.checked;
+                onSettings({ ...settings, notifyNewFlags }); // shown at once; saved below
+                try {
+                  onSettings(await api['settings:update']({ notifyNewFlags }));
+                } catch (error) {
+                  onSettings({ ...settings, notifyNewFlags: !notifyNewFlags });
+                  toast(`Could not save: ${(error as Error).message}`);
+                }
+              }}
+            />
+            Tell me when an automatic sync finds new stuck payments, duplicates or mismatches
+          </label>
+          <p className="muted small">
+            {info.mode === 'desktop' ? 'A system notification; the list also gets a mark in the sidebar.' : 'A message at the bottom of the window, and a mark next to the list in the sidebar.'}
+          </p>
         </section>
       </div>
     </div>

@@ -4,7 +4,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { FolderListing } from '../../../../shared/api.js';
 import { api } from '../../api.js';
-import { LoadingState } from '../../components/ui.js';
 
 /** The folders from the root to `folder`, each with its path (POSIX and Windows separators). */
 function crumbs(folder: string): { name: string; path: string }[] {
@@ -147,7 +146,9 @@ export function BrowseDialog({ onUse, onClose }: { onUse: (folder: string) => vo
         onKeyDown={onKey}
       >
         {!listing && loading ? (
-          <LoadingState label="Reading folders…" />
+          <div className="browse-empty" role="option" aria-selected={false} aria-disabled="true" aria-busy="true">
+            Reading folders…
+          </div>
         ) : folders.length === 0 ? (
           // A listbox holds options only: the empty state is one a screen reader reads but cannot choose.
           <div className="muted browse-empty" role="option" aria-selected={false} aria-disabled="true">

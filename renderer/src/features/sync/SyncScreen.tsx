@@ -5,6 +5,7 @@ import { api } from '../../api.js';
 import { Badge, EmptyState, ErrorState, LoadingState, toast } from '../../components/ui.js';
 import { ageInWords, count, formatInWords, Time } from '../../format.js';
 import { useDataVersion } from '../../hooks.js';
+import { BrowseDialog } from './BrowseDialog.js';
 import { ImportReport } from './ImportReport.js';
 
 const STATUS_TONE = { imported: 'green', skipped: 'grey', rejected: 'red', unrecognised: 'amber', canceled: 'grey' } as const;
@@ -15,6 +16,7 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
   const [error, setError] = useState<unknown>(null);
   const [folder, setFolder] = useState('');
   const [openImport, setOpenImport] = useState<number | null>(null);
+  const [browsing, setBrowsing] = useState(false);
   const version = useDataVersion(['imports', 'mappings']);
 
   useEffect(() => {
@@ -48,7 +50,9 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
       toast((e as Error).message);
     }
   };
+  // The desktop app's native folder picker; browser mode's Browse dialog (folders served by the local server).
   const pick = async () => {
+    if (!info.canPickFolder) return setBrowsing(true);
     const { path } = await api['folders:pick']({});
     if (path) await addFolder(path);
   };
@@ -94,15 +98,13 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
             </ul>
           )}
           <div className="row">
-            {info.canPickFolder && (
-              <button className="btn" onClick={() => void pick()}>
-                Choose folder…
-              </button>
-            )}
+            <button className="btn" onClick={() => void pick()}>
+              {info.canPickFolder ? 'Choose folder…' : 'Browse…'}
+            </button>
             <input
               className="input grow"
               aria-label="Folder path"
-              placeholder={info.canPickFolder ? 'or type a path' : 'Folder or file path, e.g. /home/me/exports'}
+              placeholder="or type a folder or file path, e.g. /home/me/exports"
               value={folder}
               onChange={(e) => setFolder(e.target.value)}
               onKeyDown={(e) => e.key === 'Enter' && void addFolder(folder)}
@@ -111,6 +113,15 @@ export function SyncScreen({ info, settings, onSettings }: { info: AppInfo; sett
               Add
             </button>
           </div>
+          {browsing && (
+            <BrowseDialog
+              onClose={() => setBrowsing(false)}
+              onUse={(path) => {
+                setBrowsing(false);
+                void addFolder(path);
+              }}
+            />
+          )}
         </section>
         <section className="card sync-card">
           <div className="card-head">
