@@ -97,6 +97,25 @@ function screens(account: string): { name: string; hash: string; open?: (page: P
     },
     { name: 'settings', hash: '#/settings' },
     {
+      name: 'browse dialog',
+      hash: '#/sync',
+      open: async (page) => {
+        await page.getByRole('button', { name: 'Browse…' }).click();
+        await expect(page.getByRole('dialog', { name: 'Choose the exports folder' }).getByRole('listbox')).toBeVisible();
+      },
+    },
+    {
+      name: 'browse dialog, hidden',
+      hash: '#/sync',
+      open: async (page) => {
+        await page.getByRole('button', { name: 'Browse…' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Choose the exports folder' });
+        await expect(dialog.getByRole('listbox')).toBeVisible();
+        const hidden = dialog.getByRole('checkbox', { name: /^Show \d+ hidden$/ });
+        if (await hidden.count()) await hidden.check();
+      },
+    },
+    {
       name: 'toast',
       hash: '#/limited',
       open: async (page) => {
@@ -192,6 +211,7 @@ test('a list screen is operable by keyboard with a visible focus ring, and its g
   await page.getByTestId('grid-body').focus();
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('.grid-row.active')).toHaveAttribute('aria-rowindex', '3');
+  await expect(page.getByTestId('grid-announcement')).toHaveText(new RegExp(`^Row 2 of ${total}: the payments \\w+, \\w+`));
   await page.keyboard.press('Enter');
   const card = page.getByRole('dialog', { name: 'Evidence' });
   await expect(card).toBeVisible();

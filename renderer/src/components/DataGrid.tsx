@@ -63,6 +63,8 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
   const [rows, setRows] = useState<Map<number, T>>(new Map());
   const [error, setError] = useState<unknown>(null);
   const [active, setActive] = useState(0);
+  /** What a screen reader is told when the arrows move the active row ("Row 3 of 40: …"). */
+  const [announced, setAnnounced] = useState('');
   const generation = useRef(0);
   const requested = useRef(new Set<number>());
   const fetchRef = useRef(fetchPage);
@@ -223,6 +225,9 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
       const index = Math.max(0, Math.min(total - 1, to));
       setActive(index);
       virtualizer.scrollToIndex(index, { align: 'auto' });
+      const row = rows.get(index);
+      const label = row === undefined ? '' : (props.rowLabel?.(row) ?? rowKey(row));
+      setAnnounced(`Row ${(index + 1).toLocaleString()} of ${total.toLocaleString()}${label ? `: ${label}` : ''}`);
       e.preventDefault();
     };
     if (e.key === 'ArrowDown') move(active + 1);
@@ -245,101 +250,109 @@ export function DataGrid<T, S extends string>(props: Props<T, S>) {
   if (error && total === null) return <ErrorState error={error} onRetry={() => load(0, generation.current)} />;
 
   return (
-    // aria-rowcount counts the header row too (aria-rowindex 1); the data rows start at 2. Only the visible rows are
-    // in the DOM, so this is how a screen reader knows the list's length.
-    <div className="grid" role="grid" aria-label={props.label} aria-rowcount={total === null ? undefined : total + 1}>
-      <div className="grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: gridTemplate }}>
-        {onSelectedChange && (
-          <div className="cell check" role="columnheader">
-            <input
-              type="checkbox"
-              aria-label="Select all loaded rows"
-              checked={allLoadedSelected}
-              onChange={() => onSelectedChange(allLoadedSelected ? new Set() : new Set(Array.from(rows.values(), rowKey)))}
-            />
-          </div>
-        )}
-        {table.getHeaderGroups()[0].headers.map((header, i) => {
-          const column = columns[i];
-          const sorted = header.column.getIsSorted();
-          return (
-            <div
-              key={header.id}
-              role="columnheader"
-              aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
-              className={`cell${column.align === 'right' ? ' right' : ''}${header.column.getCanSort() ? ' sortable' : ''}`}
-              title={column.title}
-            >
-              {header.column.getCanSort() ? (
-                // A button, so that sorting is reached by Tab and done with Enter or Space.
-                <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
-                  {column.header}
-                  {sorted && <span className="sort-arrow" aria-hidden="true">{sorted === 'asc' ? '▲' : '▼'}</span>}
-                </button>
-              ) : column.header ? (
-                column.header
-              ) : (
-                // A column of buttons has no visible header; a screen reader still gets its name.
-                <span className="visually-hidden">{column.title ?? column.id}</span>
-              )}
+    <>
+      {/* aria-rowcount counts the header row too (aria-rowindex 1); the data rows start at 2. Only the visible rows
+          are in the DOM, so this is how a screen reader knows the list's length. */}
+      <div className="grid" role="grid" aria-label={props.label} aria-rowcount={total === null ? undefined : total + 1}>
+        <div className="grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: gridTemplate }}>
+          {onSelectedChange && (
+            <div className="cell check" role="columnheader">
+              <input
+                type="checkbox"
+                aria-label="Select all loaded rows"
+                checked={allLoadedSelected}
+                onChange={() => onSelectedChange(allLoadedSelected ? new Set() : new Set(Array.from(rows.values(), rowKey)))}
+              />
             </div>
-          );
-        })}
-      </div>
-      <div
-        className="grid-body"
-        role="rowgroup"
-        aria-busy={total === null || waiting}
-        aria-label="Rows: arrow keys move, Enter opens, Space selects"
-        ref={scrollRef}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        data-testid="grid-body"
-      >
-        {total === null ? (
-          <div className="grid-skeleton" aria-hidden="true">
-            {Array.from({ length: 8 }, (_, i) => (
-              <div key={i} className="skeleton-row" />
-            ))}
-          </div>
-        ) : total === 0 ? (
-          <div role="row">
-            <div role="gridcell">{props.empty}</div>
-          </div>
-        ) : (
-          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
-            {waiting && <RowsPlaceholder top={items[0].start} height={items[items.length - 1].end - items[0].start} />}
-            {items.map((item) => {
-              const row = rows.get(item.index);
-              if (row === undefined) return null;
-              const key = rowKey(row);
-              return (
-                <DataRow
-                  key={item.key}
-                  row={row}
-                  rowKey={key}
-                  rowLabel={props.rowLabel?.(row) ?? key}
-                  index={item.index}
-                  top={item.start}
-                  columns={columns}
-                  gridTemplate={gridTemplate}
-                  className={props.rowClass?.(row) ?? ''}
-                  active={item.index === active}
-                  selected={selected?.has(key) === true}
-                  onActivate={activate}
-                  onToggle={onSelectedChange ? toggle : undefined}
-                />
-              );
-            })}
+          )}
+          {table.getHeaderGroups()[0].headers.map((header, i) => {
+            const column = columns[i];
+            const sorted = header.column.getIsSorted();
+            return (
+              <div
+                key={header.id}
+                role="columnheader"
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                className={`cell${column.align === 'right' ? ' right' : ''}${header.column.getCanSort() ? ' sortable' : ''}`}
+                title={column.title}
+              >
+                {header.column.getCanSort() ? (
+                  // A button, so that sorting is reached by Tab and done with Enter or Space.
+                  <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                    {column.header}
+                    {sorted && <span className="sort-arrow" aria-hidden="true">{sorted === 'asc' ? '▲' : '▼'}</span>}
+                  </button>
+                ) : column.header ? (
+                  column.header
+                ) : (
+                  // A column of buttons has no visible header; a screen reader still gets its name.
+                  <span className="visually-hidden">{column.title ?? column.id}</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+        <div
+          className="grid-body"
+          role="rowgroup"
+          aria-busy={total === null || waiting}
+          aria-label="Rows: arrow keys move, Enter opens, Space selects"
+          ref={scrollRef}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          data-testid="grid-body"
+        >
+          {total === null ? (
+            <div className="grid-skeleton" aria-hidden="true">
+              {Array.from({ length: 8 }, (_, i) => (
+                <div key={i} className="skeleton-row" />
+              ))}
+            </div>
+          ) : total === 0 ? (
+            <div role="row">
+              <div role="gridcell">{props.empty}</div>
+            </div>
+          ) : (
+            <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+              {waiting && <RowsPlaceholder top={items[0].start} height={items[items.length - 1].end - items[0].start} />}
+              {items.map((item) => {
+                const row = rows.get(item.index);
+                if (row === undefined) return null;
+                const key = rowKey(row);
+                return (
+                  <DataRow
+                    key={item.key}
+                    row={row}
+                    rowKey={key}
+                    rowLabel={props.rowLabel?.(row) ?? key}
+                    index={item.index}
+                    top={item.start}
+                    columns={columns}
+                    gridTemplate={gridTemplate}
+                    className={props.rowClass?.(row) ?? ''}
+                    active={item.index === active}
+                    selected={selected?.has(key) === true}
+                    onActivate={activate}
+                    onToggle={onSelectedChange ? toggle : undefined}
+                  />
+                );
+              })}
+            </div>
+          )}
+        </div>
+        {error !== null && total !== null && (
+          // A grid holds rows only: the error is one, its message an alert.
+          <div className="grid-error" role="row">
+            <div role="gridcell">
+              <span role="alert">Could not load more rows: {error instanceof Error ? error.message : String(error)}</span>
+            </div>
           </div>
         )}
       </div>
-      {error !== null && total !== null && (
-        <div className="grid-error" role="alert">
-          Could not load more rows: {error instanceof Error ? error.message : String(error)}
-        </div>
-      )}
-    </div>
+      <div className="visually-hidden" aria-live="polite" data-testid="grid-announcement">
+        {announced}
+      </div>
+    </>
   );
 }
 
