@@ -32,10 +32,7 @@ export interface FileChanges {
 const FILE_PAYMENTS = 'id IN (SELECT id FROM temp.file_payments)';
 
 export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
-  if (changes.ledgerInserted) {
-    creditPaymentsFromNewEntries(db, changes.ledgerRowidBefore);
-    recordUnlinkedCredits(db, changes.ledgerRowidBefore);
-  }
+  if (changes.ledgerInserted) linkNewEntries(db, changes.ledgerRowidBefore);
   if (!changes.paymentsChanged) return;
   if (changes.paymentsWereEmpty) {
     creditPayments(db, 'p.import_id = ?', changes.importId);
@@ -69,33 +66,46 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
   -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
 
-/** Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever inserted). */
-function creditPaymentsFromNewEntries(db: Db, rowidBefore: number): void {
-  for (const column of ['id', 'alt_id']) {
+/**
+ * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever
+ * inserted), and records the new credits that link to none. The entries are summed per payment_id once, into a
+ * table ordered by it, so both joins and the look-ups for unlinked credits walk the payments in key order.
+ */
+function linkNewEntries(db: Db, rowidBefore: number): void {
+  db.exec(`CREATE TEMP TABLE new_links (payment_id TEXT PRIMARY KEY, at INTEGER, n INTEGER, credited INTEGER, currency TEXT,
+    reversed INTEGER) WITHOUT ROWID`);
+  try {
     db.prepare(
-      `UPDATE payments SET
-         credited_at = CASE WHEN c.at IS NOT NULL AND (credited_at IS NULL OR credited_at > c.at) THEN c.at ELSE credited_at END,
-         credit_count = credit_count + c.n,
-         credited_cents = credited_cents + c.credited,
-         credited_currency = CASE WHEN c.currency IS NOT NULL AND (credited_currency IS NULL OR credited_currency > c.currency)
-           THEN c.currency ELSE credited_currency END,
-         reversed_cents = reversed_cents + c.reversed
-       FROM (SELECT l.payment_id, ${ENTRY_SUMS} FROM ledger_entries l
-             WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id) AS c
-       WHERE payments.${column} = c.payment_id${column === 'alt_id' ? ' AND payments.alt_id <> payments.id' : ''}`,
+      `INSERT INTO temp.new_links SELECT l.payment_id, ${ENTRY_SUMS} FROM ledger_entries l
+       WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`,
     ).run(rowidBefore);
+    // `+c.payment_id`: the sums are walked in order and each payment found by its key (without statistics on the
+    // temp table the planner would walk every payment instead and look each one up in it).
+    for (const column of ['id', 'alt_id']) {
+      db.exec(
+        `UPDATE payments SET
+           credited_at = CASE WHEN c.at IS NOT NULL AND (credited_at IS NULL OR credited_at > c.at) THEN c.at ELSE credited_at END,
+           credit_count = credit_count + c.n,
+           credited_cents = credited_cents + c.credited,
+           credited_currency = CASE WHEN c.currency IS NOT NULL AND (credited_currency IS NULL OR credited_currency > c.currency)
+             THEN c.currency ELSE credited_currency END,
+           reversed_cents = reversed_cents + c.reversed
+         FROM temp.new_links AS c
+         WHERE payments.${column} = +c.payment_id${column === 'alt_id' ? ' AND payments.alt_id <> payments.id' : ''}`,
+      );
+    }
+    // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment.
+    db.prepare(
+      `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
+       SELECT l.id, l.payment_id, l.created_at
+       FROM temp.new_links c CROSS JOIN ledger_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased' AND l.rowid > ?
+       WHERE c.n > 0
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id)
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)`,
+    ).run(rowidBefore);
+  } finally {
+    db.exec('DROP TABLE temp.new_links');
   }
-}
-
-/** The file's new credit_purchased entries that name no imported payment (rules.md §4 unknown_payment). */
-function recordUnlinkedCredits(db: Db, rowidBefore: number): void {
-  db.prepare(
-    `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
-     SELECT l.id, l.payment_id, l.created_at FROM ledger_entries l
-     WHERE l.rowid > ? AND l.type = 'credit_purchased' AND l.payment_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = l.payment_id)
-       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = l.payment_id)`,
-  ).run(rowidBefore);
 }
 
 /** Credits waiting for a payment that the file brought: they are linked now. `ids` selects the ids and alt ids. */
