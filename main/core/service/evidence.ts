@@ -210,7 +210,26 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
           : { label: 'Credits must equal', value: 'the amount paid, once' },
     payments,
     ledger,
-    reply: mismatchNote(mismatch, reconciliation.creditedCurrency),
+    reply: mismatchNote(mismatch, reconciliation.creditedCurrency) + sharedIntentHint(db, mismatch),
     reconciliation,
   };
+}
+
+/**
+ * Stripe keeps a declined charge and the paid retry under one PaymentIntent, and a ledger credit naming that
+ * PaymentIntent links to both (rules.md §1). The rule still flags the declined charge; the note says which
+ * charge of the same PaymentIntent kept the money, so finance can tell a retry from a real error.
+ */
+function sharedIntentHint(db: Db, mismatch: { kind: MismatchKind; paymentId: string }): string {
+  if (mismatch.kind !== 'credited_not_paid') return '';
+  const sibling = db
+    .prepare(
+      `SELECT s.id, s.alt_id FROM payments p JOIN payments s ON s.alt_id = p.alt_id AND s.id <> p.id
+       WHERE p.id = ? AND s.status IN ('succeeded', 'partially_refunded', 'refunded')
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.payment_id = p.id AND l.type = 'credit_purchased')
+       ORDER BY s.created_at, s.id LIMIT 1`,
+    )
+    .get(mismatch.paymentId) as { id: string; alt_id: string } | undefined;
+  if (!sibling) return '';
+  return ` The credit names PaymentIntent ${sibling.alt_id}, and ${sibling.id} of the same PaymentIntent was paid: if that payment's credits are the ones meant (a declined attempt, then a paid retry), mark this mismatch expected.`;
 }
