@@ -36,7 +36,7 @@ const columns: GridColumn<MismatchRow, MismatchSort>[] = [
       r.status === 'failed' || r.status === 'canceled' || r.status === 'incomplete' ? (
         <span className="stacked">
           <Money cents={r.amountCents} currency={r.currency} />
-          <small className="muted">{r.status === 'incomplete' ? 'never completed' : r.status}, nothing kept</small>
+          <small className="muted" title="The charge kept no money">{r.status === 'incomplete' ? 'not completed' : r.status}</small>
         </span>
       ) : (
         <Money cents={r.amountCents} currency={r.currency} />
