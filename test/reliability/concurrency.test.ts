@@ -40,6 +40,22 @@ function readFlags(db: Db): FlagsRead {
   return { ...read, digest: createHash('sha256').update(JSON.stringify(read.flags)).digest('hex'), ms: Date.now() - started };
 }
 
+/**
+ * Whether a writer holds the database's write lock right now: a BEGIN IMMEDIATE that fails at once with
+ * SQLITE_BUSY. The import's transaction holds it from its first row to its commit. (Telling that from the export's
+ * read passes alone misses the short hashing pass whenever it falls between two samples.)
+ */
+function writerActive(probe: Db): boolean {
+  try {
+    probe.exec('BEGIN IMMEDIATE');
+    probe.exec('ROLLBACK');
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+    throw error;
+  }
+}
+
 /** A reader that fails at once instead of waiting for a lock. */
 function impatientReader(dbFile: string): Db {
   const db = openDb(dbFile);
@@ -75,6 +91,7 @@ describe(`reading flags while \`paydesk import\` writes ${EXPORT.count.toLocaleS
   it('never waits, never fails, and sees the file not at all or all of it', async () => {
     const reader = impatientReader(dbFile);
     const longReader = impatientReader(dbFile);
+    const lockProbe = impatientReader(dbFile);
     try {
       const before = readFlags(reader);
       expect(before.countBefore).toBe(BASELINE_PAYMENTS);
@@ -87,7 +104,8 @@ describe(`reading flags while \`paydesk import\` writes ${EXPORT.count.toLocaleS
       const reads: (FlagsRead & { inTransaction: boolean })[] = [];
       while (child.exitCode === null && child.signalCode === null) {
         const progress = watch.sample();
-        reads.push({ ...readFlags(reader), inTransaction: progress.opens >= 2 });
+        const writing = writerActive(lockProbe);
+        reads.push({ ...readFlags(reader), inTransaction: progress.opens >= 2 || writing });
         await pause(10);
       }
       const { code } = await exited(child);
@@ -119,6 +137,7 @@ describe(`reading flags while \`paydesk import\` writes ${EXPORT.count.toLocaleS
     } finally {
       if (longReader.inTransaction) longReader.exec('ROLLBACK');
       longReader.close();
+      lockProbe.close();
       reader.close();
     }
   }, 120_000);
