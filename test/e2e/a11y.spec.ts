@@ -5,30 +5,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import type { ApiArgs, ApiMethod, ApiResult } from '../../shared/api.js';
-import { expect, startServer, test as base } from './fixtures.js';
+import { expect, apiOf, type ApiCall, startServer, test as base } from './fixtures.js';
 
 interface DemoServer {
   url: string;
-  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>>;
+  call: ApiCall;
 }
 
 const test = base.extend<{ demo: DemoServer }>({
   demo: async ({}, use) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-e2e-a11y-'));
     const { server, url } = await startServer(path.join(dir, 'paydesk.db'), ['--demo']);
-    const parsed = new URL(url);
-    const token = parsed.hash.replace('#token=', '');
-    const call = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> => {
-      const res = await fetch(`${parsed.origin}/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-paydesk-token': token },
-        body: JSON.stringify(args),
-      });
-      const body = (await res.json()) as { ok: boolean; value?: ApiResult<M>; error?: { message: string } };
-      if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-      return body.value as ApiResult<M>;
-    };
+    const { call } = apiOf(url);
     try {
       await use({ url, call });
     } finally {

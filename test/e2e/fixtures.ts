@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import type { ApiArgs, ApiMethod, ApiResult } from '../../shared/api.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'bin', 'paydesk.js');
@@ -17,6 +18,26 @@ export interface PaydeskServer {
   dir: string;
   exportsDir: string;
   dbFile: string;
+}
+
+/** The API of a browser-mode server, called as the renderer does (token header), outside the page. */
+export type ApiCall = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => Promise<ApiResult<M>>;
+
+/** The origin, token and API of a server from the URL `serve` printed. */
+export function apiOf(url: string): { origin: string; token: string; call: ApiCall } {
+  const parsed = new URL(url);
+  const token = parsed.hash.replace('#token=', '');
+  const call: ApiCall = async (method, args) => {
+    const res = await fetch(`${parsed.origin}/api/call/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-paydesk-token': token },
+      body: JSON.stringify(args),
+    });
+    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+    return body.value as ApiResult<typeof method>;
+  };
+  return { origin: parsed.origin, token, call };
 }
 
 /** `env`: added to this process's environment (e.g. HOME, where the Browse dialog starts). */

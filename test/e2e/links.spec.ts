@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import type { ApiArgs, ApiMethod, ApiResult } from '../../shared/api.js';
-import { expect, gridKeys, startServer, test as base } from './fixtures.js';
+import { expect, gridKeys, apiOf, type ApiCall, startServer, test as base } from './fixtures.js';
 
 interface Server {
   origin: string;
@@ -14,7 +13,7 @@ interface Server {
   dir: string;
   home: string;
   exportsDir: string;
-  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>>;
+  call: ApiCall;
 }
 
 async function serve(withDemo: boolean, use: (server: Server) => Promise<void>) {
@@ -23,20 +22,9 @@ async function serve(withDemo: boolean, use: (server: Server) => Promise<void>) 
   fs.mkdirSync(home);
   const dbFile = path.join(dir, 'paydesk.db');
   const { server, url } = await startServer(dbFile, withDemo ? ['--demo'] : [], { HOME: home, USERPROFILE: home });
-  const parsed = new URL(url);
-  const token = parsed.hash.replace('#token=', '');
-  const call = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> => {
-    const res = await fetch(`${parsed.origin}/api/call/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-paydesk-token': token },
-      body: JSON.stringify(args),
-    });
-    const body = (await res.json()) as { ok: boolean; value?: ApiResult<M>; error?: { message: string } };
-    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-    return body.value as ApiResult<M>;
-  };
+  const { origin, token, call } = apiOf(url);
   try {
-    await use({ origin: parsed.origin, token, dir, home, exportsDir: path.join(dir, 'demo-exports'), call });
+    await use({ origin, token, dir, home, exportsDir: path.join(dir, 'demo-exports'), call });
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));

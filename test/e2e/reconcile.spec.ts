@@ -5,38 +5,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
-import type { ApiArgs, ApiMethod, ApiResult, MismatchRow, Reconciliation } from '../../shared/api.js';
+import type { MismatchRow, Reconciliation } from '../../shared/api.js';
 import { MISMATCH_KINDS, type MismatchKind } from '../../shared/domain.js';
 import { formatMoney } from '../../shared/money.js';
 import type { Page } from '@playwright/test';
-import { expect, gridKeys, screenshot, startServer, test as base } from './fixtures.js';
+import { expect, gridKeys, screenshot, apiOf, type ApiCall, startServer, test as base } from './fixtures.js';
 
 interface DemoServer {
   url: string;
   origin: string;
   token: string;
   exportsDir: string;
-  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>>;
+  call: ApiCall;
 }
 
 async function serve(withDemo: boolean, use: (demo: DemoServer) => Promise<void>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-e2e-reconcile-'));
   const dbFile = path.join(dir, 'paydesk.db');
   const { server, url } = await startServer(dbFile, withDemo ? ['--demo'] : []);
-  const parsed = new URL(url);
-  const token = parsed.hash.replace('#token=', '');
-  const call = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> => {
-    const res = await fetch(`${parsed.origin}/api/call/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-paydesk-token': token },
-      body: JSON.stringify(args),
-    });
-    const body = (await res.json()) as { ok: boolean; value?: ApiResult<M>; error?: { message: string } };
-    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-    return body.value as ApiResult<M>;
-  };
+  const { origin, token, call } = apiOf(url);
   try {
-    await use({ url, origin: parsed.origin, token, exportsDir: path.join(dir, 'demo-exports'), call });
+    await use({ url, origin, token, exportsDir: path.join(dir, 'demo-exports'), call });
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
