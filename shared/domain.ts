@@ -13,6 +13,10 @@ export const PAYMENT_STATUSES = [
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
+/** Statuses of a payment that kept no money: declined, canceled, or never completed. */
+const NO_MONEY_KEPT: ReadonlySet<string> = new Set<PaymentStatus>(['failed', 'canceled', 'incomplete']);
+export const keptNoMoney = (status: PaymentStatus | null): boolean => status !== null && NO_MONEY_KEPT.has(status);
+
 export const LEDGER_TYPES = ['credit_free', 'credit_purchased', 'usage', 'refund', 'adjustment'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 

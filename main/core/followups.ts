@@ -1,5 +1,5 @@
 // Rule 5: a decision that asks for an action is followed until the data shows the action done.
-import type { FlagSettings, Followup, FollowupState, ReviewDecision } from '../../shared/domain.js';
+import { keptNoMoney, type FlagSettings, type Followup, type FollowupState, type ReviewDecision } from '../../shared/domain.js';
 import { formatMoney } from '../../shared/money.js';
 import type { Db } from './db/open.js';
 import { RECONCILED_COLUMNS, unreversedCents, type ReconciledPayment } from './flags/mismatches.js';
@@ -97,7 +97,7 @@ function refundStanding(payments: StatedPayment[]): Standing {
   const accountId = payments[0]?.account_id ?? null;
   const returned = payments.filter((p) => p.amount_cents > 0 && p.returned_cents >= p.amount_cents);
   if (returned.length === 0) return { state: 'waiting', accountId, detail: 'No payment of the cluster has been refunded at the processor yet.' };
-  const unreversed = returned.filter((p) => p.reversed_cents < Math.min(p.returned_cents, p.credited_cents));
+  const unreversed = returned.filter((p) => unreversedCents(p) > 0);
   if (unreversed.length > 0) {
     const owed = unreversed.map((p) => `${formatMoney(unreversedCents(p), p.currency)} of ${p.id}`).join(', ');
     return { state: 'refunded_not_reversed', accountId, detail: `Refunded at the processor; credits not yet taken back in the ledger: ${owed}.` };
@@ -108,7 +108,7 @@ function refundStanding(payments: StatedPayment[]): Standing {
 /** escalated: done once the payment is no longer stuck (credited, or it failed, was canceled or refunded). */
 function stuckStanding(p: StatedPayment | undefined): Standing {
   if (!p) return { state: 'waiting', accountId: null, detail: 'The payment is not in the imported data.' };
-  if (p.status === 'failed' || p.status === 'canceled' || p.status === 'incomplete') {
+  if (keptNoMoney(p.status)) {
     return { state: 'done', accountId: p.account_id, detail: `The payment ${p.status === 'incomplete' ? 'never completed' : `is ${p.status}`}: no money to credit.` };
   }
   if (p.status === 'refunded') return { state: 'done', accountId: p.account_id, detail: 'The payment was refunded.' };

@@ -2,7 +2,7 @@
 // entries add up to (credit_count, credited_cents, credited_currency, reversed_cents) and the processor's
 // returned_cents is a generated column, so only the payments of the partial index payments_reconcile are read;
 // credits that name no payment are kept in unlinked_credits.
-import type { FlagSettings, Mismatch, MismatchKind, PaymentStatus } from '../../../shared/domain.js';
+import { keptNoMoney, type FlagSettings, type Mismatch, type MismatchKind, type PaymentStatus } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 
 const MINUTE = 60_000;
@@ -13,8 +13,6 @@ export const RECONCILE_CANDIDATE_SQL = `(credit_count >= 2
   OR (credit_count = 1 AND (credited_cents <> amount_cents OR credited_currency <> currency))
   OR (credit_count >= 1 AND status IN ('failed', 'canceled', 'incomplete'))
   OR (returned_cents > 0 AND credited_cents > 0 AND reversed_cents < min(returned_cents, credited_cents)))`;
-
-const NOT_PAID: ReadonlySet<PaymentStatus> = new Set(['failed', 'canceled', 'incomplete']);
 
 export interface ReconciledPayment {
   id: string;
@@ -67,7 +65,7 @@ export function paymentMismatches(p: ReconciledPayment, settings: FlagSettings, 
   if (p.credit_count === 1 && (p.credited_cents !== p.amount_cents || p.credited_currency !== p.currency)) {
     found.push({ kind: 'amount_differs', deltaCents: p.credited_currency === p.currency ? p.credited_cents - p.amount_cents : null });
   }
-  if (p.credit_count >= 1 && NOT_PAID.has(p.status)) found.push({ kind: 'credited_not_paid', deltaCents: p.credited_cents });
+  if (p.credit_count >= 1 && keptNoMoney(p.status)) found.push({ kind: 'credited_not_paid', deltaCents: p.credited_cents });
   const unreversed = p.returned_cents > 0 && p.credited_cents > 0 ? unreversedCents(p) : 0;
   // A refund made just before the ledger export was taken may simply not show its reversal yet.
   if (unreversed > 0 && newestLedgerAt - returnedAt(p) > settings.stuckAfterMinutes * MINUTE) {

@@ -1,7 +1,7 @@
 // The evidence card of one flag: the rule with its inputs and threshold, the payments side by side, the
 // linked ledger entries and a ready reply.
 import type { Evidence, EvidenceInput, EvidenceLedgerEntry, EvidencePayment, Reconciliation } from '../../../shared/api.js';
-import type { FlagKind, FlagsResult, LedgerType, MismatchKind, PaymentStatus, Review } from '../../../shared/domain.js';
+import { keptNoMoney, type FlagKind, type FlagsResult, type LedgerType, type MismatchKind, type PaymentStatus, type Review } from '../../../shared/domain.js';
 import { ageInWords, methodInWords } from '../../../shared/format.js';
 import { formatMoney } from '../../../shared/money.js';
 import type { Db } from '../db/open.js';
@@ -136,8 +136,6 @@ export function minutesInWords(minutes: number): string {
   return minutes < 60 ? `${minutes} min` : ageInWords(minutes * 60);
 }
 
-const NOT_PAID_STATUSES: ReadonlySet<string> = new Set(['failed', 'canceled', 'incomplete']);
-
 const MISMATCH_TITLES: Record<MismatchKind, string> = {
   credited_twice: 'Credited more than once',
   amount_differs: 'Credits differ from the amount paid',
@@ -169,7 +167,7 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
     ? mismatch.currency
     : ((db.prepare('SELECT credited_currency FROM payments WHERE id = ?').pluck().get(mismatch.paymentId) as string | null | undefined) ?? null);
   // Money kept at the processor: nothing for a payment no export has, or one that failed or never completed.
-  const paid = unknown || mismatch.kind === 'credited_not_paid' || NOT_PAID_STATUSES.has(mismatch.status ?? '') ? 0 : mismatch.amountCents;
+  const paid = unknown || keptNoMoney(mismatch.status) ? 0 : mismatch.amountCents;
   const reconciliation: Reconciliation = {
     currency: mismatch.currency,
     paidCents: paid,

@@ -1,6 +1,6 @@
 // Rule 4: payments whose credits in the ledger do not match the money kept at the processor, largest stake first.
 import type { MismatchRow, MismatchSort } from '../../../../shared/api.js';
-import { MISMATCH_KINDS, type MismatchKind } from '../../../../shared/domain.js';
+import { keptNoMoney, MISMATCH_KINDS, type MismatchKind } from '../../../../shared/domain.js';
 import type { GridColumn } from '../../components/DataGrid.js';
 import { DecisionBadge } from '../../components/Decision.js';
 import { FlagList, type ListRouteProps } from '../../components/FlagList.js';
@@ -33,7 +33,7 @@ const columns: GridColumn<MismatchRow, MismatchSort>[] = [
   {
     id: 'amount', header: 'Amount', width: '96px', sortKey: 'amount', align: 'right', title: 'What the payment was for; under it, when the charge kept no money, its status',
     cell: (r) =>
-      r.status === 'failed' || r.status === 'canceled' || r.status === 'incomplete' ? (
+      keptNoMoney(r.status) ? (
         <span className="stacked">
           <Money cents={r.amountCents} currency={r.currency} />
           <small className="muted" title="The charge kept no money">{r.status === 'incomplete' ? 'not completed' : r.status}</small>
