@@ -1,0 +1,162 @@
+// The PostgreSQL adapter of the store port (team mode): a pool of connections to one shared server. A read or
+// write transaction checks out one connection; calls made inside it (found through AsyncLocalStorage) use it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import { numberPlaceholders } from './postgres-placeholders.js';
+import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, type SqlParams, type SqlValue, type Store } from './store.js';
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  insertOrIgnore: (table, columns, conflictKey) => `INSERT INTO ${table} (${columns.join(', ')}) ON CONFLICT (${conflictKey.join(', ')}) DO NOTHING`,
+  caseless: (expression) => `lower(${expression})`,
+};
+
+/** Writers take this advisory lock first, as SQLite's BEGIN IMMEDIATE takes its write lock. */
+const WRITE_LOCK = 'SELECT pg_advisory_xact_lock(7501, 1)';
+
+// Counts and sums come back as int8/numeric; money in minor units and epoch ms fit a double exactly.
+const NUMERIC_TYPES = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMERIC_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** The URL without its password, fit for logs, errors and the import history. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '';
+    return parsed.toString().replace(/^(postgres(?:ql)?:\/\/[^@/]*):@/, '$1@');
+  } catch {
+    return 'postgres://(unreadable URL)';
+  }
+}
+
+export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
+
+export class PostgresStore implements Store {
+  readonly dialect = postgresDialect;
+  readonly location: string;
+  private readonly client = new AsyncLocalStorage<pg.PoolClient>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    url: string,
+  ) {
+    this.location = redactUrl(url);
+  }
+
+  static connect(url: string, options: { max?: number } = {}): PostgresStore {
+    const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 4, connectionTimeoutMillis: 10_000 });
+    // An idle connection the server dropped must not take the process down; the next query reports it.
+    pool.on('error', () => {});
+    return new PostgresStore(pool, url);
+  }
+
+  async all<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return (await this.query(sql, params)).rows as T[];
+  }
+
+  async get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return (await this.query(sql, params)).rows[0] as T | undefined;
+  }
+
+  async value<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    const result = await this.query(sql, params, true);
+    return (result.rows[0] as unknown[] | undefined)?.[0] as T | undefined;
+  }
+
+  async run(sql: string, params?: SqlParams): Promise<RunResult> {
+    return { changes: (await this.query(sql, params)).rowCount ?? 0 };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.on((client) => client.query(sql));
+  }
+
+  read<T>(work: () => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ', null, work);
+  }
+
+  write<T>(work: () => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN', WRITE_LOCK, work);
+  }
+
+  /** One connection for `work` (COPY, LISTEN, session settings), joined by the store's calls inside it. */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const joined = this.client.getStore();
+    if (joined) return work(joined);
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw describe(error, this.location);
+    });
+    try {
+      return await this.client.run(client, () => work(client));
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private transaction<T>(begin: string, lock: string | null, work: () => Promise<T>): Promise<T> {
+    if ((this.client.getStore() as PoolClientWithState | undefined)?.inTransaction) return work();
+    return this.withClient(async (client) => {
+      await client.query(begin);
+      (client as PoolClientWithState).inTransaction = true;
+      try {
+        if (lock) await client.query(lock);
+        const result = await work();
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw describe(error, this.location);
+      } finally {
+        (client as PoolClientWithState).inTransaction = false;
+      }
+    });
+  }
+
+  private query(sql: string, params: SqlParams | undefined, rowsAsArrays = false): Promise<pg.QueryResult> {
+    const { text, names } = numberPlaceholders(sql);
+    const values: SqlValue[] = params === undefined ? [] : names ? names.map((name) => named(params, name)) : [...(params as SqlValue[])];
+    return this.on((client) =>
+      rowsAsArrays ? client.query({ text, values, rowMode: 'array' }) : client.query({ text, values }),
+    ) as Promise<pg.QueryResult>;
+  }
+
+  private async on<T>(work: (client: pg.Pool | pg.PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.client.getStore() ?? this.pool);
+    } catch (error) {
+      throw describe(error, this.location);
+    }
+  }
+}
+
+interface PoolClientWithState extends pg.PoolClient {
+  inTransaction?: boolean;
+}
+
+function named(params: SqlParams, name: string): SqlValue {
+  const value = (params as Record<string, SqlValue>)[name];
+  if (value === undefined) throw new RangeError(`missing named parameter '${name}'`);
+  return value;
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
+
+/** A database error as the core reports it: read-only refusals and lost servers get their own errors. */
+function describe(error: unknown, location: string): Error {
+  if (error instanceof ReadOnlyError || error instanceof StoreUnavailableError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  // 25006: read-only transaction; 42501: no privilege (a viewer's role).
+  if (code === '25006' || code === '42501') return new ReadOnlyError();
+  const message = error instanceof Error ? error.message : String(error);
+  if (UNREACHABLE.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03' || code === '28P01' || code === '28000' || /timeout/i.test(message)) {
+    return new StoreUnavailableError(`cannot reach the team database at ${location}: ${message}`);
+  }
+  return error instanceof Error ? error : new Error(message);
+}

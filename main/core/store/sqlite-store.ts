@@ -1,0 +1,123 @@
+// The SQLite adapter of the store port: better-sqlite3 stays synchronous inside it. One connection serves every
+// caller in the process, so a transaction holds the connection until it ends: statements from outside it wait
+// their turn, and statements from inside it (found through AsyncLocalStorage) join it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Database, Statement } from 'better-sqlite3';
+import { openDb } from '../db/open.js';
+import type { Dialect, RunResult, SqlParams, Store } from './store.js';
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  insertOrIgnore: (table, columns) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')})`,
+  caseless: (expression) => `${expression} COLLATE NOCASE`,
+};
+
+export class SqliteStore implements Store {
+  readonly dialect = sqliteDialect;
+  private readonly statements = new Map<string, Statement>();
+  private readonly plucked = new Map<string, Statement>();
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+  /** Settles when the transaction holding the connection ends. */
+  private turn: Promise<void> = Promise.resolve();
+  private held = false;
+
+  /** `db` is the open, migrated connection (the import writes through it directly, row by row). */
+  constructor(
+    readonly db: Database,
+    readonly location: string,
+  ) {}
+
+  static open(file: string): SqliteStore {
+    return new SqliteStore(openDb(file), file);
+  }
+
+  all<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.now(() => bind(this.statement(sql), params, 'all') as T[]);
+  }
+
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return this.now(() => bind(this.statement(sql), params, 'get') as T | undefined);
+  }
+
+  value<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return this.now(() => {
+      let statement = this.plucked.get(sql);
+      if (!statement) this.plucked.set(sql, (statement = this.db.prepare(sql).pluck()));
+      return bind(statement, params, 'get') as T | undefined;
+    });
+  }
+
+  run(sql: string, params?: SqlParams): Promise<RunResult> {
+    return this.now(() => ({ changes: (bind(this.statement(sql), params, 'run') as { changes: number }).changes }));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.now(() => void this.db.exec(sql));
+  }
+
+  read<T>(work: () => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN DEFERRED', work);
+  }
+
+  write<T>(work: () => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN IMMEDIATE', work);
+  }
+
+  /** Runs `work` with the connection to itself (a transaction of the store's, or raw better-sqlite3 work). */
+  async exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+    if (this.inTransaction.getStore()) return work();
+    const before = this.turn;
+    let release!: () => void;
+    this.turn = new Promise((resolve) => (release = resolve));
+    await before;
+    this.held = true;
+    try {
+      return await this.inTransaction.run(true, work);
+    } finally {
+      this.held = false;
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.exclusive(() => this.db.close());
+  }
+
+  private transaction<T>(begin: string, work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction.getStore() && this.db.inTransaction) return work();
+    return this.exclusive(async () => {
+      this.db.exec(begin);
+      try {
+        const result = await work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  private now<T>(statement: () => T): Promise<T> {
+    if (!this.held || this.inTransaction.getStore()) {
+      try {
+        return Promise.resolve(statement());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.exclusive(statement);
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+}
+
+function bind(statement: Statement, params: SqlParams | undefined, how: 'all' | 'get' | 'run'): unknown {
+  if (params === undefined) return statement[how]();
+  if (Array.isArray(params)) return statement[how](...(params as unknown[]));
+  return statement[how](params);
+}

@@ -1,0 +1,53 @@
+// The store port: what the core asks of a database. Two adapters implement it, SQLite (the embedded default,
+// ./sqlite-store.ts) and PostgreSQL (team mode, ./postgres-store.ts); the core never asks which one it is on,
+// except through `dialect` for the few SQL fragments that differ.
+
+/** Values bound to SQL parameters: money and times are integers (minor units, epoch ms). */
+export type SqlValue = string | number | null;
+
+/** `?` placeholders take an array, `@name` placeholders an object. Never both in one statement. */
+export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
+
+export interface RunResult {
+  changes: number;
+}
+
+/** The SQL fragments that differ between the stores, named for what they do. */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** `INSERT` that leaves an existing row with the same key alone. */
+  insertOrIgnore(table: string, columns: readonly string[], conflictKey: readonly string[]): string;
+  /** Text compared without regard to ASCII case (emails). */
+  caseless(expression: string): string;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Where the data is, fit to show: a file path, or a URL without its password. */
+  readonly location: string;
+  all<T>(sql: string, params?: SqlParams): Promise<T[]>;
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  /** The first column of the first row, or undefined when there is no row. */
+  value<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  run(sql: string, params?: SqlParams): Promise<RunResult>;
+  /** One or more statements without parameters (DDL). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Several reads over one consistent snapshot. Inside `work`, every call on this store (from any function
+   * it reaches) runs in that transaction; a read or write begun inside it joins it.
+   */
+  read<T>(work: () => Promise<T>): Promise<T>;
+  /** All of `work`'s writes or none, with the store's write lock taken first. Joins an enclosing transaction. */
+  write<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A write refused because the database user may only read (team mode's viewers). */
+export class ReadOnlyError extends Error {
+  constructor() {
+    super('read-only: decisions and syncs need write access');
+  }
+}
+
+/** The database could not be reached: one line, without the password. */
+export class StoreUnavailableError extends Error {}
