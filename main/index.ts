@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, net, Notification, protocol, screen, shell } from 'electron';
 import type { NewFlags } from '../shared/api.js';
 import { LINK_SCHEME, type AppRoute } from '../shared/links.js';
-import { openDb } from './core/db/open.js';
+import { openStore } from './core/store/open-store.js';
 import { loadDemoIfEmpty } from './core/demo-first-launch.js';
 import { createService } from './core/service/index.js';
 import { readSettings } from './core/settings.js';
@@ -64,7 +64,7 @@ app.whenReady().then(async () => {
   const dbFile = path.join(app.getPath('userData'), 'paydesk.db');
   const firstLaunch = !fs.existsSync(dbFile);
   if (firstLaunch) await loadDemoIfEmpty(dbFile);
-  const db = openDb(dbFile);
+  const db = await openStore(dbFile);
   const service = createService(db, {
     dbFile,
     mode: 'desktop',
@@ -106,12 +106,20 @@ app.whenReady().then(async () => {
   const notifyNewFlags = createNewFlagsNotifier({
     Notification,
     isSupported: () => Notification.isSupported(),
-    enabled: () => readSettings(db).notifyNewFlags,
+    enabled: () => notifyEnabled,
     open: show,
     log,
   });
+  let notifyEnabled = true;
   const unsubscribeNotify = service.events.subscribe((event) => {
-    if (event.name === 'flags:new') notifyNewFlags(event.payload as NewFlags);
+    if (event.name !== 'flags:new') return;
+    void readSettings(db).then(
+      (settings) => {
+        notifyEnabled = settings.notifyNewFlags;
+        notifyNewFlags(event.payload as NewFlags);
+      },
+      (error: unknown) => log(`new flags: could not read the settings: ${(error as Error).message}`),
+    );
   });
 
   const about = () => {

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { FLAG_KINDS, REVIEW_DECISIONS, type FlagKind } from '../../shared/domain.js';
 import { accountView, resolveAccountId } from '../core/account.js';
-import { openDb, type Db } from '../core/db/open.js';
+import { openStore } from '../core/store/open-store.js';
+import { isPostgresUrl } from '../core/store/postgres-store.js';
+import type { Store } from '../core/store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv, writePrivateFile } from '../core/export-csv.js';
 import { computeFlags } from '../core/flags/index.js';
 import { FileError } from '../core/import/file-error.js';
@@ -37,21 +39,18 @@ interface DbOption {
   json?: boolean;
 }
 
-function withDb<T>(options: DbOption, work: (db: Db) => T): T {
-  const db = openDb(path.resolve(options.db ?? defaultDbPath()));
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
+/** The database `--db` (or $PAYDESK_DB) names: a SQLite file, or a team database's postgres:// URL. */
+export function dbTarget(options: DbOption): string {
+  const target = options.db ?? process.env.PAYDESK_DB ?? defaultDbPath();
+  return isPostgresUrl(target) ? target : path.resolve(target);
 }
 
-async function withDbAsync<T>(options: DbOption, work: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDb(path.resolve(options.db ?? defaultDbPath()));
+async function withDb<T>(options: DbOption, work: (db: Store) => Promise<T>): Promise<T> {
+  const db = await openStore(dbTarget(options));
   try {
     return await work(db);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -74,9 +73,9 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .option('--json', 'print one JSON document')
     .argument('<paths...>')
     .action(async (paths: string[], options: DbOption) => {
-      const reports = await withDbAsync(options, async (db) => {
-        const imported = await syncPaths(db, paths, { maxRejectedRows: readSettings(db).maxRejectedRows });
-        refreshFlagListsAfter(db, imported);
+      const reports = await withDb(options, async (db) => {
+        const imported = await syncPaths(db, paths, { maxRejectedRows: (await readSettings(db)).maxRejectedRows });
+        await refreshFlagListsAfter(db, imported);
         return imported;
       });
       if (options.json) json({ files: reports });
@@ -91,11 +90,11 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .description('list stuck payments, possible duplicates, limited accounts and mismatches between processor and ledger')
     .option('--json', 'print one JSON document')
     .argument('[list]', `only one list: ${FLAG_KINDS.join(', ')}`)
-    .action((list: string | undefined, options: DbOption & FlagOptionValues) => {
+    .action(async (list: string | undefined, options: DbOption & FlagOptionValues) => {
       if (list !== undefined && !FLAG_KINDS.includes(list as FlagKind)) throw new CliFailure(`unknown list "${list}": use ${FLAG_KINDS.join(', ')}`);
-      withDb(options, (db) => {
-        const stored = readSettings(db);
-        const flags = computeFlags(db, { settings: flagSettingsFrom(options, flagSettingsOf(stored)), asOf: asOfFrom(options, stored.asOf), only: list as FlagKind | undefined });
+      await withDb(options, async (db) => {
+        const stored = await readSettings(db);
+        const flags = await computeFlags(db, { settings: flagSettingsFrom(options, flagSettingsOf(stored)), asOf: asOfFrom(options, stored.asOf), only: list as FlagKind | undefined });
         if (options.json) json(flags);
         else printFlags(flags, io.out);
       });
@@ -105,8 +104,8 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .description('decisions still waiting for their action (a refund to make, credits to take back, a payment to come through), oldest first')
     .option('--json', 'print one JSON document')
     .action((options: DbOption) =>
-      withDb(options, (db) => {
-        const followups = listFollowups(db, flagSettingsOf(readSettings(db)));
+      withDb(options, async (db) => {
+        const followups = await listFollowups(db, flagSettingsOf(await readSettings(db)));
         if (options.json) json({ followups });
         else printFollowups(followups, io.out);
       }),
@@ -117,11 +116,11 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .option('--json', 'print one JSON document')
     .argument('<account>')
     .action((term: string, options: DbOption & FlagOptionValues) =>
-      withDb(options, (db) => {
-        const accountId = resolveAccountId(db, term);
+      withDb(options, async (db) => {
+        const accountId = await resolveAccountId(db, term);
         if (accountId === undefined) throw new CliFailure(`no account matches "${term}" (searched account ids, emails and payment ids)`);
-        const stored = readSettings(db);
-        const view = accountView(db, accountId, flagSettingsFrom(options, flagSettingsOf(stored)), asOfFrom(options, stored.asOf));
+        const stored = await readSettings(db);
+        const view = await accountView(db, accountId, flagSettingsFrom(options, flagSettingsOf(stored)), asOfFrom(options, stored.asOf));
         if (options.json) json(view);
         else printAccount(view, io.out);
       }),
@@ -135,12 +134,12 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .option('--kind <kind>', `which flag the key names, when the decision does not tell: ${FLAG_KINDS.join(', ')}`)
     .option('--reviewer <name>', 'who decided (default: the name in Settings, or the OS user)')
     .action((key: string, decision: string, options: DbOption & { note: string; kind?: string; reviewer?: string }) =>
-      withDb(options, (db) => {
+      withDb(options, async (db) => {
         const kind = (options.kind as FlagKind | undefined) ?? inferReviewKind(key, decision);
         if (kind === undefined || !FLAG_KINDS.includes(kind)) throw new CliFailure(`cannot tell which flag "${key}" is; pass --kind`);
         if (!isDecisionFor(kind, decision)) throw new CliFailure(`"${decision}" is not a decision for ${kind}`);
-        const reviewer = options.reviewer ?? (readSettings(db).reviewerName || os.userInfo().username);
-        const outcome = applyReviewDecision(db, { kind, key, decision, note: options.note, reviewer, decidedAt: Date.now() }, 'user');
+        const reviewer = options.reviewer ?? ((await readSettings(db)).reviewerName || os.userInfo().username);
+        const outcome = await applyReviewDecision(db, { kind, key, decision, note: options.note, reviewer, decidedAt: Date.now() }, 'user');
         io.out(`${outcome === 'inserted' ? 'recorded' : 'updated'}: ${kind} ${key} → ${decision} by ${reviewer}`);
       }),
     );
@@ -150,21 +149,21 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .argument('<what>', `${EXPORTS.join(', ')}`)
     .requiredOption('--out <file>', 'the CSV file to write')
     .action((what: string, options: DbOption & FlagOptionValues & { out: string }) =>
-      withDb(options, (db) => {
+      withDb(options, async (db) => {
         if (!EXPORTS.includes(what)) throw new CliFailure(`cannot export "${what}": use ${EXPORTS.join(', ')}`);
         let csv: string;
         let count: number;
         if (what === 'reviews') {
-          const rows = reviewRows(listReviews(db));
+          const rows = reviewRows(await listReviews(db));
           [csv, count] = [toCsv(rows, REVIEW_EXPORT_COLUMNS), rows.length];
         } else if (what === 'followups') {
-          const rows = followupRows(listFollowups(db, flagSettingsFrom(options, flagSettingsOf(readSettings(db)))));
+          const rows = followupRows(await listFollowups(db, flagSettingsFrom(options, flagSettingsOf(await readSettings(db)))));
           [csv, count] = [toCsv(rows, FOLLOWUP_EXPORT_COLUMNS), rows.length];
         } else {
           const kind = what as FlagKind;
-          const stored = readSettings(db);
-          const flags = computeFlags(db, { settings: flagSettingsFrom(options, flagSettingsOf(stored)), asOf: asOfFrom(options, stored.asOf), only: kind });
-          const { columns, rows } = flagRows(kind, flags, reviewsByKey(db, kind));
+          const stored = await readSettings(db);
+          const flags = await computeFlags(db, { settings: flagSettingsFrom(options, flagSettingsOf(stored)), asOf: asOfFrom(options, stored.asOf), only: kind });
+          const { columns, rows } = flagRows(kind, flags, await reviewsByKey(db, kind));
           [csv, count] = [toCsv(rows, columns), rows.length];
         }
         writePrivateFile(options.out, csv);
@@ -174,12 +173,12 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
 
   // `--db` may stand before or after the subcommand: paydesk mapping [--db FILE] list
   const mapping = dbOption(program.command('mapping')).description('column mappings for other exports, keyed by their header');
-  const withMappingDb = <T>(command: Command, work: (db: Db) => T) => withDb(command.optsWithGlobals() as DbOption, work);
+  const withMappingDb = <T>(command: Command, work: (db: Store) => Promise<T>) => withDb(command.optsWithGlobals() as DbOption, work);
   dbOption(mapping.command('list'))
     .option('--json', 'print one JSON document')
     .action((options: DbOption, command: Command) =>
-      withMappingDb(command, (db) => {
-        const mappings = listMappings(db);
+      withMappingDb(command, async (db) => {
+        const mappings = await listMappings(db);
         if (options.json) return json(mappings);
         io.out(renderTable(['id', 'kind', 'fields', 'header'], mappings.map((m) => [m.id, m.kind, Object.entries(m.fields).map(([f, c]) => `${f}=${c}`).join(' '), m.header])));
       }),
@@ -201,9 +200,9 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
       const header = await readExportHeader(file).catch((error: unknown) => {
         throw new CliFailure(`${file}: ${error instanceof FileError ? error.message : (error as Error).message}`);
       });
-      withMappingDb(command, (db) => {
+      await withMappingDb(command, async (db) => {
         try {
-          const id = saveMapping(db, { kind, headerNames: header.names, fields });
+          const id = await saveMapping(db, { kind, headerNames: header.names, fields });
           io.out(`saved mapping ${id} (${kind}) for the header of ${file}`);
         } catch (error) {
           throw new CliFailure((error as Error).message);
@@ -213,8 +212,8 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
   dbOption(mapping.command('delete'))
     .argument('<id>')
     .action((id: string, _options: DbOption, command: Command) =>
-      withMappingDb(command, (db) => {
-        if (!deleteMapping(db, Number(id))) throw new CliFailure(`no mapping ${id}`);
+      withMappingDb(command, async (db) => {
+        if (!(await deleteMapping(db, Number(id)))) throw new CliFailure(`no mapping ${id}`);
         io.out(`deleted mapping ${id}`);
       }),
     );
@@ -223,15 +222,32 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .description('load the bundled demo exports (generated from a fixed seed)')
     .option('--json', 'print one JSON document')
     .action(async (options: DbOption) => {
-      const dbFile = path.resolve(options.db ?? defaultDbPath());
+      const dbFile = dbTarget(options);
+      if (isPostgresUrl(dbFile)) throw new CliFailure('the demo data goes into a local database: load it there, then `paydesk copy` it if a team should see it');
       const { loadDemo } = await import('../core/demo/load-demo.js');
-      const result = await withDbAsync(options, (db) => loadDemo(db, path.join(path.dirname(dbFile), 'demo-exports')));
+      const result = await withDb(options, (db) => loadDemo(db, path.join(path.dirname(dbFile), 'demo-exports')));
       if (options.json) json(result);
       else {
         printImportReports(result.reports, io.out);
         io.out(`demo data loaded into ${dbFile}`);
       }
       if (result.reports.some((r) => r.status !== 'imported' && r.status !== 'skipped')) exitCode = 1;
+    });
+
+  program
+    .command('copy')
+    .description('move a local database into an empty team database (PostgreSQL): data, import history, decisions with their audit log, mappings and settings')
+    .requiredOption('--from <file>', 'the local database file')
+    .requiredOption('--to <url>', 'the team database, postgres://user@host:5432/paydesk (password from PGPASSWORD or ~/.pgpass)')
+    .option('--json', 'print one JSON document')
+    .action(async (options: { from: string; to: string; json?: boolean }) => {
+      const { copyDatabase, CopyRefusedError } = await import('../core/store/copy-database.js');
+      const report = await copyDatabase(path.resolve(options.from), options.to, { log: (line) => io.err(line) }).catch((error: unknown) => {
+        throw error instanceof CopyRefusedError ? new CliFailure(error.message) : error;
+      });
+      if (options.json) return json(report);
+      if (report.outcome === 'already-copied') io.out(`${report.target} is already a copy of ${options.from}: nothing to do`);
+      else io.out(`copied ${Object.values(report.tables).reduce((a, b) => a + b, 0)} rows into ${report.target}`);
     });
 
   dbOption(program.command('serve'))

@@ -1,19 +1,19 @@
 // First launch: a database with no imports gets the demo data, and its exports folder becomes the synced one.
 import path from 'node:path';
-import { openDb } from './db/open.js';
+import { SqliteStore } from './store/sqlite-store.js';
 import { loadDemo } from './demo/load-demo.js';
 import { readSettings, writeSettings } from './settings.js';
 
 export async function loadDemoIfEmpty(dbFile: string): Promise<boolean> {
-  const db = openDb(dbFile);
+  const db = SqliteStore.open(dbFile);
   try {
-    const imports = (db.prepare('SELECT count(*) AS n FROM imports').get() as { n: number }).n;
+    const imports = ((await db.get('SELECT count(*) AS n FROM imports')) as { n: number }).n;
     if (imports > 0) return false;
     const folder = path.join(path.dirname(dbFile), 'demo-exports');
     await loadDemo(db, folder);
-    if (readSettings(db).exportFolders.length === 0) writeSettings(db, { exportFolders: [folder] });
+    if ((await readSettings(db)).exportFolders.length === 0) await writeSettings(db, { exportFolders: [folder] });
     return true;
   } finally {
-    db.close();
+    await db.close();
   }
 }

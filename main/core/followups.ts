@@ -1,7 +1,7 @@
 // Rule 5: a decision that asks for an action is followed until the data shows the action done.
 import { keptNoMoney, type FlagSettings, type Followup, type FollowupState, type ReviewDecision } from '../../shared/domain.js';
 import { formatMoney } from '../../shared/money.js';
-import type { Db } from './db/open.js';
+import type { Store } from './store/store.js';
 import { RECONCILED_COLUMNS, unreversedCents, type ReconciledPayment } from './flags/mismatches.js';
 
 /** The decisions that ask for an action, by list. */
@@ -33,12 +33,12 @@ export interface FollowupOptions {
 }
 
 /** Every followed decision with its state from the current data, oldest decision first. */
-export function listFollowups(db: Db, settings: FlagSettings, options: FollowupOptions = {}): Followup[] {
-  const decisions = db.prepare(`SELECT * FROM reviews WHERE ${FOLLOWED} ORDER BY decided_at, key`).all() as DecisionRow[];
+export async function listFollowups(db: Store, settings: FlagSettings, options: FollowupOptions = {}): Promise<Followup[]> {
+  const decisions = (await db.all(`SELECT * FROM reviews WHERE ${FOLLOWED} ORDER BY decided_at, key`)) as DecisionRow[];
   const standing = followupStanding(db, settings);
   const followups: Followup[] = [];
   for (const d of decisions) {
-    const now = standing(d);
+    const now = await standing(d);
     if (now.state === 'done' && !options.includeDone) continue;
     if (options.accountId !== undefined && now.accountId !== options.accountId) continue;
     followups.push({
@@ -53,37 +53,40 @@ export function listFollowups(db: Db, settings: FlagSettings, options: FollowupO
  * Records, once per decision, that the data now shows its action done: on the decision (followup_done_at, with
  * the import that showed it) and in the audit log. Returns how many became done.
  */
-export function recordFollowupsDone(db: Db, settings: FlagSettings, importId: number | null, now = Date.now()): number {
-  const waiting = db.prepare(`SELECT * FROM reviews WHERE (${FOLLOWED}) AND followup_done_at IS NULL ORDER BY decided_at, key`).all() as DecisionRow[];
+export async function recordFollowupsDone(db: Store, settings: FlagSettings, importId: number | null, now = Date.now()): Promise<number> {
+  const waiting = (await db.all(`SELECT * FROM reviews WHERE (${FOLLOWED}) AND followup_done_at IS NULL ORDER BY decided_at, key`)) as DecisionRow[];
   if (waiting.length === 0) return 0;
   const standing = followupStanding(db, settings);
-  const markDone = db.prepare('UPDATE reviews SET followup_done_at = ?, followup_import_id = ? WHERE kind = ? AND key = ? AND decided_at = ?');
-  const log = db.prepare(`INSERT INTO review_log (kind, key, decision, note, reviewer, decided_at, recorded_at, source)
-    VALUES (?, ?, ?, ?, 'paydesk', ?, ?, 'followup')`);
   let done = 0;
   for (const d of waiting) {
-    const current = standing(d);
+    const current = await standing(d);
     if (current.state !== 'done') continue;
-    markDone.run(now, importId, d.kind, d.key, d.decided_at);
+    await db.run('UPDATE reviews SET followup_done_at = ?, followup_import_id = ? WHERE kind = ? AND key = ? AND decided_at = ?', [
+      now, importId, d.kind, d.key, d.decided_at,
+    ]);
     const shownBy = importId === null ? '' : ` (shown by import #${importId})`;
-    log.run(d.kind, d.key, d.decision, `Follow-up done: ${current.detail}${shownBy}`, now, now);
+    await db.run(
+      `INSERT INTO review_log (kind, key, decision, note, reviewer, decided_at, recorded_at, source)
+       VALUES (?, ?, ?, ?, 'paydesk', ?, ?, 'followup')`,
+      [d.kind, d.key, d.decision, `Follow-up done: ${current.detail}${shownBy}`, now, now],
+    );
     done++;
   }
   return done;
 }
 
-function followupStanding(db: Db, settings: FlagSettings): (d: DecisionRow) => Standing {
-  const payment = db.prepare(`SELECT ${RECONCILED_COLUMNS}, p.credited_at FROM payments p WHERE p.id = ?`);
-  const limited = db
-    .prepare('SELECT 1 FROM account_totals WHERE account_id = ? AND balance_cents > 0 AND purchased_cents < ? LIMIT 1')
-    .pluck();
-  return (d) => {
+function followupStanding(db: Store, settings: FlagSettings): (d: DecisionRow) => Promise<Standing> {
+  const payment = (id: string) => db.get<StatedPayment>(`SELECT ${RECONCILED_COLUMNS}, p.credited_at FROM payments p WHERE p.id = ?`, [id]);
+  return async (d) => {
     if (d.kind === 'duplicates') {
-      const payments = d.key.split('|').map((id) => payment.get(id) as StatedPayment | undefined).filter((p): p is StatedPayment => p !== undefined);
+      const payments = (await Promise.all(d.key.split('|').map(payment))).filter((p): p is StatedPayment => p !== undefined);
       return refundStanding(payments);
     }
-    if (d.kind === 'stuck') return stuckStanding(payment.get(d.key) as StatedPayment | undefined);
-    const stillLimited = limited.get(d.key, settings.tierThresholdCents) !== undefined;
+    if (d.kind === 'stuck') return stuckStanding(await payment(d.key));
+    const stillLimited =
+      (await db.value('SELECT 1 FROM account_totals WHERE account_id = ? AND balance_cents > 0 AND purchased_cents < ? LIMIT 1', [
+        d.key, settings.tierThresholdCents,
+      ])) !== undefined;
     return {
       state: stillLimited ? 'waiting' : 'done',
       accountId: d.key,

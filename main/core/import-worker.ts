@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SyncProgress } from '../../shared/api.js';
 import type { ImportFileReport } from '../../shared/domain.js';
-import { openDb } from './db/open.js';
+import { openStore } from './store/open-store.js';
 import { refreshFlagListsAfter } from './flag-lists/refresh.js';
 import { collectExportFiles, syncPaths } from './import/sync.js';
 
@@ -30,7 +30,7 @@ async function run(job: ImportJob): Promise<void> {
     if (message === 'cancel') controller.abort();
   });
   const post = (message: WorkerMessage) => port.postMessage(message);
-  const db = openDb(job.dbFile);
+  const db = await openStore(job.dbFile);
   try {
     const files = collectExportFiles(job.paths);
     const sizes = files.map((f) => (fs.existsSync(f) ? fs.statSync(f).size : 0));
@@ -68,10 +68,10 @@ async function run(job: ImportJob): Promise<void> {
       },
     });
     // Rebuilt here, off the UI thread, so the first look at a list after a sync reads it ready-made.
-    refreshFlagListsAfter(db, reports);
+    await refreshFlagListsAfter(db, reports);
     post({ type: 'done', reports, canceled: controller.signal.aborted });
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

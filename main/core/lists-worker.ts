@@ -1,7 +1,7 @@
 // Rebuilds the flag lists off the UI thread after a change of thresholds (or an import by another process):
 // at 100,000 duplicate clusters that takes seconds, during which the API keeps answering from the old lists.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from './db/open.js';
+import { openStore } from './store/open-store.js';
 import { refreshFlagLists } from './flag-lists/refresh.js';
 
 export interface ListsJob {
@@ -10,18 +10,16 @@ export interface ListsJob {
 
 export type ListsWorkerMessage = { type: 'done'; rebuilt: boolean; ms: number } | { type: 'error'; message: string };
 
-function run(job: ListsJob): void {
-  const db = openDb(job.dbFile);
+async function run(job: ListsJob): Promise<void> {
+  const db = await openStore(job.dbFile);
   try {
-    const { rebuilt, ms } = refreshFlagLists(db);
+    const { rebuilt, ms } = await refreshFlagLists(db);
     parentPort?.postMessage({ type: 'done', rebuilt, ms } satisfies ListsWorkerMessage);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-try {
-  run(workerData as ListsJob);
-} catch (error) {
+run(workerData as ListsJob).catch((error: unknown) => {
   parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies ListsWorkerMessage);
-}
+});

@@ -1,5 +1,5 @@
 // Saved column mappings: how to read another processor's export, keyed by its header.
-import type { Db } from './db/open.js';
+import type { Store } from './store/store.js';
 import {
   LEDGER_FIELDS,
   PAYMENT_FIELDS,
@@ -29,8 +29,8 @@ export interface MappingSummary extends SavedMapping {
   createdAt: string;
 }
 
-export function listMappings(db: Db): MappingSummary[] {
-  return (db.prepare('SELECT * FROM column_mappings ORDER BY id').all() as MappingRow[]).map((row) => ({
+export async function listMappings(db: Store): Promise<MappingSummary[]> {
+  return ((await db.all('SELECT * FROM column_mappings ORDER BY id')) as MappingRow[]).map((row) => ({
     id: row.id,
     kind: row.kind,
     headerSignature: row.header_signature,
@@ -55,18 +55,16 @@ export function mappingProblems(input: MappingInput): string[] {
   return problems;
 }
 
-export function saveMapping(db: Db, input: MappingInput): number {
+export async function saveMapping(db: Store, input: MappingInput): Promise<number> {
   const problems = mappingProblems(input);
   if (problems.length) throw new Error(`cannot save the mapping: ${problems.join('; ')}`);
   const header = new HeaderIndex(input.headerNames);
-  db.prepare(
-      `INSERT INTO column_mappings (kind, header_signature, header, fields, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (header_signature) DO UPDATE SET kind = excluded.kind, header = excluded.header, fields = excluded.fields`,
-).run(input.kind, header.signature(), input.headerNames.join(','), JSON.stringify(input.fields), Date.now());
-  const row = db.prepare('SELECT id FROM column_mappings WHERE header_signature = ?').get(header.signature()) as { id: number };
+  (await db.run(`INSERT INTO column_mappings (kind, header_signature, header, fields, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (header_signature) DO UPDATE SET kind = excluded.kind, header = excluded.header, fields = excluded.fields`, [input.kind, header.signature(), input.headerNames.join(','), JSON.stringify(input.fields), Date.now()]));
+  const row = (await db.get('SELECT id FROM column_mappings WHERE header_signature = ?', [header.signature()])) as { id: number };
   return row.id;
 }
 
-export function deleteMapping(db: Db, id: number): boolean {
-  return db.prepare('DELETE FROM column_mappings WHERE id = ?').run(id).changes === 1;
+export async function deleteMapping(db: Store, id: number): Promise<boolean> {
+  return (await db.run('DELETE FROM column_mappings WHERE id = ?', [id])).changes === 1;
 }

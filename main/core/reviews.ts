@@ -1,6 +1,6 @@
 // Review decisions on flags: one current decision per flag, every change appended to review_log.
 import { MISMATCH_KINDS, REVIEW_DECISIONS, type FlagKind, type Review, type ReviewDecision } from '../../shared/domain.js';
-import type { Db } from './db/open.js';
+import type { Store } from './store/store.js';
 import type { ReviewRecord } from './import/records.js';
 
 export interface ReviewRow {
@@ -43,34 +43,30 @@ export function inferReviewKind(key: string, decision: string): FlagKind | undef
  * Records a decision. `source` is 'user' for a decision made now (always applied) or 'import' for one read
  * from a shared CSV (applied only when newer than the stored one, so exchanging files converges).
  */
-export function applyReviewDecision(db: Db, record: ReviewRecord, source: 'user' | 'import'): 'inserted' | 'updated' | 'unchanged' {
-  const stored = db.prepare('SELECT * FROM reviews WHERE kind = ? AND key = ?').get(record.kind, record.key) as ReviewRow | undefined;
+export async function applyReviewDecision(db: Store, record: ReviewRecord, source: 'user' | 'import'): Promise<'inserted' | 'updated' | 'unchanged'> {
+  const stored = (await db.get('SELECT * FROM reviews WHERE kind = ? AND key = ?', [record.kind, record.key])) as ReviewRow | undefined;
   if (stored && source === 'import') {
     const same = stored.decision === record.decision && stored.note === record.note && stored.reviewer === record.reviewer;
     if (same || stored.decided_at >= record.decidedAt) return 'unchanged';
   }
-  db.prepare(
-    `INSERT INTO reviews (kind, key, decision, note, reviewer, decided_at) VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt)
+  (await db.run(`INSERT INTO reviews (kind, key, decision, note, reviewer, decided_at) VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt)
      ON CONFLICT (kind, key) DO UPDATE SET decision = excluded.decision, note = excluded.note, reviewer = excluded.reviewer,
-     decided_at = excluded.decided_at, followup_done_at = NULL, followup_import_id = NULL`,
-  ).run(record);
-  db.prepare(
-    `INSERT INTO review_log (kind, key, decision, note, reviewer, decided_at, recorded_at, source)
-     VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt, @recordedAt, @source)`,
-  ).run({ ...record, recordedAt: Date.now(), source });
+     decided_at = excluded.decided_at, followup_done_at = NULL, followup_import_id = NULL`, { ...record }));
+  (await db.run(`INSERT INTO review_log (kind, key, decision, note, reviewer, decided_at, recorded_at, source)
+     VALUES (@kind, @key, @decision, @note, @reviewer, @decidedAt, @recordedAt, @source)`, { ...record, recordedAt: Date.now(), source }));
   return stored ? 'updated' : 'inserted';
 }
 
-export function listReviews(db: Db, filter: { kind?: FlagKind; keys?: readonly string[] } = {}): Review[] {
+export async function listReviews(db: Store, filter: { kind?: FlagKind; keys?: readonly string[] } = {}): Promise<Review[]> {
   const rows = filter.kind
-    ? (db.prepare('SELECT * FROM reviews WHERE kind = ? ORDER BY decided_at, key').all(filter.kind) as ReviewRow[])
-    : (db.prepare('SELECT * FROM reviews ORDER BY kind, decided_at, key').all() as ReviewRow[]);
+    ? ((await db.all('SELECT * FROM reviews WHERE kind = ? ORDER BY decided_at, key', [filter.kind])) as ReviewRow[])
+    : ((await db.all('SELECT * FROM reviews ORDER BY kind, decided_at, key')) as ReviewRow[]);
   const keys = filter.keys ? new Set(filter.keys) : undefined;
   return rows.filter((row) => !keys || keys.has(row.key)).map(toReview);
 }
 
-export function reviewsByKey(db: Db, kind: FlagKind): Map<string, Review> {
-  return new Map(listReviews(db, { kind }).map((review) => [review.key, review]));
+export async function reviewsByKey(db: Store, kind: FlagKind): Promise<Map<string, Review>> {
+  return new Map((await listReviews(db, { kind })).map((review) => [review.key, review]));
 }
 
 export interface ReviewLogEntry extends Review {
@@ -78,11 +74,7 @@ export interface ReviewLogEntry extends Review {
   source: string;
 }
 
-export function reviewLog(db: Db, filter: { kind?: FlagKind; key?: string } = {}): ReviewLogEntry[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM review_log WHERE (@kind IS NULL OR kind = @kind) AND (@key IS NULL OR key = @key) ORDER BY id`,
-    )
-    .all({ kind: filter.kind ?? null, key: filter.key ?? null }) as (ReviewRow & { recorded_at: number; source: string })[];
+export async function reviewLog(db: Store, filter: { kind?: FlagKind; key?: string } = {}): Promise<ReviewLogEntry[]> {
+  const rows = (await db.all(`SELECT * FROM review_log WHERE (CAST(@kind AS TEXT) IS NULL OR kind = @kind) AND (CAST(@key AS TEXT) IS NULL OR key = @key) ORDER BY id`, { kind: filter.kind ?? null, key: filter.key ?? null })) as (ReviewRow & { recorded_at: number; source: string })[];
   return rows.map((row) => ({ ...toReview(row), recordedAt: new Date(row.recorded_at).toISOString(), source: row.source }));
 }

@@ -1,6 +1,6 @@
 // User settings, stored as JSON values by key. Flag thresholds default to rules.md's values.
 import { DEFAULT_FLAG_SETTINGS, type FlagSettings } from '../../shared/domain.js';
-import type { Db } from './db/open.js';
+import type { Store } from './store/store.js';
 
 export interface Settings extends FlagSettings {
   /** Who review decisions are recorded as; empty means the OS user name. */
@@ -24,21 +24,20 @@ export const DEFAULT_SETTINGS: Settings = {
   notifyNewFlags: true,
 };
 
-export function readSettings(db: Db): Settings {
-  const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+export async function readSettings(db: Store): Promise<Settings> {
+  const rows = (await db.all('SELECT key, value FROM settings')) as { key: string; value: string }[];
   const stored = Object.fromEntries(rows.filter((row) => row.key in DEFAULT_SETTINGS).map((row) => [row.key, JSON.parse(row.value)]));
   return { ...DEFAULT_SETTINGS, ...stored };
 }
 
-export function writeSettings(db: Db, changes: Partial<Settings>): Settings {
-  const upsert = db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
-  db.transaction(() => {
+export async function writeSettings(db: Store, changes: Partial<Settings>): Promise<Settings> {
+  await db.write(async () => {
     for (const [key, value] of Object.entries(changes)) {
-      if (key in DEFAULT_SETTINGS && value !== undefined) upsert.run(key, JSON.stringify(value));
+      if (key in DEFAULT_SETTINGS && value !== undefined) {
+        await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+      }
     }
-  })();
+  });
   return readSettings(db);
 }
 

@@ -7,7 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiEvent } from '../../shared/api.js';
-import { openDb } from '../core/db/open.js';
+import { openStore } from '../core/store/open-store.js';
 import { createService, type Service } from '../core/service/index.js';
 import { dispatch } from '../core/service/dispatch.js';
 
@@ -64,7 +64,7 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
   const host = options.host ?? '127.0.0.1';
   const rendererDir = options.rendererDir ?? path.resolve(__dirname, '..', '..', 'renderer');
   const token = crypto.randomBytes(32).toString('base64url');
-  const db = openDb(options.dbFile);
+  const db = await openStore(options.dbFile);
   const service = createService(db, {
     dbFile: options.dbFile,
     mode: 'browser',
@@ -179,7 +179,7 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
       server.closeAllConnections();
       await closed;
       await service.close();
-      db.close();
+      await db.close();
     },
   };
 }

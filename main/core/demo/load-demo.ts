@@ -1,7 +1,7 @@
 // `paydesk demo` and the app's first launch: write the seeded demo exports, then sync them like any folder
 // (the reviewer's decisions too, as a shared reviews CSV: a later decision made in the app is newer and wins).
 import type { ImportFileReport } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 import { refreshFlagLists } from '../flag-lists/refresh.js';
 import { syncPaths } from '../import/sync.js';
 import { writeDemoExports, type PlantedCase } from './generate.js';
@@ -12,9 +12,9 @@ export interface DemoLoad {
   planted: PlantedCase[];
 }
 
-export async function loadDemo(db: Db, folder: string): Promise<DemoLoad> {
+export async function loadDemo(db: Store, folder: string): Promise<DemoLoad> {
   const demo = await writeDemoExports(folder);
   const reports = await syncPaths(db, [demo.files.payments, demo.files.ledger, demo.files.stripePayments, demo.files.reviews]);
-  refreshFlagLists(db);
+  await refreshFlagLists(db);
   return { folder, reports, planted: demo.planted };
 }

@@ -25,7 +25,7 @@ import type {
   StuckPayment,
   StuckStage,
 } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import type { SqlValue, Store } from '../store/store.js';
 import { dataBounds, resolveAsOf } from '../flags/as-of.js';
 import { toReview, type ReviewRow } from '../reviews.js';
 import { flagSettingsOf, readSettings } from '../settings.js';
@@ -48,7 +48,7 @@ interface ListSpec<S extends string, T> {
   orders: Record<S, readonly Term[]>;
   defaultSort: { column: S; dir: SortDir };
   /** Conditions of the list's own filters (stage, while pending). */
-  where: (filter: ListFilter) => { sql: string[]; params: Record<string, unknown> };
+  where: (filter: ListFilter) => { sql: string[]; params: Record<string, SqlValue | undefined> };
   toItem: (row: Record<string, unknown>) => T;
 }
 
@@ -177,7 +177,7 @@ const orderBy = (terms: readonly Term[], dir: SortDir) =>
 function conditions<S extends string, T>(spec: ListSpec<S, T>, filter: ListFilter = {}) {
   const own = spec.where(filter);
   const sql = [...own.sql];
-  const params: Record<string, unknown> = { ...own.params, kind: spec.kind };
+  const params: Record<string, SqlValue | undefined> = { ...own.params, kind: spec.kind };
   const reviewed = `EXISTS (SELECT 1 FROM reviews x WHERE x.kind = @kind AND x.key = f.${spec.key})`;
   if (filter.review === 'open') sql.push(`NOT ${reviewed}`);
   if (filter.review === 'decided') sql.push(reviewed);
@@ -190,13 +190,13 @@ function conditions<S extends string, T>(spec: ListSpec<S, T>, filter: ListFilte
 }
 
 /** The context the lists were built for; before the first build (during the first sync), today's settings over empty lists. */
-export function flagListsContext(db: Db): FlagListsContext {
-  const row = db.prepare('SELECT as_of, settings, notices FROM flag_lists WHERE id = 1').get() as
+export async function flagListsContext(db: Store): Promise<FlagListsContext> {
+  const row = (await db.get('SELECT as_of, settings, notices FROM flag_lists WHERE id = 1')) as
     | { as_of: string; settings: string; notices: string }
     | undefined;
   if (!row) {
-    const settings = readSettings(db);
-    return { asOf: new Date(resolveAsOf(settings.asOf, dataBounds(db))).toISOString(), settings: flagSettingsOf(settings), notices: [] };
+    const settings = await readSettings(db);
+    return { asOf: new Date(resolveAsOf(settings.asOf, await dataBounds(db))).toISOString(), settings: flagSettingsOf(settings), notices: [] };
   }
   return { asOf: row.as_of, settings: JSON.parse(row.settings) as FlagSettings, notices: JSON.parse(row.notices) as FlagNotice[] };
 }
@@ -231,13 +231,13 @@ export function listPageSql(kind: FlagKind, query: ListQuery<string>) {
   };
 }
 
-function pageOf<S extends string, T>(db: Db, spec: ListSpec<S, T>, query: ListQuery<S>) {
-  return db.transaction(() => {
+async function pageOf<S extends string, T>(db: Store, spec: ListSpec<S, T>, query: ListQuery<S>) {
+  return db.read(async () => {
     const sql = listPageSql(spec.kind, query);
-    const rows = db.prepare(sql.rows).all(sql.pageParams) as Record<string, unknown>[];
-    const unfiltered = flagListTotals(db)[spec.kind];
-    const total = sql.filtered ? (db.prepare(sql.count).pluck().get(sql.params) as number) : unfiltered;
-    const context = flagListsContext(db);
+    const rows = (await db.all(sql.rows, sql.pageParams)) as Record<string, unknown>[];
+    const unfiltered = (await flagListTotals(db))[spec.kind];
+    const total = sql.filtered ? ((await db.value(sql.count, sql.params)) as number) : unfiltered;
+    const context = await flagListsContext(db);
     const page = {
       rows: rows.map((row) => ({ item: spec.toItem(row), review: row.r_kind === null ? null : toReview(reviewOf(row)) })),
       total,
@@ -247,7 +247,7 @@ function pageOf<S extends string, T>(db: Db, spec: ListSpec<S, T>, query: ListQu
       notices: context.notices,
     };
     return { page, context };
-  }).deferred();
+  });
 }
 
 const reviewOf = (row: Record<string, unknown>): ReviewRow => ({
@@ -255,36 +255,36 @@ const reviewOf = (row: Record<string, unknown>): ReviewRow => ({
   reviewer: row.r_reviewer as string, decided_at: row.r_decided_at as number,
 });
 
-export function stuckPage(db: Db, query: ListQuery<StuckSort>): Page<StuckRow> {
-  const { page } = pageOf(db, STUCK, query);
+export async function stuckPage(db: Store, query: ListQuery<StuckSort>): Promise<Page<StuckRow>> {
+  const { page } = await pageOf(db, STUCK, query);
   return { ...page, rows: page.rows.map(({ item, review }) => ({ ...item, review })) };
 }
 
-export function duplicatesPage(db: Db, query: ListQuery<DuplicateSort>): Page<DuplicateRow> {
-  const { page } = pageOf(db, DUPLICATES, query);
+export async function duplicatesPage(db: Store, query: ListQuery<DuplicateSort>): Promise<Page<DuplicateRow>> {
+  const { page } = await pageOf(db, DUPLICATES, query);
   return { ...page, rows: page.rows.map(({ item, review }) => ({ ...item, review })) };
 }
 
-export function mismatchesPage(db: Db, query: ListQuery<MismatchSort>): Page<MismatchRow> {
-  const { page } = pageOf(db, MISMATCHES, query);
+export async function mismatchesPage(db: Store, query: ListQuery<MismatchSort>): Promise<Page<MismatchRow>> {
+  const { page } = await pageOf(db, MISMATCHES, query);
   return { ...page, rows: page.rows.map(({ item, review }) => ({ ...item, review })) };
 }
 
 /** `explain` writes the ready sentence for the ticket (the service's replies) at the threshold the list was built for. */
-export function limitedPage(db: Db, query: ListQuery<LimitedSort>, explain: (account: LimitedAccount, thresholdCents: number) => string): Page<LimitedRow> {
-  const { page, context } = pageOf(db, LIMITED, query);
+export async function limitedPage(db: Store, query: ListQuery<LimitedSort>, explain: (account: LimitedAccount, thresholdCents: number) => string): Promise<Page<LimitedRow>> {
+  const { page, context } = await pageOf(db, LIMITED, query);
   return { ...page, rows: page.rows.map(({ item, review }) => ({ ...item, review, explanation: explain(item, context.settings.tierThresholdCents) })) };
 }
 
-function itemOf<S extends string, T>(db: Db, spec: ListSpec<S, T>, key: string): T | undefined {
-  const row = db.prepare(`SELECT * FROM ${spec.table} f WHERE f.${spec.key} = ? ORDER BY f.rowid LIMIT 1`).get(key);
+async function itemOf<S extends string, T>(db: Store, spec: ListSpec<S, T>, key: string): Promise<T | undefined> {
+  const row = (await db.get(`SELECT * FROM ${spec.table} f WHERE f.${spec.key} = ? ORDER BY f.rowid LIMIT 1`, [key]));
   return row === undefined ? undefined : spec.toItem(row as Record<string, unknown>);
 }
 
-export const stuckItem = (db: Db, paymentId: string) => itemOf(db, STUCK, paymentId);
-export const duplicateItem = (db: Db, key: string) => itemOf(db, DUPLICATES, key);
-export const limitedItem = (db: Db, accountId: string) => itemOf(db, LIMITED, accountId);
-export const mismatchItem = (db: Db, key: string) => itemOf(db, MISMATCHES, key);
+export const stuckItem = (db: Store, paymentId: string) => itemOf(db, STUCK, paymentId);
+export const duplicateItem = (db: Store, key: string) => itemOf(db, DUPLICATES, key);
+export const limitedItem = (db: Store, accountId: string) => itemOf(db, LIMITED, accountId);
+export const mismatchItem = (db: Store, key: string) => itemOf(db, MISMATCHES, key);
 
 export interface FlagListTotals {
   stuck: number;
@@ -295,18 +295,12 @@ export interface FlagListTotals {
 }
 
 /** The size of each list, kept when it was built; counted when the lists were never built (rows left by an upgrade). */
-export function flagListTotals(db: Db): FlagListTotals {
-  const kept = db
-    .prepare('SELECT stuck, duplicates, duplicates_while_pending AS duplicatesWhilePending, limited, mismatches FROM flag_lists WHERE id = 1')
-    .get() as FlagListTotals | undefined;
+export async function flagListTotals(db: Store): Promise<FlagListTotals> {
+  const kept = (await db.get('SELECT stuck, duplicates, duplicates_while_pending AS "duplicatesWhilePending", limited, mismatches FROM flag_lists WHERE id = 1')) as FlagListTotals | undefined;
   return (
     kept ??
-    (db
-      .prepare(
-        `SELECT (SELECT count(*) FROM flag_stuck) AS stuck, (SELECT count(*) FROM flag_duplicates) AS duplicates,
-           (SELECT count(*) FROM flag_duplicates WHERE while_pending = 1) AS duplicatesWhilePending, (SELECT count(*) FROM flag_limited) AS limited,
-           (SELECT count(*) FROM flag_mismatches) AS mismatches`,
-      )
-      .get() as FlagListTotals)
+    ((await db.get(`SELECT (SELECT count(*) FROM flag_stuck) AS stuck, (SELECT count(*) FROM flag_duplicates) AS duplicates,
+           (SELECT count(*) FROM flag_duplicates WHERE while_pending = 1) AS "duplicatesWhilePending", (SELECT count(*) FROM flag_limited) AS limited,
+           (SELECT count(*) FROM flag_mismatches) AS mismatches`)) as FlagListTotals)
   );
 }

@@ -1,12 +1,12 @@
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 
 export interface DataBounds {
   newestPaymentAt: number | null;
   newestLedgerAt: number | null;
 }
 
-export function dataBounds(db: Db): DataBounds {
-  const rows = db.prepare('SELECT name, newest_at FROM data_bounds').all() as { name: string; newest_at: number }[];
+export async function dataBounds(db: Store): Promise<DataBounds> {
+  const rows = (await db.all('SELECT name, newest_at FROM data_bounds')) as { name: string; newest_at: number }[];
   const of = (name: string) => rows.find((row) => row.name === name)?.newest_at ?? null;
   return { newestPaymentAt: of('payments'), newestLedgerAt: of('ledger') };
 }

@@ -1,6 +1,6 @@
 // Rule 2: a customer who paid the same amount again within the window, often while the first was pending.
 import type { DuplicateCluster, FlagSettings, PaymentStatus } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 import { CANDIDATE_STATUSES_SQL, creditedAtSql } from './credit-links.js';
 
 const MINUTE = 60_000;
@@ -35,10 +35,8 @@ export function duplicateCandidatesSql(accountScoped: boolean): string {
     ORDER BY p.account_id, p.currency, p.amount_cents, p.created_at, p.id`;
 }
 
-export function listDuplicateClusters(db: Db, settings: FlagSettings, accountId?: string): DuplicateCluster[] {
-  const rows = db
-    .prepare(duplicateCandidatesSql(accountId !== undefined))
-    .all({ windowMs: settings.duplicateWindowMinutes * MINUTE, ...(accountId === undefined ? {} : { accountId }) }) as CandidateRow[];
+export async function listDuplicateClusters(db: Store, settings: FlagSettings, accountId?: string): Promise<DuplicateCluster[]> {
+  const rows = (await db.all(duplicateCandidatesSql(accountId !== undefined), { windowMs: settings.duplicateWindowMinutes * MINUTE, ...(accountId === undefined ? {} : { accountId }) })) as CandidateRow[];
 
   const clusters: DuplicateCluster[] = [];
   let members: CandidateRow[] = [];

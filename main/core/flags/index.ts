@@ -1,11 +1,10 @@
 // The four flag lists over one consistent snapshot of the database.
 import type { FlagKind, FlagNotice, FlagSettings, FlagsResult } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 import { dataBounds, resolveAsOf } from './as-of.js';
 import { listDuplicateClusters } from './duplicates.js';
 import { listLimitedAccounts } from './limited.js';
 import { listMismatches } from './mismatches.js';
-import { accountEmails } from '../account.js';
 import { listStuckPayments, missingIntentNotice } from './stuck.js';
 
 export interface FlagQuery {
@@ -16,10 +15,10 @@ export interface FlagQuery {
   accountId?: string;
 }
 
-export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
+export function computeFlags(db: Store, query: FlagQuery): Promise<FlagsResult> {
   // One read transaction, so an import committing meanwhile cannot make the lists disagree.
-  return db.transaction(() => {
-    const bounds = dataBounds(db);
+  return db.read(async () => {
+    const bounds = await dataBounds(db);
     const asOf = resolveAsOf(query.asOf, bounds);
     const wants = (kind: FlagKind) => query.only === undefined || query.only === kind;
     const notices: FlagNotice[] = [];
@@ -32,26 +31,25 @@ export function computeFlags(db: Db, query: FlagQuery): FlagsResult {
     }
     // Credits naming PaymentIntents that charges imported without one cannot reach: say which column to add,
     // instead of listing those payments as uncredited or those credits as naming unknown payments.
-    const intentNotice = wants('stuck') || wants('mismatches') ? missingIntentNotice(db) : undefined;
+    const intentNotice = wants('stuck') || wants('mismatches') ? await missingIntentNotice(db) : undefined;
     if (intentNotice) notices.push(intentNotice);
     if (wants('stuck')) {
-      result.stuck = listStuckPayments(db, query.settings, {
+      result.stuck = await listStuckPayments(db, query.settings, {
         asOf,
         ledgerAsOf: bounds.newestLedgerAt === null ? null : Math.min(asOf, bounds.newestLedgerAt),
         skipChargesWithoutIntent: intentNotice !== undefined,
         accountId: query.accountId,
       });
     }
-    if (wants('duplicates')) result.duplicates = listDuplicateClusters(db, query.settings, query.accountId);
-    if (wants('limited')) result.limited = listLimitedAccounts(db, query.settings, query.accountId);
+    if (wants('duplicates')) result.duplicates = await listDuplicateClusters(db, query.settings, query.accountId);
+    if (wants('limited')) result.limited = await listLimitedAccounts(db, query.settings, query.accountId);
     if (wants('mismatches')) {
-      result.mismatches = listMismatches(db, query.settings, {
+      result.mismatches = await listMismatches(db, query.settings, {
         newestLedgerAt: bounds.newestLedgerAt,
         accountId: query.accountId,
-        email: accountEmails(db),
         skipIntentCredits: intentNotice !== undefined,
       });
     }
     return result;
-  }).deferred();
+  });
 }

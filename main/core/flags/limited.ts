@@ -1,6 +1,6 @@
 // Rule 3: credits but under the Build Tier 1 threshold of purchased spend (free credits do not count).
 import type { FlagSettings, LimitedAccount } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 import { awaitingSql } from './credit-links.js';
 
 interface TotalsRow {
@@ -22,15 +22,13 @@ export const unlockingPaymentSql = `SELECT p.id FROM payments p
     AND ${awaitingSql('p')}
   ORDER BY p.created_at, p.id LIMIT 1`;
 
-export function listLimitedAccounts(db: Db, settings: FlagSettings, accountId?: string): LimitedAccount[] {
-  const rows = db
-    .prepare(limitedSql(accountId !== undefined))
-    .all({ threshold: settings.tierThresholdCents, ...(accountId === undefined ? {} : { accountId }) }) as TotalsRow[];
-  const unlockingPayment = db.prepare(unlockingPaymentSql);
-  return rows.map((row) => {
+export async function listLimitedAccounts(db: Store, settings: FlagSettings, accountId?: string): Promise<LimitedAccount[]> {
+  const rows = (await db.all(limitedSql(accountId !== undefined), { threshold: settings.tierThresholdCents, ...(accountId === undefined ? {} : { accountId }) })) as TotalsRow[];
+  const accounts: LimitedAccount[] = [];
+  for (const row of rows) {
     const missing = settings.tierThresholdCents - row.purchased_cents;
-    const unlock = unlockingPayment.get({ accountId: row.account_id, currency: row.currency, missing }) as { id: string } | undefined;
-    return {
+    const unlock = await db.get<{ id: string }>(unlockingPaymentSql, { accountId: row.account_id, currency: row.currency, missing });
+    accounts.push({
       accountId: row.account_id,
       currency: row.currency,
       balanceCents: row.balance_cents,
@@ -38,6 +36,7 @@ export function listLimitedAccounts(db: Db, settings: FlagSettings, accountId?: 
       purchasedCents: row.purchased_cents,
       missingCents: missing,
       unlockPaymentId: unlock?.id ?? null,
-    };
-  });
+    });
+  }
+  return accounts;
 }

@@ -3,7 +3,8 @@
 // returned_cents is a generated column, so only the payments of the partial index payments_reconcile are read;
 // credits that name no payment are kept in unlinked_credits.
 import { keptNoMoney, type FlagSettings, type Mismatch, type MismatchKind, type PaymentStatus } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import { accountEmails } from '../account.js';
+import type { Store } from '../store/store.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -53,7 +54,6 @@ export interface MismatchInputs {
   /** The newest ledger entry's time, or null when no ledger was imported (then there are no mismatches). */
   newestLedgerAt: number | null;
   accountId?: string;
-  email?: (accountId: string) => string | null;
   /** Leave out credits naming PaymentIntents (pi_…) when charges were imported without them (the notice says so). */
   skipIntentCredits?: boolean;
 }
@@ -74,20 +74,15 @@ export function paymentMismatches(p: ReconciledPayment, settings: FlagSettings, 
   return found;
 }
 
-export function listMismatches(db: Db, settings: FlagSettings, inputs: MismatchInputs): Mismatch[] {
+export async function listMismatches(db: Store, settings: FlagSettings, inputs: MismatchInputs): Promise<Mismatch[]> {
   if (inputs.newestLedgerAt === null) return [];
   const scoped = inputs.accountId !== undefined;
-  const params = scoped ? { accountId: inputs.accountId } : {};
-  const email = inputs.email ?? (() => null);
+  const params = inputs.accountId !== undefined ? { accountId: inputs.accountId } : {};
   // The linked entries' ids come with each candidate, from one statement: a query per row from JavaScript cost
   // more than SQLite's seeks. One account's candidates are found by its index of purchases instead.
-  const payments = db
-    .prepare(
-      `SELECT ${RECONCILED_COLUMNS}, ${LINKED_ENTRY_IDS_SQL} AS entry_ids
+  const payments = (await db.all(`SELECT ${RECONCILED_COLUMNS}, ${LINKED_ENTRY_IDS_SQL} AS entry_ids
        FROM payments p ${scoped ? '' : 'INDEXED BY payments_reconcile'}
-       WHERE ${RECONCILE_CANDIDATE_SQL} ${scoped ? 'AND p.account_id = @accountId' : ''}`,
-    )
-    .all(params) as (ReconciledPayment & { entry_ids: string })[];
+       WHERE ${RECONCILE_CANDIDATE_SQL} ${scoped ? 'AND p.account_id = @accountId' : ''}`, params)) as (ReconciledPayment & { entry_ids: string })[];
   const mismatches: Mismatch[] = [];
   for (const p of payments) {
     const kinds = paymentMismatches(p, settings, inputs.newestLedgerAt);
@@ -100,11 +95,14 @@ export function listMismatches(db: Db, settings: FlagSettings, inputs: MismatchI
         creditedCents: p.credited_cents, reversedCents: p.reversed_cents, returnedCents: p.returned_cents, deltaCents, entryIds: entries,
         status: p.status, createdAt: new Date(p.created_at).toISOString(),
         returnedAt: p.returned_cents > 0 ? new Date(at).toISOString() : null,
-        email: p.email ?? (p.account_id === null ? null : email(p.account_id)),
+        email: p.email,
       });
     }
   }
-  mismatches.push(...unknownPayments(db, { accountId: inputs.accountId, email, skipIntentCredits: inputs.skipIntentCredits ?? false }));
+  mismatches.push(...await unknownPayments(db, { accountId: inputs.accountId, skipIntentCredits: inputs.skipIntentCredits ?? false }));
+  // An email for the rows whose own payment carried none: the account's, from its other payments.
+  const emails = await accountEmails(db, mismatches.filter((m) => m.email === null && m.accountId !== null).map((m) => m.accountId as string));
+  for (const m of mismatches) if (m.email === null && m.accountId !== null) m.email = emails.get(m.accountId) ?? null;
   return mismatches.sort((a, b) => stakeCents(b) - stakeCents(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -115,29 +113,23 @@ export const stakeCents = (m: Pick<Mismatch, 'deltaCents' | 'creditedCents'>) =>
  * Credits naming a payment no export has, inside the period the payments export covers: from 24 h after the
  * oldest payment (the credit of a payment made just before the export began is no mismatch) to the newest.
  */
-function unknownPayments(
-  db: Db,
-  { accountId, email, skipIntentCredits }: { accountId?: string; email: (accountId: string) => string | null; skipIntentCredits: boolean },
-): Mismatch[] {
+async function unknownPayments(
+  db: Store,
+  { accountId, skipIntentCredits }: { accountId?: string; skipIntentCredits: boolean },
+): Promise<Mismatch[]> {
   // Two subqueries: one SELECT of both min and max would scan the whole index instead of reading its two ends.
-  const span = db
-    .prepare('SELECT (SELECT min(created_at) FROM payments) AS oldest, (SELECT max(created_at) FROM payments) AS newest')
-    .get() as { oldest: number | null; newest: number | null };
+  const span = (await db.get('SELECT (SELECT min(created_at) FROM payments) AS oldest, (SELECT max(created_at) FROM payments) AS newest')) as { oldest: number | null; newest: number | null };
   if (span.oldest === null || span.newest === null) return [];
-  const rows = db
-    .prepare(
-      `SELECT l.id, l.payment_id, l.account_id, l.amount_cents, l.currency, l.created_at
+  const rows = (await db.all(`SELECT l.id, l.payment_id, l.account_id, l.amount_cents, l.currency, l.created_at
        FROM unlinked_credits u JOIN ledger_entries l ON l.id = u.entry_id
        WHERE u.created_at > @from AND u.created_at <= @to ${accountId === undefined ? '' : 'AND l.account_id = @accountId'}
-         AND NOT (@skipIntents AND u.payment_id >= 'pi_' AND u.payment_id < 'pi\`')`,
-    )
-    .all({ from: span.oldest + DAY, to: span.newest, skipIntents: skipIntentCredits ? 1 : 0, ...(accountId === undefined ? {} : { accountId }) }) as {
+         AND NOT (@skipIntents = 1 AND u.payment_id >= 'pi_' AND u.payment_id < 'pi\`')`, { from: span.oldest + DAY, to: span.newest, skipIntents: skipIntentCredits ? 1 : 0, ...(accountId === undefined ? {} : { accountId }) })) as {
     id: string; payment_id: string; account_id: string; amount_cents: number; currency: string; created_at: number;
   }[];
   return rows.map((l) => ({
     key: `unknown_payment:${l.id}`, kind: 'unknown_payment', paymentId: l.payment_id, accountId: l.account_id, currency: l.currency,
     amountCents: l.amount_cents, creditedCents: l.amount_cents, reversedCents: 0, returnedCents: 0, deltaCents: l.amount_cents, entryIds: [l.id],
-    status: null, createdAt: new Date(l.created_at).toISOString(), returnedAt: null, email: email(l.account_id),
+    status: null, createdAt: new Date(l.created_at).toISOString(), returnedAt: null, email: null,
   }));
 }
 

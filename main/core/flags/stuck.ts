@@ -1,6 +1,6 @@
 // Rule 1: payments approved but not credited, or pending far past the normal minute (rules.md).
 import { BANK_DEBIT_METHODS, processorStuckAfterMinutes, type FlagNotice, type FlagSettings, type PaymentStatus, type StuckPayment, type StuckStage } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 import { awaitingSql, stripeChargeWithoutIntentSql } from './credit-links.js';
 
 const MINUTE = 60_000;
@@ -80,9 +80,9 @@ export function stuckParams(settings: FlagSettings, inputs: StuckInputs): Record
   };
 }
 
-export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckInputs): StuckPayment[] {
+export async function listStuckPayments(db: Store, settings: FlagSettings, inputs: StuckInputs): Promise<StuckPayment[]> {
   const methods = Object.keys(settings.methodStuckAfterMinutes).length;
-  const rows = db.prepare(stuckSql(inputs.accountId !== undefined, methods)).all(stuckParams(settings, inputs)) as StuckRow[];
+  const rows = (await db.all(stuckSql(inputs.accountId !== undefined, methods), stuckParams(settings, inputs))) as StuckRow[];
   return rows.map((row) => {
     const measuredAt = row.stage === 'credit' ? (inputs.ledgerAsOf as number) : inputs.asOf;
     return {
@@ -107,14 +107,11 @@ export function listStuckPayments(db: Db, settings: FlagSettings, inputs: StuckI
  * When ledger credits name PaymentIntents (pi_…) that match no payment, and Stripe charges came without a
  * PaymentIntent ID column, say which column to add rather than flag every paid charge as uncredited.
  */
-export function missingIntentNotice(db: Db): FlagNotice | undefined {
+export async function missingIntentNotice(db: Store): Promise<FlagNotice | undefined> {
   // unlinked_credits holds exactly the credits that reach no payment by id or alt id (kept by the import).
-  const unmatched = db
-    .prepare(`SELECT count(*) FROM unlinked_credits WHERE payment_id >= 'pi_' AND payment_id < 'pi\`'`)
-    .pluck()
-    .get() as number;
+  const unmatched = (await db.value(`SELECT count(*) FROM unlinked_credits WHERE payment_id >= 'pi_' AND payment_id < 'pi\`'`)) as number;
   if (unmatched === 0) return undefined;
-  const charges = (db.prepare(`SELECT count(*) AS n FROM payments p WHERE ${stripeChargeWithoutIntentSql('p')}`).get() as { n: number }).n;
+  const charges = ((await db.get(`SELECT count(*) AS n FROM payments p WHERE ${stripeChargeWithoutIntentSql('p')}`)) as { n: number }).n;
   if (charges === 0) return undefined;
   return {
     code: 'payment-intent-ids-missing',

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { ImportFileReport, RowError } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
 import { deferIndexesIfWorthIt, tablesWritten } from './deferred-indexes.js';
 import { FileError, ImportCanceled } from './file-error.js';
 import { contentHash } from './file-source.js';
@@ -25,7 +26,13 @@ const REPORTED_ERRORS = 1000;
 
 const PARSE_IN_WORKER_BYTES = 4 << 20;
 
-export async function importFile(db: Db, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+/** The SQLite store's import: row by row through prepared statements, on the store's connection alone. */
+export async function importFile(sqlite: SqliteStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+  return sqlite.exclusive(() => importFileOn(sqlite, file, options));
+}
+
+async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+  const db = sqlite.db;
   const started = Date.now();
   const report: ImportFileReport = {
     path: options.displayPath ?? file,
@@ -134,6 +141,7 @@ export async function importFile(db: Db, file: string, options: ImportFileOption
       );
     }
     store.flush();
+    await store.applyReviews(sqlite);
     rebuildIndexes(); // before the derived columns, whose refresh reads through those indexes
     store.finish();
     Object.assign(report, store.counts);

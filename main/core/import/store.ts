@@ -5,6 +5,7 @@ import type { Db } from '../db/open.js';
 import type { ImportCounts, PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
+import type { Store } from '../store/store.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
 import type { RowHash } from './row-hash.js';
 import { RowHashSet } from './row-hash-set.js';
@@ -125,6 +126,7 @@ export class ImportStore {
   private pendingPayments: IncomingPayment[] = [];
   private writtenPaymentIds: string[] | undefined = [];
   readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
+  private readonly reviews: ReviewRecord[] = [];
 
   constructor(
     private readonly db: Db,
@@ -310,8 +312,14 @@ export class ImportStore {
     this.counts.conflicts++;
   }
 
+  /** Decisions are applied by applyReviews, through the store port, once the file is read. */
   review(record: ReviewRecord): void {
-    this.counts[applyReviewDecision(this.db, record, 'import')]++;
+    this.reviews.push(record);
+  }
+
+  async applyReviews(store: Store): Promise<void> {
+    for (const record of this.reviews) this.counts[await applyReviewDecision(store, record, 'import')]++;
+    this.reviews.length = 0;
   }
 
   rejected(line: number, reason: string, raw: string): void {

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportFileReport, ImportProgress } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import { listMappings } from '../mappings.js';
 import { importFile } from './import-file.js';
 
@@ -35,9 +36,10 @@ export function collectExportFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-export async function syncPaths(db: Db, paths: readonly string[], options: SyncOptions = {}): Promise<ImportFileReport[]> {
+export async function syncPaths(db: Store, paths: readonly string[], options: SyncOptions = {}): Promise<ImportFileReport[]> {
+  if (!(db instanceof SqliteStore)) throw new Error('importing into a team database (PostgreSQL) is not built yet: import into a local database, then `paydesk copy` it');
   const files = collectExportFiles(paths);
-  const mappings = listMappings(db);
+  const mappings = await listMappings(db);
   const reports: ImportFileReport[] = [];
   for (const [fileIndex, file] of files.entries()) {
     if (options.signal?.aborted) break;

@@ -4,7 +4,7 @@ import type { Evidence, EvidenceInput, EvidenceLedgerEntry, EvidencePayment, Rec
 import { keptNoMoney, type FlagKind, type FlagsResult, type LedgerType, type MismatchKind, type PaymentStatus, type Review } from '../../../shared/domain.js';
 import { ageInWords, methodInWords } from '../../../shared/format.js';
 import { formatMoney } from '../../../shared/money.js';
-import type { Db } from '../db/open.js';
+import type { SqlValue, Store } from '../store/store.js';
 import { creditedAtSql } from '../flags/credit-links.js';
 import { duplicateReply, limitedExplanation, mismatchNote, stuckReply, utcWords } from './replies.js';
 
@@ -21,10 +21,8 @@ interface PaymentRow {
   dispute_status: string | null; disputed_at: number | null; credited_currency: string | null;
 }
 
-function paymentsWhere(db: Db, where: string, params: Record<string, unknown>): EvidencePayment[] {
-  const rows = db
-    .prepare(`SELECT p.*, ${creditedAtSql('p')} AS credited_at FROM payments p WHERE ${where} ORDER BY p.created_at, p.id`)
-    .all(params) as PaymentRow[];
+async function paymentsWhere(db: Store, where: string, params: Record<string, SqlValue>): Promise<EvidencePayment[]> {
+  const rows = (await db.all(`SELECT p.*, ${creditedAtSql('p')} AS credited_at FROM payments p WHERE ${where} ORDER BY p.created_at, p.id`, params)) as PaymentRow[];
   return rows.map((p) => ({
     paymentId: p.id, altId: p.alt_id, accountId: p.account_id, status: p.status, amountCents: p.amount_cents, currency: p.currency,
     createdAt: iso(p.created_at) as string, updatedAt: iso(p.updated_at) as string, invoiceId: p.invoice_id, email: p.email,
@@ -33,14 +31,14 @@ function paymentsWhere(db: Db, where: string, params: Record<string, unknown>): 
   }));
 }
 
-function ledgerFor(db: Db, payments: EvidencePayment[], accountId: string | null, all: boolean): EvidenceLedgerEntry[] {
+async function ledgerFor(db: Store, payments: EvidencePayment[], accountId: string | null, all: boolean): Promise<EvidenceLedgerEntry[]> {
   const ids = payments.flatMap((p) => [p.paymentId, p.altId]).filter((id): id is string => id !== null);
   const rows = (
     all && accountId !== null
-      ? db.prepare('SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY created_at, id').all(accountId)
+      ? (await db.all('SELECT * FROM ledger_entries WHERE account_id = ? ORDER BY created_at, id', [accountId]))
       : ids.length === 0
         ? []
-        : db.prepare(`SELECT * FROM ledger_entries WHERE payment_id IN (${ids.map(() => '?').join(',')}) ORDER BY created_at, id`).all(...ids)
+        : (await db.all(`SELECT * FROM ledger_entries WHERE payment_id IN (${ids.map(() => '?').join(',')}) ORDER BY created_at, id`, ids))
   ) as LedgerRow[];
   return rows.map(toEntry);
 }
@@ -52,12 +50,12 @@ const toEntry = (l: LedgerRow): EvidenceLedgerEntry => ({
   entryId: l.id, type: l.type, amountCents: l.amount_cents, currency: l.currency, createdAt: iso(l.created_at) as string, paymentId: l.payment_id,
 });
 
-export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: string, review: Review | null): Evidence {
+export async function buildEvidence(db: Store, flags: FlagsResult, kind: FlagKind, key: string, review: Review | null): Promise<Evidence> {
   const settings = flags.settings;
   if (kind === 'stuck') {
     const stuck = flags.stuck?.find((s) => s.paymentId === key);
     if (!stuck) throw new NotFoundError(`payment ${key} is not flagged as stuck (any more)`);
-    const payments = paymentsWhere(db, stuck.accountId === null ? 'p.id = @id' : 'p.id = @id OR (p.account_id = @account AND p.created_at > @since)', {
+    const payments = await paymentsWhere(db, stuck.accountId === null ? 'p.id = @id' : 'p.id = @id OR (p.account_id = @account AND p.created_at > @since)', {
       id: key, account: stuck.accountId, since: Date.parse(stuck.createdAt),
     });
     return {
@@ -81,7 +79,7 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
         value: `${minutesInWords(stuck.stuckAfterMinutes)}${stuck.stage === 'processor' && stuck.stuckAfterMinutes !== settings.stuckAfterMinutes ? ` (the time for ${methodInWords(stuck.method)} payments)` : ''} (looking back ${settings.lookbackDays} days)`,
       },
       payments,
-      ledger: ledgerFor(db, payments, stuck.accountId, false),
+      ledger: await ledgerFor(db, payments, stuck.accountId, false),
       reply: stuckReply(stuck),
     };
   }
@@ -89,7 +87,7 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
     const cluster = flags.duplicates?.find((d) => d.key === key);
     if (!cluster) throw new NotFoundError(`no duplicate cluster ${key} (any more)`);
     const ids = Object.fromEntries(cluster.paymentIds.map((id, i) => [`p${i}`, id]));
-    const payments = paymentsWhere(db, `p.id IN (${Object.keys(ids).map((k) => '@' + k).join(',')})`, ids);
+    const payments = await paymentsWhere(db, `p.id IN (${Object.keys(ids).map((k) => '@' + k).join(',')})`, ids);
     const spanSeconds = (Date.parse(cluster.lastCreatedAt) - Date.parse(cluster.firstCreatedAt)) / 1000;
     return {
       kind, key, accountId: cluster.accountId, asOf: flags.asOf, review,
@@ -104,7 +102,7 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
       ],
       threshold: { label: 'Duplicate window', value: `${settings.duplicateWindowMinutes} min` },
       payments,
-      ledger: ledgerFor(db, payments, cluster.accountId, false),
+      ledger: await ledgerFor(db, payments, cluster.accountId, false),
       reply: duplicateReply(cluster, new Map(payments.map((p) => [p.paymentId, p.createdAt]))),
     };
   }
@@ -112,7 +110,7 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
   const limited = flags.limited?.find((l) => l.accountId === key);
   if (!limited) throw new NotFoundError(`account ${key} is not on the limited list (any more)`);
   const money = (cents: number) => formatMoney(cents, limited.currency);
-  const payments = paymentsWhere(db, 'p.account_id = @account', { account: key });
+  const payments = await paymentsWhere(db, 'p.account_id = @account', { account: key });
   return {
     kind, key, accountId: key, asOf: flags.asOf, review,
     title: 'Credits, but still on the Limited tier',
@@ -126,7 +124,7 @@ export function buildEvidence(db: Db, flags: FlagsResult, kind: FlagKind, key: s
     ],
     threshold: { label: 'Build Tier 1 after', value: `${money(settings.tierThresholdCents)} purchased` },
     payments,
-    ledger: ledgerFor(db, payments, key, true),
+    ledger: await ledgerFor(db, payments, key, true),
     reply: limitedExplanation(limited, settings.tierThresholdCents),
   };
 }
@@ -153,19 +151,19 @@ const MISMATCH_RULES: Record<MismatchKind, string> = {
   unknown_payment: 'A credit purchase in the ledger names a payment that no imported export has, from a time the payments export covers.',
 };
 
-function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Review | null): Evidence {
+async function mismatchEvidence(db: Store, flags: FlagsResult, key: string, review: Review | null): Promise<Evidence> {
   const mismatch = flags.mismatches?.find((m) => m.key === key);
   if (!mismatch) throw new NotFoundError(`no mismatch ${key} (any more)`);
   const settings = flags.settings;
   const money = (cents: number) => formatMoney(cents, mismatch.currency);
   const unknown = mismatch.kind === 'unknown_payment';
-  const payments = unknown ? [] : paymentsWhere(db, 'p.id = @id', { id: mismatch.paymentId });
+  const payments = unknown ? [] : await paymentsWhere(db, 'p.id = @id', { id: mismatch.paymentId });
   const ledger = unknown
-    ? (db.prepare('SELECT * FROM ledger_entries WHERE id = ? OR payment_id = ? ORDER BY created_at, id').all(mismatch.entryIds[0], mismatch.paymentId) as LedgerRow[]).map(toEntry)
-    : ledgerFor(db, payments, mismatch.accountId, false);
+    ? ((await db.all('SELECT * FROM ledger_entries WHERE id = ? OR payment_id = ? ORDER BY created_at, id', [mismatch.entryIds[0], mismatch.paymentId])) as LedgerRow[]).map(toEntry)
+    : await ledgerFor(db, payments, mismatch.accountId, false);
   const creditedCurrency = unknown
     ? mismatch.currency
-    : ((db.prepare('SELECT credited_currency FROM payments WHERE id = ?').pluck().get(mismatch.paymentId) as string | null | undefined) ?? null);
+    : (((await db.value('SELECT credited_currency FROM payments WHERE id = ?', [mismatch.paymentId])) as string | null | undefined) ?? null);
   // Money kept at the processor: nothing for a payment no export has, or one that failed or never completed.
   const paid = unknown || keptNoMoney(mismatch.status) ? 0 : mismatch.amountCents;
   const reconciliation: Reconciliation = {
@@ -208,7 +206,7 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
           : { label: 'Credits must equal', value: 'the amount paid, once' },
     payments,
     ledger,
-    reply: mismatchNote(mismatch, reconciliation.creditedCurrency) + sharedIntentHint(db, mismatch),
+    reply: mismatchNote(mismatch, reconciliation.creditedCurrency) + (await sharedIntentHint(db, mismatch)),
     reconciliation,
   };
 }
@@ -218,16 +216,12 @@ function mismatchEvidence(db: Db, flags: FlagsResult, key: string, review: Revie
  * PaymentIntent links to both (rules.md §1). The rule still flags the declined charge; the note says which
  * charge of the same PaymentIntent kept the money, so finance can tell a retry from a real error.
  */
-function sharedIntentHint(db: Db, mismatch: { kind: MismatchKind; paymentId: string }): string {
+async function sharedIntentHint(db: Store, mismatch: { kind: MismatchKind; paymentId: string }): Promise<string> {
   if (mismatch.kind !== 'credited_not_paid') return '';
-  const sibling = db
-    .prepare(
-      `SELECT s.id, s.alt_id FROM payments p JOIN payments s ON s.alt_id = p.alt_id AND s.id <> p.id
+  const sibling = (await db.get(`SELECT s.id, s.alt_id FROM payments p JOIN payments s ON s.alt_id = p.alt_id AND s.id <> p.id
        WHERE p.id = ? AND s.status IN ('succeeded', 'partially_refunded', 'refunded')
          AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.payment_id = p.id AND l.type = 'credit_purchased')
-       ORDER BY s.created_at, s.id LIMIT 1`,
-    )
-    .get(mismatch.paymentId) as { id: string; alt_id: string } | undefined;
+       ORDER BY s.created_at, s.id LIMIT 1`, [mismatch.paymentId])) as { id: string; alt_id: string } | undefined;
   if (!sibling) return '';
   return ` The credit names PaymentIntent ${sibling.alt_id}, and ${sibling.id} of the same PaymentIntent was paid: if that payment's credits are the ones meant (a declined attempt, then a paid retry), mark this mismatch expected.`;
 }

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
-import { accountEmails, accountView, resolveAccountId } from '../account.js';
-import type { Db } from '../db/open.js';
+import { accountEmail, accountView, resolveAccountId } from '../account.js';
+import type { Store } from '../store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import {
   duplicateItem,
@@ -71,11 +71,11 @@ const toSummary = (r: ImportRow): ImportSummary => ({
   durationMs: r.duration_ms, testModeRows: r.test_mode_rows,
 });
 
-export function createService(db: Db, deps: ServiceDeps): Service {
+export function createService(db: Store, deps: ServiceDeps): Service {
   const events = new EventHub();
   const workerFile = deps.workerFile ?? path.join(__dirname, '..', 'import-worker.js');
-  const settings = () => readSettings(db) as AppSettings;
-  const emailOf = accountEmails(db);
+  const settings = async () => (await readSettings(db)) as AppSettings;
+  const emailOf = (accountId: string) => accountEmail(db, accountId);
 
   let syncAgain = false;
   // Rows a sync added to the lists, as a 'flags:new' event (the desktop notification, browser mode's toast).
@@ -84,11 +84,12 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     events,
     (finished) => {
       deps.log?.(`sync ${finished.canceled ? 'canceled' : 'finished'}: ${finished.reports.length} files${finished.error ? `; ${finished.error}` : ''}`);
-      newFlags.finished();
-      if (syncAgain) {
-        syncAgain = false;
-        void startSync(undefined, true);
-      }
+      void newFlags.finished().then(() => {
+        if (syncAgain) {
+          syncAgain = false;
+          void startSync(undefined, true);
+        }
+      });
     },
     workerFile,
   );
@@ -100,42 +101,49 @@ export function createService(db: Db, deps: ServiceDeps): Service {
     if (error) deps.log?.(`flag lists: ${error}`);
     if (rebuilt) events.emit('data:changed', { tables: ['flags'] });
   });
-  const lists = () => {
-    if (!runner.running && !flagListsFresh(db)) rebuild.start();
+  const lists = async () => {
+    if (!runner.running && !(await flagListsFresh(db))) rebuild.start();
   };
 
   const startSync = async (paths: string[] | undefined, auto = false) => {
-    const s = settings();
+    const s = await settings();
     const targets = paths ?? s.exportFolders;
     const busy = { started: false, reason: 'A sync is already running.' };
     if (targets.length === 0) return { started: false, reason: 'No exports folder yet: add one, or choose files to import.' };
     if (runner.running) return busy;
     await rebuild.stop(); // the sync needs the write lock, and rebuilds the lists at its end anyway
     if (runner.running) return busy;
-    newFlags.started(auto);
+    await newFlags.started(auto);
+    if (runner.running) return busy;
     runner.start({ dbFile: deps.dbFile, paths: targets, maxRejectedRows: s.maxRejectedRows });
     return { started: true, reason: null };
   };
   const watch = new FolderWatch(() => {
-    if (!settings().autoSync) return;
-    if (runner.running) syncAgain = true;
-    else void startSync(undefined, true);
+    void settings().then((s) => {
+      if (!s.autoSync) return;
+      if (runner.running) syncAgain = true;
+      else void startSync(undefined, true);
+    }, (error: unknown) => deps.log?.(`auto-sync: ${(error as Error).message}`));
   });
-  const rewatch = () => (settings().autoSync ? watch.watch(settings().exportFolders) : watch.close());
-  rewatch();
+  const rewatch = async () => {
+    const s = await settings();
+    if (s.autoSync) watch.watch(s.exportFolders);
+    else watch.close();
+  };
+  void rewatch().catch((error: unknown) => deps.log?.(`watching the exports folders: ${(error as Error).message}`));
 
   const handlers: Handlers = {
     'app:info': () => ({ version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer }),
-    'sync:start': ({ paths }) => startSync(paths && checkSyncPaths(paths, settings().exportFolders)),
+    'sync:start': async ({ paths }) => startSync(paths && checkSyncPaths(paths, (await settings()).exportFolders)),
     'sync:cancel': () => ({ canceled: runner.cancel() }),
     'sync:status': () => runner.state(),
-    'imports:list': ({ limit }) => (db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as ImportRow[]).map(toSummary),
+    'imports:list': async ({ limit }) => ((await db.all('SELECT * FROM imports ORDER BY id DESC LIMIT ?', [limit])) as ImportRow[]).map(toSummary),
     'imports:report': async ({ importId }): Promise<ImportReportDetail> => {
-      const row = db.prepare('SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow | undefined;
+      const row = (await db.get('SELECT * FROM imports WHERE id = ?', [importId])) as ImportRow | undefined;
       if (!row) throw new NotFoundError(`no import ${importId}`);
-      const errors = db.prepare('SELECT line, reason, raw FROM rejected_rows WHERE import_id = ? ORDER BY line LIMIT 1000').all(importId) as ImportReportDetail['errors'];
+      const errors = (await db.all('SELECT line, reason, raw FROM rejected_rows WHERE import_id = ? ORDER BY line LIMIT 1000', [importId])) as ImportReportDetail['errors'];
       const conflicts = (
-        db.prepare('SELECT entry_id, line, stored, incoming FROM ledger_conflicts WHERE import_id = ? ORDER BY line LIMIT 1000').all(importId) as {
+        (await db.all('SELECT entry_id, line, stored, incoming FROM ledger_conflicts WHERE import_id = ? ORDER BY line LIMIT 1000', [importId])) as {
           entry_id: string; line: number; stored: string; incoming: string;
         }[]
       ).map((c) => ({ entryId: c.entry_id, line: c.line, stored: c.stored, incoming: c.incoming }));
@@ -148,35 +156,38 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         mappingFields: { payments: PAYMENT_FIELDS, ledger: LEDGER_FIELDS, requiredPayments: REQUIRED_PAYMENT_FIELDS, requiredLedger: REQUIRED_LEDGER_FIELDS },
       };
     },
-    'stuck:listPage': (query) => {
-      lists();
+    'stuck:listPage': async (query) => {
+      await lists();
       return stuckPage(db, query);
     },
-    'duplicates:listPage': (query) => {
-      lists();
+    'duplicates:listPage': async (query) => {
+      await lists();
       return duplicatesPage(db, query);
     },
-    'limited:listPage': (query) => {
-      lists();
+    'limited:listPage': async (query) => {
+      await lists();
       return limitedPage(db, query, limitedExplanation);
     },
-    'mismatches:listPage': (query) => {
-      lists();
+    'mismatches:listPage': async (query) => {
+      await lists();
       return mismatchesPage(db, query);
     },
-    'followups:list': ({ accountId }) =>
-      db.transaction(() => {
-        const followups = listFollowups(db, flagSettingsOf(settings()), { accountId });
-        return { followups: followups.map((f) => ({ ...f, email: f.accountId === null ? null : emailOf(f.accountId) })), asOf: flagListsContext(db).asOf };
-      }).deferred(),
-    'flags:counts': ({ settings: proposed, asOf }) => {
-      const followups = () => listFollowups(db, proposed ?? flagSettingsOf(settings())).length;
+    'followups:list': async ({ accountId }) => {
+      const rules = flagSettingsOf(await settings());
+      return db.read(async () => {
+        const followups = await listFollowups(db, rules, { accountId });
+        const withEmails = await Promise.all(followups.map(async (f) => ({ ...f, email: f.accountId === null ? null : await emailOf(f.accountId) })));
+        return { followups: withEmails, asOf: (await flagListsContext(db)).asOf };
+      });
+    },
+    'flags:counts': async ({ settings: proposed, asOf }) => {
+      const s = await settings();
+      const followups = async () => (await listFollowups(db, proposed ?? flagSettingsOf(s))).length;
       if (!proposed && asOf === undefined) {
-        lists();
-        return db.transaction(() => ({ asOf: flagListsContext(db).asOf, ...flagListTotals(db), followups: followups() })).deferred();
+        await lists();
+        return db.read(async () => ({ asOf: (await flagListsContext(db)).asOf, ...(await flagListTotals(db)), followups: await followups() }));
       }
-      const s = settings();
-      const result = computeFlags(db, { settings: proposed ?? flagSettingsOf(s), asOf: asOf === undefined ? s.asOf : asOf });
+      const result = await computeFlags(db, { settings: proposed ?? flagSettingsOf(s), asOf: asOf === undefined ? s.asOf : asOf });
       return {
         asOf: result.asOf,
         stuck: result.stuck?.length ?? 0,
@@ -184,94 +195,95 @@ export function createService(db: Db, deps: ServiceDeps): Service {
         duplicatesWhilePending: result.duplicates?.filter((d) => d.whilePending).length ?? 0,
         limited: result.limited?.length ?? 0,
         mismatches: result.mismatches?.length ?? 0,
-        followups: followups(),
+        followups: await followups(),
       };
     },
-    'flags:evidence': ({ kind, key }) => {
-      lists();
-      return db.transaction(() => {
-        const context = flagListsContext(db);
+    'flags:evidence': async ({ kind, key }) => {
+      await lists();
+      return db.read(async () => {
+        const context = await flagListsContext(db);
         const flagged =
           kind === 'stuck'
-            ? stuckItem(db, key)
+            ? await stuckItem(db, key)
             : kind === 'duplicates'
-              ? duplicateItem(db, key)
+              ? await duplicateItem(db, key)
               : kind === 'limited'
-                ? limitedItem(db, key)
-                : mismatchItem(db, key);
-        return buildEvidence(db, { ...context, [kind]: flagged ? [flagged] : [] }, kind, key, reviewsByKey(db, kind).get(key) ?? null);
-      }).deferred();
+                ? await limitedItem(db, key)
+                : await mismatchItem(db, key);
+        const review = (await reviewsByKey(db, kind)).get(key) ?? null;
+        return buildEvidence(db, { ...context, [kind]: flagged ? [flagged] : [] }, kind, key, review);
+      });
     },
-    'account:search': ({ term }): AccountMatch | null => {
+    'account:search': async ({ term }): Promise<AccountMatch | null> => {
       const value = term.trim();
-      const accountId = resolveAccountId(db, value);
+      const accountId = await resolveAccountId(db, value);
       if (accountId === undefined) return null;
       const matchedBy = accountId === value ? 'account' : value.includes('@') ? 'email' : 'payment';
-      return { accountId, email: emailOf(accountId), matchedBy };
+      return { accountId, email: await emailOf(accountId), matchedBy };
     },
-    'account:get': ({ accountId }) => {
-      const exists = db.prepare('SELECT 1 FROM payments WHERE account_id = @a UNION ALL SELECT 1 FROM ledger_entries WHERE account_id = @a LIMIT 1').get({ a: accountId });
+    'account:get': async ({ accountId }) => {
+      const exists = await db.get('SELECT 1 FROM payments WHERE account_id = @a UNION ALL SELECT 1 FROM ledger_entries WHERE account_id = @a LIMIT 1', { a: accountId });
       if (!exists) throw new NotFoundError(`no account ${accountId}`);
-      const s = settings();
+      const s = await settings();
       return accountView(db, accountId, flagSettingsOf(s), s.asOf);
     },
-    'reviews:decide': ({ kind, keys, decision, note }) => {
-      const reviewer = settings().reviewerName || deps.defaultReviewer;
+    'reviews:decide': async ({ kind, keys, decision, note }) => {
+      const reviewer = (await settings()).reviewerName || deps.defaultReviewer;
       const decidedAt = Date.now();
-      db.transaction(() => {
-        for (const key of keys) applyReviewDecision(db, { kind, key, decision, note, reviewer, decidedAt }, 'user');
-      })();
+      await db.write(async () => {
+        for (const key of keys) await applyReviewDecision(db, { kind, key, decision, note, reviewer, decidedAt }, 'user');
+      });
       events.emit('data:changed', { tables: ['reviews'] });
       const wanted = new Set(keys);
-      return { reviews: listReviews(db, { kind }).filter((r) => wanted.has(r.key)) };
+      return { reviews: (await listReviews(db, { kind })).filter((r) => wanted.has(r.key)) };
     },
     'reviews:list': ({ kind }) => listReviews(db, { kind }),
     'settings:get': () => settings(),
-    'settings:update': (changes) => {
+    'settings:update': async (changes) => {
       if (changes.exportFolders) checkExportFolders(changes.exportFolders);
-      const updated = writeSettings(db, changes) as AppSettings;
-      if ('exportFolders' in changes || 'autoSync' in changes) rewatch();
-      lists(); // new thresholds: start the rebuild now rather than at the next read
+      const updated = (await writeSettings(db, changes)) as AppSettings;
+      if ('exportFolders' in changes || 'autoSync' in changes) await rewatch();
+      await lists(); // new thresholds: start the rebuild now rather than at the next read
       events.emit('data:changed', { tables: ['settings'] });
       return updated;
     },
-    'export:csv': ({ list, filter, sort }) => {
+    'export:csv': async ({ list, filter, sort }) => {
       const date = new Date().toISOString().slice(0, 10);
       if (list === 'reviews') {
-        const rows = reviewRows(listReviews(db));
+        const rows = reviewRows(await listReviews(db));
         return { fileName: `paydesk-reviews-${date}.csv`, csv: toCsv(rows, REVIEW_EXPORT_COLUMNS), rows: rows.length };
       }
       if (list === 'followups') {
-        const rows = followupRows(listFollowups(db, flagSettingsOf(settings())));
+        const rows = followupRows(await listFollowups(db, flagSettingsOf(await settings())));
         return { fileName: `paydesk-followups-${date}.csv`, csv: toCsv(rows, FOLLOWUP_EXPORT_COLUMNS), rows: rows.length };
       }
-      lists();
+      await lists();
       const query = { filter, sort, offset: 0, limit: null } as ListQuery<never>;
       const kind: FlagKind = list;
-      const { columns, rows } = db.transaction(() => {
+      const { columns, rows } = await db.read(async () => {
         const selected =
           kind === 'stuck'
-            ? stuckPage(db, query).rows
+            ? (await stuckPage(db, query)).rows
             : kind === 'duplicates'
-              ? duplicatesPage(db, query).rows
+              ? (await duplicatesPage(db, query)).rows
               : kind === 'limited'
-                ? limitedPage(db, query, limitedExplanation).rows
-                : mismatchesPage(db, query).rows;
-        return flagRows(kind, { ...flagListsContext(db), [kind]: selected }, reviewsByKey(db, kind));
-      }).deferred();
+                ? (await limitedPage(db, query, limitedExplanation)).rows
+                : (await mismatchesPage(db, query)).rows;
+        return flagRows(kind, { ...(await flagListsContext(db)), [kind]: selected }, await reviewsByKey(db, kind));
+      });
       return { fileName: `paydesk-${kind}-${date}.csv`, csv: toCsv(rows, columns), rows: rows.length };
     },
-    'mappings:list': () => listMappings(db).map((m) => ({ id: m.id, kind: m.kind, header: m.header, fields: m.fields, createdAt: m.createdAt })),
+    'mappings:list': async () => (await listMappings(db)).map((m) => ({ id: m.id, kind: m.kind, header: m.header, fields: m.fields, createdAt: m.createdAt })),
     'mappings:save': async ({ importId, kind, fields }) => {
-      const row = db.prepare('SELECT path FROM imports WHERE id = ?').get(importId) as { path: string } | undefined;
+      const row = await db.get<{ path: string }>('SELECT path FROM imports WHERE id = ?', [importId]);
       if (!row) throw new NotFoundError(`no import ${importId}`);
       const header = await readExportHeader(row.path);
-      const id = saveMapping(db, { kind, headerNames: header.names, fields });
+      const id = await saveMapping(db, { kind, headerNames: header.names, fields });
       events.emit('data:changed', { tables: ['mappings'] });
       return { id };
     },
-    'mappings:delete': ({ id }) => {
-      const deleted = deleteMapping(db, id);
+    'mappings:delete': async ({ id }) => {
+      const deleted = await deleteMapping(db, id);
       events.emit('data:changed', { tables: ['mappings'] });
       return { deleted };
     },

@@ -2,7 +2,7 @@
 // (the import worker rebuilds the tables at its end), and the keys present after that were not there before
 // are counted, for the lists issue 11 notifies about (stuck, duplicates, mismatches).
 import type { NewFlags } from '../../../shared/api.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../store/store.js';
 
 export interface FlagKeys {
   stuck: ReadonlySet<string>;
@@ -11,15 +11,13 @@ export interface FlagKeys {
 }
 
 /** The keys of the stuck, duplicates and mismatches lists as built now, read in one snapshot. */
-export function readFlagKeys(db: Db): FlagKeys {
-  const keys = (sql: string) => new Set(db.prepare(sql).pluck().all() as string[]);
-  return db
-    .transaction(() => ({
-      stuck: keys('SELECT payment_id FROM flag_stuck'),
-      duplicates: keys('SELECT key FROM flag_duplicates'),
-      mismatches: keys('SELECT key FROM flag_mismatches'),
-    }))
-    .deferred();
+export async function readFlagKeys(db: Store): Promise<FlagKeys> {
+  const keys = async (sql: string) => new Set(await db.column<string>(sql));
+  return db.read(async () => ({
+    stuck: await keys('SELECT payment_id FROM flag_stuck'),
+    duplicates: await keys('SELECT key FROM flag_duplicates'),
+    mismatches: await keys('SELECT key FROM flag_mismatches'),
+  }));
 }
 
 const added = (before: ReadonlySet<string>, after: ReadonlySet<string>) => {
@@ -44,30 +42,33 @@ export const anyNewFlags = (flags: NewFlags): boolean => flags.stuck + flags.dup
  * gained rows (and nothing otherwise). A sync that fails leaves the lists as they were: nothing new.
  */
 export class NewFlagsTracker {
-  private before: { keys: FlagKeys; auto: boolean } | null = null;
+  private before: Promise<{ keys: FlagKeys; auto: boolean } | null> = Promise.resolve(null);
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Store,
     private readonly onNew: (flags: NewFlags) => void,
     private readonly log?: (line: string) => void,
   ) {}
 
-  started(auto: boolean): void {
-    try {
-      this.before = { keys: readFlagKeys(this.db), auto };
-    } catch (error) {
-      this.before = null;
-      this.log?.(`new flags: could not read the lists before the sync: ${(error as Error).message}`);
-    }
+  /** Resolves once the lists are read: the sync must not start before, or its rows would count as old. */
+  async started(auto: boolean): Promise<void> {
+    this.before = readFlagKeys(this.db).then(
+      (keys) => ({ keys, auto }),
+      (error: unknown) => {
+        this.log?.(`new flags: could not read the lists before the sync: ${(error as Error).message}`);
+        return null;
+      },
+    );
+    await this.before;
   }
 
-  finished(): void {
-    const before = this.before;
-    this.before = null;
+  async finished(): Promise<void> {
+    const before = await this.before;
+    this.before = Promise.resolve(null);
     if (!before) return;
     let flags: NewFlags;
     try {
-      flags = countNewFlags(before.keys, readFlagKeys(this.db), before.auto);
+      flags = countNewFlags(before.keys, await readFlagKeys(this.db), before.auto);
     } catch (error) {
       this.log?.(`new flags: could not read the lists after the sync: ${(error as Error).message}`);
       return;

@@ -1,7 +1,10 @@
 // The PostgreSQL adapter of the store port (team mode): a pool of connections to one shared server. A read or
 // write transaction checks out one connection; calls made inside it (found through AsyncLocalStorage) use it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { numberPlaceholders } from './postgres-placeholders.js';
 import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, type SqlParams, type SqlValue, type Store } from './store.js';
 
@@ -64,6 +67,37 @@ export class PostgresStore implements Store {
   async value<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
     const result = await this.query(sql, params, true);
     return (result.rows[0] as unknown[] | undefined)?.[0] as T | undefined;
+  }
+
+  async column<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return (await this.query(sql, params, true)).rows.map((row) => (row as unknown[])[0] as T);
+  }
+
+  /** Streams the rows through COPY … FROM STDIN in CSV, where an unquoted empty field is NULL. */
+  insertRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number> {
+    return this.withClient(async (client) => {
+      const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+      let count = 0;
+      let chunk = '';
+      const flush = async () => {
+        if (!copy.write(chunk)) await once(copy, 'drain');
+        chunk = '';
+      };
+      try {
+        for (const row of rows) {
+          chunk += row.map(csvField).join(',') + '\n';
+          count++;
+          if (chunk.length >= 1 << 16) await flush();
+        }
+        if (chunk) await flush();
+        copy.end();
+        await finished(copy);
+      } catch (error) {
+        copy.destroy();
+        throw describe(error, this.location);
+      }
+      return count;
+    });
   }
 
   async run(sql: string, params?: SqlParams): Promise<RunResult> {
@@ -136,12 +170,18 @@ export class PostgresStore implements Store {
   }
 }
 
+function csvField(value: SqlValue): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
 interface PoolClientWithState extends pg.PoolClient {
   inTransaction?: boolean;
 }
 
 function named(params: SqlParams, name: string): SqlValue {
-  const value = (params as Record<string, SqlValue>)[name];
+  const value = (params as Record<string, SqlValue | undefined>)[name];
   if (value === undefined) throw new RangeError(`missing named parameter '${name}'`);
   return value;
 }

@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Statement } from 'better-sqlite3';
 import { openDb } from '../db/open.js';
-import type { Dialect, RunResult, SqlParams, Store } from './store.js';
+import type { Dialect, RunResult, SqlParams, SqlValue, Store } from './store.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -44,6 +44,26 @@ export class SqliteStore implements Store {
       let statement = this.plucked.get(sql);
       if (!statement) this.plucked.set(sql, (statement = this.db.prepare(sql).pluck()));
       return bind(statement, params, 'get') as T | undefined;
+    });
+  }
+
+  column<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.now(() => {
+      let statement = this.plucked.get(sql);
+      if (!statement) this.plucked.set(sql, (statement = this.db.prepare(sql).pluck()));
+      return bind(statement, params, 'all') as T[];
+    });
+  }
+
+  insertRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number> {
+    return this.now(() => {
+      const insert = this.statement(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      let count = 0;
+      for (const row of rows) {
+        insert.run(...row);
+        count++;
+      }
+      return count;
     });
   }
 

@@ -6,7 +6,7 @@
 export type SqlValue = string | number | null;
 
 /** `?` placeholders take an array, `@name` placeholders an object. Never both in one statement. */
-export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
+export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue | undefined>>;
 
 export interface RunResult {
   changes: number;
@@ -29,7 +29,11 @@ export interface Store {
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
   /** The first column of the first row, or undefined when there is no row. */
   value<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  /** The first column of every row. */
+  column<T>(sql: string, params?: SqlParams): Promise<T[]>;
   run(sql: string, params?: SqlParams): Promise<RunResult>;
+  /** Many rows into one table: prepared inserts on SQLite, COPY on PostgreSQL. */
+  insertRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number>;
   /** One or more statements without parameters (DDL). */
   exec(sql: string): Promise<void>;
   /**

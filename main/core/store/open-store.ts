@@ -1,0 +1,17 @@
+// Which store a target names: a postgres:// URL is a team database, anything else a SQLite file.
+import { isPostgresUrl, PostgresStore } from './postgres-store.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+export async function openStore(target: string): Promise<Store> {
+  if (!isPostgresUrl(target)) return SqliteStore.open(target);
+  const store = PostgresStore.connect(target);
+  try {
+    const { migratePostgres } = await import('./postgres-migrate.js');
+    await store.withClient((client) => migratePostgres(client));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
