@@ -13,7 +13,11 @@ import { openDb } from '../../main/core/db/open.js';
 import { CopyRefusedError, copyDatabase } from '../../main/core/store/copy-database.js';
 import { migratePostgres } from '../../main/core/store/postgres-migrate.js';
 import { SCHEMA_TABLES } from '../../main/core/store/postgres-schema.js';
-import { tempDir } from '../support/db.js';
+import { SqliteStore } from '../../main/core/store/sqlite-store.js';
+import { applyReviewDecision } from '../../main/core/reviews.js';
+import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
+import { writeSettings } from '../../main/core/settings.js';
+import { importText, tempDir } from '../support/db.js';
 import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
 
 const T0 = Date.UTC(2026, 0, 15, 9, 30);
@@ -157,6 +161,32 @@ describe('copyDatabase', () => {
     expect(lines.at(-1)).toMatch(/^copied \d+ rows from paydesk\.db to postgres:\/\//);
     const copied = await client.query('SELECT source_id, copied_at, source_file, rows FROM copied_from');
     expect(copied.rows).toEqual([{ source_id: report.sourceId, copied_at: String(T0 + 99), source_file: 'paydesk.db', rows: String(Object.values(report.tables).reduce((a, b) => a + b)) }]);
+  });
+
+  it('copies a database that the core itself filled: imports, flag lists, decisions and their audit log', async () => {
+    const file = path.join(tempDir(), 'paydesk.db');
+    const raw = openDb(file);
+    const store = new SqliteStore(raw, file);
+    cleanups.push(() => store.close());
+    const fixtures = path.join(import.meta.dirname, '../fixtures/csv');
+    expect((await importText(store, 'payments.csv', fs.readFileSync(path.join(fixtures, 'payments_basic.csv')))).status).toBe('imported');
+    expect((await importText(store, 'ledger.csv', fs.readFileSync(path.join(fixtures, 'ledger_basic.csv')))).status).toBe('imported');
+    expect((await importText(store, 'bad.csv', 'payment_id,amount\npay_x,ten\n')).status).not.toBe('imported');
+    await writeSettings(store, { reviewerName: 'Ana' });
+    await refreshFlagLists(store);
+    await applyReviewDecision(store, { kind: 'stuck', key: 'pay_1', decision: 'wait', note: 'asked "support", twice', reviewer: 'Ana', decidedAt: T0 }, 'user');
+    await applyReviewDecision(store, { kind: 'stuck', key: 'pay_1', decision: 'refund', note: '', reviewer: 'Bo', decidedAt: T0 + 1 }, 'user');
+    const target = await freshPgDatabase();
+    cleanups.push(() => target.drop());
+    const client = await connect(target.url);
+    cleanups.push(() => client.end());
+
+    const report = await copyDatabase(file, target.url);
+    expect(report.tables).toMatchObject({ review_log: 2, reviews: 1, ledger_entries: 6, payments: 4, rejected_rows: 1, flag_lists: 1 });
+    expect(report.tables.imports).toBeGreaterThanOrEqual(3);
+    for (const table of SCHEMA_TABLES) {
+      expect({ table, rows: await postgresRows(client, raw, table) }).toEqual({ table, rows: sqliteRows(raw, table) });
+    }
   });
 
   it('moves the identities past the copied ids, so new rows get new ones', async () => {
