@@ -168,7 +168,7 @@ describe('copyDatabase', () => {
     const raw = openDb(file);
     const store = new SqliteStore(raw, file);
     cleanups.push(() => store.close());
-    const fixtures = path.join(import.meta.dirname, '../fixtures/csv');
+    const fixtures = path.resolve(__dirname, '../fixtures/csv');
     expect((await importText(store, 'payments.csv', fs.readFileSync(path.join(fixtures, 'payments_basic.csv')))).status).toBe('imported');
     expect((await importText(store, 'ledger.csv', fs.readFileSync(path.join(fixtures, 'ledger_basic.csv')))).status).toBe('imported');
     expect((await importText(store, 'bad.csv', 'payment_id,amount\npay_x,ten\n')).status).not.toBe('imported');
