@@ -233,6 +233,18 @@ describe('copyDatabase', () => {
     expect(await snapshot(client, source)).toEqual(before);
   });
 
+  it('knows a source that never imported anything by its content: copied once, then nothing to do', async () => {
+    const file = path.join(tempDir(), 'fresh.db');
+    openDb(file).close();
+    const target = await freshPgDatabase();
+    cleanups.push(() => target.drop());
+    const first = await copyDatabase(file, target.url);
+    expect(first.outcome).toBe('copied');
+    expect(first.sourceId).toMatch(/^content:[0-9a-f]{64}$/);
+    expect(Object.values(first.tables).every((n) => n === 0)).toBe(true);
+    expect((await copyDatabase(file, target.url)).outcome).toBe('already-copied');
+  });
+
   it('refuses a team database that holds other data, and one that is a copy of another database', async () => {
     const { file, target, client } = await setUp();
     await migratePostgres(client);
