@@ -4,12 +4,31 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { DEFAULT_FLAG_SETTINGS, type FlagSettings, type ImportFileReport } from '../../shared/domain.js';
-import { openDb, type Db } from '../../main/core/db/open.js';
+import type { Database } from 'better-sqlite3';
+import { openDb } from '../../main/core/db/open.js';
 import { computeFlags } from '../../main/core/flags/index.js';
 import { syncPaths } from '../../main/core/import/sync.js';
+import { SqliteStore } from '../../main/core/store/sqlite-store.js';
+import type { Store } from '../../main/core/store/store.js';
 
-export function memoryDb(): Db {
-  return openDb(':memory:');
+/** The SQLite store, with better-sqlite3's own statements for a test's direct reads and writes. */
+export type TestDb = SqliteStore & Pick<Database, 'prepare' | 'pragma' | 'transaction'>;
+
+export function testStore(raw: Database, location = ':memory:'): TestDb {
+  return Object.assign(new SqliteStore(raw, location), {
+    prepare: raw.prepare.bind(raw) as Database['prepare'],
+    pragma: raw.pragma.bind(raw) as Database['pragma'],
+    transaction: raw.transaction.bind(raw) as Database['transaction'],
+  });
+}
+
+export function memoryDb(): TestDb {
+  return testStore(openDb(':memory:'));
+}
+
+/** A database file in a fresh temp folder, opened as a test store. */
+export function fileDb(file = path.join(tempDir(), 'paydesk.db')): TestDb {
+  return testStore(openDb(file), file);
 }
 
 export function tempDir(): string {
@@ -25,12 +44,12 @@ export function writeExport(name: string, content: string | Buffer, dir = tempDi
   return file;
 }
 
-export async function importText(db: Db, name: string, content: string | Buffer): Promise<ImportFileReport> {
+export async function importText(db: Store, name: string, content: string | Buffer): Promise<ImportFileReport> {
   const [report] = await syncPaths(db, [writeExport(name, content)]);
   return report;
 }
 
-export function flags(db: Db, asOf?: string, settings: Partial<FlagSettings> = {}) {
+export function flags(db: Store, asOf?: string, settings: Partial<FlagSettings> = {}) {
   return computeFlags(db, { settings: { ...DEFAULT_FLAG_SETTINGS, ...settings }, asOf });
 }
 

@@ -25,7 +25,8 @@ import type {
   StuckPayment,
   StuckStage,
 } from '../../../shared/domain.js';
-import type { SqlValue, Store } from '../store/store.js';
+import { sqliteDialect } from '../store/sqlite-store.js';
+import type { Dialect, SqlValue, Store } from '../store/store.js';
 import { dataBounds, resolveAsOf } from '../flags/as-of.js';
 import { toReview, type ReviewRow } from '../reviews.js';
 import { flagSettingsOf, readSettings } from '../settings.js';
@@ -174,7 +175,7 @@ const MISMATCHES: ListSpec<MismatchSort, Mismatch> = {
 const orderBy = (terms: readonly Term[], dir: SortDir) =>
   terms.map(([column, d]) => `${column} ${dir === 'asc' ? d : d === 'ASC' ? 'DESC' : 'ASC'}`).join(', ');
 
-function conditions<S extends string, T>(spec: ListSpec<S, T>, filter: ListFilter = {}) {
+function conditions<S extends string, T>(spec: ListSpec<S, T>, filter: ListFilter = {}, dialect: Dialect = sqliteDialect) {
   const own = spec.where(filter);
   const sql = [...own.sql];
   const params: Record<string, SqlValue | undefined> = { ...own.params, kind: spec.kind };
@@ -183,7 +184,7 @@ function conditions<S extends string, T>(spec: ListSpec<S, T>, filter: ListFilte
   if (filter.review === 'decided') sql.push(reviewed);
   const needle = filter.text?.trim().toLowerCase();
   if (needle) {
-    sql.push('instr(f.search, @needle) > 0');
+    sql.push(dialect.contains('f.search', '@needle'));
     params.needle = needle;
   }
   return { where: sql.length ? `WHERE ${sql.join(' AND ')}` : '', params };
@@ -207,9 +208,9 @@ export type ListQuery<S extends string> = Omit<PageQuery<S>, 'limit'> & { limit:
 const SPECS = { stuck: STUCK, duplicates: DUPLICATES, limited: LIMITED, mismatches: MISMATCHES } as const;
 
 /** The SQL of one page and of its filtered count (exported for the query-plan tests). */
-export function listPageSql(kind: FlagKind, query: ListQuery<string>) {
+export function listPageSql(kind: FlagKind, query: ListQuery<string>, dialect: Dialect = sqliteDialect) {
   const spec = SPECS[kind] as ListSpec<string, unknown>;
-  const { where, params } = conditions(spec, query.filter);
+  const { where, params } = conditions(spec, query.filter, dialect);
   const sort = query.sort ?? spec.defaultSort;
   const terms = spec.orders[sort.column] ?? spec.orders[spec.defaultSort.column]; // exports name the column as text
   const order = orderBy(terms, sort.dir);
@@ -220,20 +221,20 @@ export function listPageSql(kind: FlagKind, query: ListQuery<string>) {
   return {
     rows: `SELECT f.*, r.kind AS r_kind, r.key AS r_key, r.decision AS r_decision, r.note AS r_note, r.reviewer AS r_reviewer,
         r.decided_at AS r_decided_at
-      FROM (SELECT f.rowid AS id FROM ${spec.table} f ${sort.column === 'review' ? reviewJoin : ''} ${where}
+      FROM (SELECT f.${dialect.rowLocator} AS id FROM ${spec.table} f ${sort.column === 'review' ? reviewJoin : ''} ${where}
             ORDER BY ${order} LIMIT @limit OFFSET @offset) page
-      CROSS JOIN ${spec.table} f ON f.rowid = page.id ${reviewJoin}
+      CROSS JOIN ${spec.table} f ON f.${dialect.rowLocator} = page.id ${reviewJoin}
       ORDER BY ${order}`,
     count: `SELECT count(*) FROM ${spec.table} f ${where}`,
     filtered: where !== '',
     params,
-    pageParams: { ...params, limit: query.limit ?? -1, offset: query.offset },
+    pageParams: { ...params, limit: query.limit ?? dialect.noLimit, offset: query.offset },
   };
 }
 
 async function pageOf<S extends string, T>(db: Store, spec: ListSpec<S, T>, query: ListQuery<S>) {
   return db.read(async () => {
-    const sql = listPageSql(spec.kind, query);
+    const sql = listPageSql(spec.kind, query, db.dialect);
     const rows = (await db.all(sql.rows, sql.pageParams)) as Record<string, unknown>[];
     const unfiltered = (await flagListTotals(db))[spec.kind];
     const total = sql.filtered ? ((await db.value(sql.count, sql.params)) as number) : unfiltered;
@@ -277,7 +278,7 @@ export async function limitedPage(db: Store, query: ListQuery<LimitedSort>, expl
 }
 
 async function itemOf<S extends string, T>(db: Store, spec: ListSpec<S, T>, key: string): Promise<T | undefined> {
-  const row = (await db.get(`SELECT * FROM ${spec.table} f WHERE f.${spec.key} = ? ORDER BY f.rowid LIMIT 1`, [key]));
+  const row = (await db.get(`SELECT * FROM ${spec.table} f WHERE f.${spec.key} = ? ORDER BY f.${db.dialect.rowLocator} LIMIT 1`, [key]));
   return row === undefined ? undefined : spec.toItem(row as Record<string, unknown>);
 }
 

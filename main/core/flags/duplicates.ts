@@ -1,6 +1,7 @@
 // Rule 2: a customer who paid the same amount again within the window, often while the first was pending.
 import type { DuplicateCluster, FlagSettings, PaymentStatus } from '../../../shared/domain.js';
-import type { Store } from '../store/store.js';
+import { sqliteDialect } from '../store/sqlite-store.js';
+import type { Dialect, Store } from '../store/store.js';
 import { CANDIDATE_STATUSES_SQL, creditedAtSql } from './credit-links.js';
 
 const MINUTE = 60_000;
@@ -21,11 +22,11 @@ interface CandidateRow {
  * candidate, so the groups come from an index of short gaps instead of a scan of every payment; clusters are
  * then cut in code where the gap exceeds the window. `accountScoped` limits it to `@accountId`.
  */
-export function duplicateCandidatesSql(accountScoped: boolean): string {
+export function duplicateCandidatesSql(accountScoped: boolean, dialect: Dialect = sqliteDialect): string {
   // INDEXED BY: without statistics the planner prefers an ordered scan of all payments for the DISTINCT.
   return `WITH repeat_groups AS (
       SELECT DISTINCT account_id, currency, amount_cents
-      FROM payments INDEXED BY ${accountScoped ? 'payments_by_purchase' : 'payments_by_purchase_gap'}
+      FROM payments ${dialect.indexedBy(accountScoped ? 'payments_by_purchase' : 'payments_by_purchase_gap')}
       WHERE purchase_gap_ms <= @windowMs ${accountScoped ? 'AND account_id = @accountId' : ''}
     )
     SELECT p.id, p.account_id, p.currency, p.amount_cents, p.created_at, p.status, ${creditedAtSql('p')} AS credited_at
@@ -36,7 +37,7 @@ export function duplicateCandidatesSql(accountScoped: boolean): string {
 }
 
 export async function listDuplicateClusters(db: Store, settings: FlagSettings, accountId?: string): Promise<DuplicateCluster[]> {
-  const rows = (await db.all(duplicateCandidatesSql(accountId !== undefined), { windowMs: settings.duplicateWindowMinutes * MINUTE, ...(accountId === undefined ? {} : { accountId }) })) as CandidateRow[];
+  const rows = (await db.all(duplicateCandidatesSql(accountId !== undefined, db.dialect), { windowMs: settings.duplicateWindowMinutes * MINUTE, ...(accountId === undefined ? {} : { accountId }) })) as CandidateRow[];
 
   const clusters: DuplicateCluster[] = [];
   let members: CandidateRow[] = [];

@@ -4,16 +4,18 @@
 // credits that name no payment are kept in unlinked_credits.
 import { keptNoMoney, type FlagSettings, type Mismatch, type MismatchKind, type PaymentStatus } from '../../../shared/domain.js';
 import { accountEmails } from '../account.js';
-import type { Store } from '../store/store.js';
+import { sqliteDialect } from '../store/sqlite-store.js';
+import type { Dialect, Store } from '../store/store.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** Written exactly as the partial index payments_reconcile (migration 0007), so that the planner uses it. */
-export const RECONCILE_CANDIDATE_SQL = `(credit_count >= 2
+export const reconcileCandidateSql = (dialect: Dialect) => `(credit_count >= 2
   OR (credit_count = 1 AND (credited_cents <> amount_cents OR credited_currency <> currency))
   OR (credit_count >= 1 AND status IN ('failed', 'canceled', 'incomplete'))
-  OR (returned_cents > 0 AND credited_cents > 0 AND reversed_cents < min(returned_cents, credited_cents)))`;
+  OR (returned_cents > 0 AND credited_cents > 0 AND reversed_cents < ${dialect.least('returned_cents', 'credited_cents')}))`;
+export const RECONCILE_CANDIDATE_SQL = reconcileCandidateSql(sqliteDialect);
 
 export interface ReconciledPayment {
   id: string;
@@ -80,9 +82,9 @@ export async function listMismatches(db: Store, settings: FlagSettings, inputs: 
   const params = inputs.accountId !== undefined ? { accountId: inputs.accountId } : {};
   // The linked entries' ids come with each candidate, from one statement: a query per row from JavaScript cost
   // more than SQLite's seeks. One account's candidates are found by its index of purchases instead.
-  const payments = (await db.all(`SELECT ${RECONCILED_COLUMNS}, ${LINKED_ENTRY_IDS_SQL} AS entry_ids
-       FROM payments p ${scoped ? '' : 'INDEXED BY payments_reconcile'}
-       WHERE ${RECONCILE_CANDIDATE_SQL} ${scoped ? 'AND p.account_id = @accountId' : ''}`, params)) as (ReconciledPayment & { entry_ids: string })[];
+  const payments = (await db.all(`SELECT ${RECONCILED_COLUMNS}, ${linkedEntryIdsSql(db.dialect)} AS entry_ids
+       FROM payments p ${scoped ? '' : db.dialect.indexedBy('payments_reconcile')}
+       WHERE ${reconcileCandidateSql(db.dialect)} ${scoped ? 'AND p.account_id = @accountId' : ''}`, params)) as (ReconciledPayment & { entry_ids: string })[];
   const mismatches: Mismatch[] = [];
   for (const p of payments) {
     const kinds = paymentMismatches(p, settings, inputs.newestLedgerAt);
@@ -134,5 +136,5 @@ async function unknownPayments(
 }
 
 /** The ids of the credit_purchased and refund entries linked to payment `p` by its id or alt id, oldest first, as JSON. */
-const LINKED_ENTRY_IDS_SQL = `(SELECT json_group_array(l.id ORDER BY l.created_at, l.id) FROM ledger_entries l
+const linkedEntryIdsSql = (dialect: Dialect) => `(SELECT ${dialect.jsonArray('l.id', 'l.created_at, l.id')} FROM ledger_entries l
   WHERE l.payment_id IN (p.id, p.alt_id) AND l.type IN ('credit_purchased', 'refund'))`;

@@ -12,6 +12,14 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   insertOrIgnore: (table, columns, conflictKey) => `INSERT INTO ${table} (${columns.join(', ')}) ON CONFLICT (${conflictKey.join(', ')}) DO NOTHING`,
   caseless: (expression) => `lower(${expression})`,
+  // The planner keeps statistics of its own (ANALYZE), so it needs no hints.
+  indexedBy: () => '',
+  least: (a, b) => `least(${a}, ${b})`,
+  jsonArray: (expression, orderBy) => `coalesce(json_agg(${expression} ORDER BY ${orderBy})::text, '[]')`,
+  contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
+  // The physical row id: stable while a transaction reads, as the lists are rewritten only by a write transaction.
+  rowLocator: 'ctid',
+  noLimit: null,
 };
 
 /** Writers take this advisory lock first, as SQLite's BEGIN IMMEDIATE takes its write lock. */

@@ -10,6 +10,12 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   insertOrIgnore: (table, columns) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')})`,
   caseless: (expression) => `${expression} COLLATE NOCASE`,
+  indexedBy: (index) => `INDEXED BY ${index}`,
+  least: (a, b) => `min(${a}, ${b})`,
+  jsonArray: (expression, orderBy) => `json_group_array(${expression} ORDER BY ${orderBy})`,
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+  rowLocator: 'rowid',
+  noLimit: -1,
 };
 
 export class SqliteStore implements Store {
@@ -76,11 +82,11 @@ export class SqliteStore implements Store {
   }
 
   read<T>(work: () => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN DEFERRED', work);
+    return this.inTransactionOf('BEGIN DEFERRED', work);
   }
 
   write<T>(work: () => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN IMMEDIATE', work);
+    return this.inTransactionOf('BEGIN IMMEDIATE', work);
   }
 
   /** Runs `work` with the connection to itself (a transaction of the store's, or raw better-sqlite3 work). */
@@ -103,7 +109,7 @@ export class SqliteStore implements Store {
     await this.exclusive(() => this.db.close());
   }
 
-  private transaction<T>(begin: string, work: () => Promise<T>): Promise<T> {
+  private inTransactionOf<T>(begin: string, work: () => Promise<T>): Promise<T> {
     if (this.inTransaction.getStore() && this.db.inTransaction) return work();
     return this.exclusive(async () => {
       this.db.exec(begin);

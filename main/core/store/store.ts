@@ -19,6 +19,18 @@ export interface Dialect {
   insertOrIgnore(table: string, columns: readonly string[], conflictKey: readonly string[]): string;
   /** Text compared without regard to ASCII case (emails). */
   caseless(expression: string): string;
+  /** A hint naming the index a query must read, where the planner needs one; nothing where it does not. */
+  indexedBy(index: string): string;
+  /** The smaller of two values (SQLite's two-argument min()). */
+  least(a: string, b: string): string;
+  /** The values of `expression` over the group, in `orderBy` order, as JSON array text ('[]' for none). */
+  jsonArray(expression: string, orderBy: string): string;
+  /** True when `needle` occurs in `haystack`. */
+  contains(haystack: string, needle: string): string;
+  /** A column that locates a row of a table without a key of its own (the flag lists' pages). */
+  readonly rowLocator: string;
+  /** The LIMIT that means "every row". */
+  readonly noLimit: number | null;
 }
 
 export interface Store {
