@@ -2,11 +2,10 @@
 // imported, and the flags are exactly the planted cases, no more, no fewer; near misses raise nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLAG_SETTINGS, type FlagsResult, type ImportFileReport, type Mismatch } from '../../shared/domain.js';
-import type { Db } from '../../main/core/db/open.js';
 import { writeDemoExports, type DemoResult, type PlantedCase } from '../../main/core/demo/generate.js';
 import { listFollowups } from '../../main/core/followups.js';
 import { syncPaths } from '../../main/core/import/sync.js';
-import { flags, memoryDb, tempDir } from '../support/db.js';
+import { flags, memoryDb, tempDir, type TestDb } from '../support/db.js';
 
 const of = (planted: PlantedCase[], ...kinds: PlantedCase['kind'][]) => planted.filter((p) => kinds.includes(p.kind));
 const last = (p: PlantedCase) => p.paymentIds[p.paymentIds.length - 1];
@@ -28,7 +27,7 @@ const NEAR_MISSES: PlantedCase['kind'][] = [
  * same pi_ id, which the ledger credit names). Whether the credit also links to the declined attempt, and so
  * makes it `credited_not_paid`, is the core's reading of rules.md §1's link; these tests leave it out either way.
  */
-function declinedAttemptsOfPaidIntents(db: Db): Set<string> {
+function declinedAttemptsOfPaidIntents(db: TestDb): Set<string> {
   const ids = db
     .prepare(
       `SELECT f.id FROM payments f JOIN payments p ON p.alt_id = f.alt_id AND p.id <> f.id
@@ -41,7 +40,7 @@ function declinedAttemptsOfPaidIntents(db: Db): Set<string> {
 
 describe.each([7, 2026])('demo exports with seed %i', (seed) => {
   let demo: DemoResult;
-  let db: Db;
+  let db: TestDb;
   let reports: ImportFileReport[];
   let result: FlagsResult;
   let retried: Set<string>;
@@ -51,7 +50,7 @@ describe.each([7, 2026])('demo exports with seed %i', (seed) => {
     demo = await writeDemoExports(tempDir(), { seed, accounts: 400, months: 3 });
     db = memoryDb();
     reports = await syncPaths(db, Object.values(demo.files));
-    result = flags(db);
+    result = await flags(db);
     retried = declinedAttemptsOfPaidIntents(db);
   });
 
@@ -100,13 +99,13 @@ describe.each([7, 2026])('demo exports with seed %i', (seed) => {
     expect(flagged.filter((account) => nearMissAccounts.has(account as string))).toEqual([]);
   });
 
-  it('holds a pending bank debit for 7 days, not 15 minutes', () => {
+  it('holds a pending bank debit for 7 days, not 15 minutes', async () => {
     const slow = result.stuck!.filter((s) => of(demo.planted, 'stuck-bank-debit').some((p) => last(p) === s.paymentId));
     expect(slow.map((s) => [s.method, s.stuckAfterMinutes, s.ageSeconds > 9 * 24 * 3600])).toEqual([['us_bank_account', 10_080, true]]);
 
     const pendingDays = of(demo.planted, 'near-miss-bank-debit-pending').map(last);
     expect(pendingDays).toHaveLength(2);
-    const withFifteenMinutes = flags(db, undefined, { bankDebitStuckAfterMinutes: 15 }).stuck!;
+    const withFifteenMinutes = (await flags(db, undefined, { bankDebitStuckAfterMinutes: 15 })).stuck!;
     const nowStuck = withFifteenMinutes.filter((s) => pendingDays.includes(s.paymentId));
     expect(nowStuck.map((s) => [s.paymentId, s.method, s.stuckAfterMinutes]).sort()).toEqual(
       pendingDays.map((id) => [id, 'us_bank_account', 15]).sort(),
@@ -153,11 +152,11 @@ describe.each([7, 2026])('demo exports with seed %i', (seed) => {
     expect(stakes).toEqual([...stakes].sort((a, b) => b - a));
   });
 
-  it('follows the shipped refund_needed decisions: one waiting, one refunded but not reversed', () => {
+  it('follows the shipped refund_needed decisions: one waiting, one refunded but not reversed', async () => {
     const decided = demo.planted.filter((p) => p.decision).sort((a, b) => a.decision!.decidedAt.localeCompare(b.decision!.decidedAt));
     const expectedState = { 'followup-waiting': 'waiting', 'followup-refunded-not-reversed': 'refunded_not_reversed' } as Record<string, string>;
     expect(decided).toHaveLength(2);
-    expect(listFollowups(db, DEFAULT_FLAG_SETTINGS).map((f) => [f.key, f.list, f.decision, f.state, f.by])).toEqual(
+    expect((await listFollowups(db, DEFAULT_FLAG_SETTINGS)).map((f) => [f.key, f.list, f.decision, f.state, f.by])).toEqual(
       decided.map((p) => [p.decision!.key, 'duplicates', 'refund_needed', expectedState[p.kind], p.decision!.reviewer]),
     );
   });

@@ -19,7 +19,7 @@ async function stripeRetry() {
     'le_2,cus_2,credit_purchased,30.00,usd,2026-03-02 10:00:30,pi_lone',
     'le_end,cus_9,usage,-1.00,usd,2026-03-03 00:00:00,',
   ));
-  return { db, flags: computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, only: 'mismatches' }) };
+  return { db, flags: await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, only: 'mismatches' }) };
 }
 
 describe('mismatch evidence', () => {
@@ -29,10 +29,10 @@ describe('mismatch evidence', () => {
       ['credited_not_paid:ch_lone', 3000],
       ['credited_not_paid:ch_declined', 2000],
     ]);
-    const retry = buildEvidence(db, flags, 'mismatches', 'credited_not_paid:ch_declined', null);
+    const retry = await buildEvidence(db, flags, 'mismatches', 'credited_not_paid:ch_declined', null);
     expect(retry.reply).toContain('ch_paid of the same PaymentIntent was paid');
     expect(retry.reconciliation).toMatchObject({ paidCents: 0, returnedCents: 0, keptCents: 0, creditedCents: 2000, reversedCents: 0, netCreditedCents: 2000, deltaCents: 2000 });
-    const lone = buildEvidence(db, flags, 'mismatches', 'credited_not_paid:ch_lone', null);
+    const lone = await buildEvidence(db, flags, 'mismatches', 'credited_not_paid:ch_lone', null);
     expect(lone.reply).not.toContain('same PaymentIntent');
     expect(lone.reply).toContain('Take back 30.00');
   });

@@ -26,15 +26,15 @@ describe('real Stripe exports', () => {
     const { db, report } = await importSample('stripe_payments_rapid_repeat_charges');
     expect(report).toMatchObject({ status: 'imported', format: 'payments.stripe', rows: 6, inserted: 6, rejected: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM payments WHERE account_id IS NULL AND amount_cents = 4000').get()).toEqual({ n: 6 });
-    expect(flags(db).duplicates).toEqual([]);
+    expect((await flags(db)).duplicates).toEqual([]);
   });
 
   it('craftit: metadata columns are ignored, the two $27,600.00 charges 1 h 35 min apart are no duplicate at 60 min', async () => {
     const { db, report } = await importSample('stripe_payments_metadata_cols');
     expect(report).toMatchObject({ status: 'imported', inserted: 4 });
     expect(db.prepare(`SELECT amount_cents, account_id FROM payments WHERE id = 'ch_3TjiqaBSsLxv3bgn2L49YjMc'`).get()).toEqual({ amount_cents: 2760000, account_id: 'cus_Uj7SVORHExKvvJ' });
-    expect(flags(db).duplicates).toEqual([]);
-    expect(flags(db, undefined, { duplicateWindowMinutes: 120 }).duplicates!.map((d) => d.paymentIds)).toEqual([['ch_3TjhMXBSsLxv3bgn1qJrMOmn', 'ch_3TjiqaBSsLxv3bgn2L49YjMc']]);
+    expect((await flags(db)).duplicates).toEqual([]);
+    expect((await flags(db, undefined, { duplicateWindowMinutes: 120 })).duplicates!.map((d) => d.paymentIds)).toEqual([['ch_3TjhMXBSsLxv3bgn1qJrMOmn', 'ch_3TjiqaBSsLxv3bgn2L49YjMc']]);
   });
 
   it('meedi8: abandoned PaymentIntents with an empty id are ignored, not imported and not rejected', async () => {
@@ -56,7 +56,7 @@ describe('real Stripe exports', () => {
     expect(report).toMatchObject({ status: 'imported', inserted: 7 });
     expect(statuses(db)).toEqual({ pending: 7 });
     expect(db.prepare('SELECT method, count(*) AS n FROM payments GROUP BY method').all()).toEqual([{ method: 'us_bank_account', n: 7 }]);
-    const result = flags(db);
+    const result = await flags(db);
     expect(result.asOf).toBe('2026-01-03T17:52:30.000Z');
     // the oldest was created 2026-01-01 17:56:28, under 2 days before the as-of
     expect(result.stuck).toEqual([]);
@@ -65,19 +65,19 @@ describe('real Stripe exports', () => {
 
   it('FMM: with a bank-debit threshold of 15 minutes all 6 older ACH debits are stuck at the processor', async () => {
     const { db } = await importSample('stripe_payments_ach_pending');
-    const stuck = flags(db, undefined, { bankDebitStuckAfterMinutes: 15 }).stuck!;
+    const stuck = (await flags(db, undefined, { bankDebitStuckAfterMinutes: 15 })).stuck!;
     expect(stuck).toHaveLength(6); // the newest is the as-of itself: 0 minutes old
     expect(stuck.map((s) => [s.stage, s.method, s.stuckAfterMinutes])).toEqual(Array(6).fill(['processor', 'us_bank_account', 15]));
     expect(stuck[0]).toMatchObject({ createdAt: '2026-01-01T17:56:28.000Z', ageSeconds: 2 * 86400 - 238 });
     // the user's own threshold for the method does the same
-    expect(flags(db, undefined, { methodStuckAfterMinutes: { us_bank_account: 15 } }).stuck).toHaveLength(6);
+    expect((await flags(db, undefined, { methodStuckAfterMinutes: { us_bank_account: 15 } })).stuck).toHaveLength(6);
   });
 
   it('AnswersAi: 83 columns, Failed and Paid, and the $14.99 paid twice 9 minutes apart is one duplicate cluster', async () => {
     const { db, report } = await importSample('stripe_payments_full83cols');
     expect(report).toMatchObject({ status: 'imported', rows: 53, inserted: 51, ignored: 2, rejected: 0 });
     expect(statuses(db)).toEqual({ failed: 28, succeeded: 23 });
-    const duplicates = flags(db).duplicates!;
+    const duplicates = (await flags(db)).duplicates!;
     expect(duplicates).toHaveLength(1);
     expect(duplicates[0]).toMatchObject({ accountId: 'cus_QsWtdnEWddGqrh', amountCents: 1499, currency: 'usd' });
     expect(db.prepare(`SELECT count(*) AS n FROM payments WHERE alt_id LIKE 'pi\\_%' ESCAPE '\\'`).get()).toEqual({ n: 51 });
@@ -97,7 +97,7 @@ describe('real Stripe exports', () => {
       status: 'partially_refunded', amount_refunded_cents: 360, refunded_at: Date.parse('2025-07-12T18:50:44Z'),
     });
     // No ledger export: no mismatches, and a notice saying one is needed
-    const result = flags(db);
+    const result = await flags(db);
     expect(result.mismatches).toEqual([]);
     expect(result.notices.map((n) => n.code)).toContain('no-ledger');
   });

@@ -32,7 +32,7 @@ describe('credited_twice', () => {
       ['pay_tw,acct_1,10.00,usd,succeeded,2026-03-14T09:00:00Z,,,,,,,one@example.com'],
       ['le_2,acct_1,credit_purchased,10.00,usd,2026-03-14T09:05:00Z,pay_tw', 'le_1,acct_1,credit_purchased,10.00,usd,2026-03-14T09:00:30Z,pay_tw', LEDGER_END],
     );
-    expect(mismatchesOf(db).mismatches).toEqual([
+    expect((await mismatchesOf(db)).mismatches).toEqual([
       {
         key: 'credited_twice:pay_tw', kind: 'credited_twice', paymentId: 'pay_tw', accountId: 'acct_1', currency: 'usd', amountCents: 1000,
         creditedCents: 2000, reversedCents: 0, returnedCents: 0, deltaCents: 1000, entryIds: ['le_1', 'le_2'], status: 'succeeded',
@@ -51,7 +51,7 @@ describe('credited_twice', () => {
         LEDGER_END,
       ],
     );
-    expect(numbers(mismatchesOf(db).mismatches!)).toEqual({ 'credited_twice:pay_3x': [1250, 2250, 0, 0] });
+    expect(numbers((await mismatchesOf(db)).mismatches!)).toEqual({ 'credited_twice:pay_3x': [1250, 2250, 0, 0] });
   });
 
   it('looks at every imported payment, however old (no lookback)', async () => {
@@ -59,7 +59,7 @@ describe('credited_twice', () => {
       ['pay_old,acct_1,10.00,usd,succeeded,2025-01-10T09:00:00Z,,,,,,,'],
       ['le_1,acct_1,credit_purchased,10.00,usd,2025-01-10T09:00:30Z,pay_old', 'le_2,acct_1,credit_purchased,10.00,usd,2025-01-10T09:01:00Z,pay_old', LEDGER_END],
     );
-    expect(mismatchesOf(db).mismatches!.map((m) => m.key)).toEqual(['credited_twice:pay_old']);
+    expect((await mismatchesOf(db)).mismatches!.map((m) => m.key)).toEqual(['credited_twice:pay_old']);
   });
 });
 
@@ -82,7 +82,7 @@ describe('amount_differs', () => {
         LEDGER_END,
       ],
     );
-    const result = mismatchesOf(db).mismatches!;
+    const result = (await mismatchesOf(db)).mismatches!;
     expect(numbers(result)).toEqual({
       'amount_differs:pay_less': [-500, 2000, 0, 0],
       'amount_differs:pay_more': [200, 1200, 0, 0],
@@ -111,7 +111,7 @@ describe('credited_not_paid', () => {
         LEDGER_END,
       ],
     );
-    const result = mismatchesOf(db).mismatches!;
+    const result = (await mismatchesOf(db)).mismatches!;
     expect(numbers(result)).toEqual({
       'credited_not_paid:pay_failed': [500, 500, 0, 0],
       'credited_not_paid:pay_canceled': [600, 600, 0, 0],
@@ -147,7 +147,7 @@ describe('refund_not_reversed', () => {
         LEDGER_END,
       ],
     );
-    const result = mismatchesOf(db).mismatches!;
+    const result = (await mismatchesOf(db)).mismatches!;
     expect(numbers(result)).toEqual({
       'refund_not_reversed:pay_r1': [1000, 1000, 0, 1000],
       'refund_not_reversed:pay_r2': [600, 1000, 400, 1000],
@@ -166,14 +166,14 @@ describe('refund_not_reversed', () => {
       ['pay_whole,acct_1,10.00,usd,refunded,2026-03-14T09:00:00Z,2026-03-14T11:00:00Z,,,,,,'],
       [credit('le_1', 'pay_whole'), LEDGER_END],
     );
-    expect(mismatchesOf(db).mismatches).toEqual([
+    expect((await mismatchesOf(db)).mismatches).toEqual([
       expect.objectContaining({ key: 'refund_not_reversed:pay_whole', returnedCents: 1000, deltaCents: 1000, returnedAt: '2026-03-14T11:00:00.000Z' }),
     ]);
   });
 
   it('partially_refunded without a refunded amount: unknown, taken as 0, so nothing to reverse', async () => {
     const db = await load(['pay_part,acct_1,10.00,usd,partially_refunded,2026-03-14T09:00:00Z,2026-03-14T11:00:00Z,,,,,,'], [credit('le_1', 'pay_part'), LEDGER_END]);
-    expect(mismatchesOf(db).mismatches).toEqual([]);
+    expect((await mismatchesOf(db)).mismatches).toEqual([]);
   });
 
   it('a lost dispute returns its amount (dated by the dispute); won or still open returns nothing', async () => {
@@ -196,7 +196,7 @@ describe('refund_not_reversed', () => {
         LEDGER_END,
       ],
     );
-    const result = mismatchesOf(db).mismatches!;
+    const result = (await mismatchesOf(db)).mismatches!;
     expect(numbers(result)).toEqual({
       'refund_not_reversed:pay_lost': [1000, 1000, 0, 1000],
       'refund_not_reversed:pay_lost_part': [600, 1000, 0, 600],
@@ -208,7 +208,7 @@ describe('refund_not_reversed', () => {
 
   it('no credits, nothing to take back: no row', async () => {
     const db = await load(['pay_none,acct_1,10.00,usd,refunded,2026-03-14T09:00:00Z,,10.00,2026-03-14T10:00:00Z,,,,'], [LEDGER_END]);
-    expect(mismatchesOf(db).mismatches).toEqual([]);
+    expect((await mismatchesOf(db)).mismatches).toEqual([]);
   });
 
   it('a refund made minutes before the ledger export is not judged yet (more than stuckAfterMinutes before its newest entry)', async () => {
@@ -217,11 +217,11 @@ describe('refund_not_reversed', () => {
       [refundedAt('pay_10min', '2026-03-15T11:50:00Z'), refundedAt('pay_15min', '2026-03-15T11:45:00Z'), refundedAt('pay_16min', '2026-03-15T11:44:00Z')],
       [credit('le_1', 'pay_10min'), credit('le_2', 'pay_15min'), credit('le_3', 'pay_16min'), LEDGER_END].map((l) => l.replace('2026-03-14T09:00:30Z', '2026-03-15T09:00:30Z')),
     );
-    expect(mismatchesOf(db).mismatches!.map((m) => m.key)).toEqual(['refund_not_reversed:pay_16min']);
+    expect((await mismatchesOf(db)).mismatches!.map((m) => m.key)).toEqual(['refund_not_reversed:pay_16min']);
     // measured against the ledger export, not the as-of: a later as-of changes nothing
-    expect(mismatchesOf(db, {}, '2026-04-01T00:00:00Z').mismatches!.map((m) => m.key)).toEqual(['refund_not_reversed:pay_16min']);
+    expect((await mismatchesOf(db, {}, '2026-04-01T00:00:00Z')).mismatches!.map((m) => m.key)).toEqual(['refund_not_reversed:pay_16min']);
     // the threshold is stuckAfterMinutes
-    expect(mismatchesOf(db, { stuckAfterMinutes: 5 }).mismatches!.map((m) => m.key).sort()).toEqual([
+    expect((await mismatchesOf(db, { stuckAfterMinutes: 5 })).mismatches!.map((m) => m.key).sort()).toEqual([
       'refund_not_reversed:pay_10min', 'refund_not_reversed:pay_15min', 'refund_not_reversed:pay_16min',
     ]);
   });
@@ -245,7 +245,7 @@ describe('unknown_payment', () => {
         'le_usage,acct_g,usage,-1.00,usd,2026-03-05T00:00:00Z,',
       ],
     );
-    const result = mismatchesOf(db).mismatches!;
+    const result = (await mismatchesOf(db)).mismatches!;
     expect(result.map((m) => m.key)).toEqual(['unknown_payment:le_at_newest', 'unknown_payment:le_in', 'unknown_payment:le_in_again']);
     expect(result[1]).toEqual({
       key: 'unknown_payment:le_in', kind: 'unknown_payment', paymentId: 'pay_ghost2', accountId: 'acct_g', currency: 'usd', amountCents: 700,
@@ -258,7 +258,7 @@ describe('unknown_payment', () => {
       ['ch_0,acct_1,5.00,usd,succeeded,2026-03-01T00:00:00Z,,,,,,,', 'ch_1,acct_1,5.00,usd,succeeded,2026-03-10T00:00:00Z,,,,,,,', 'ch_2,acct_2,5.00,usd,succeeded,2026-03-12T00:00:00Z,,,,,,,'],
       ['le_1,acct_1,credit_purchased,5.00,usd,2026-03-10T00:00:30Z,pi_1', 'le_2,acct_2,credit_purchased,5.00,usd,2026-03-05T00:00:00Z,pay_ghost', LEDGER_END],
     );
-    const result = mismatchesOf(db);
+    const result = await mismatchesOf(db);
     expect(result.mismatches!.map((m) => m.key)).toEqual(['unknown_payment:le_2']);
     expect(result.notices.map((n) => n.code)).toEqual(['payment-intent-ids-missing']);
     expect(result.notices[0].message).toContain('"PaymentIntent ID" column');
@@ -289,7 +289,7 @@ describe('links, order and the ledger', () => {
     const files: [string, string][] = [['unified_payments.csv', payments], ['ledger.csv', ledger]];
     if (order === 'ledger first') files.reverse();
     for (const [name, content] of files) await importText(db, name, content);
-    const result = mismatchesOf(db).mismatches!;
+    const result = (await mismatchesOf(db)).mismatches!;
     expect(numbers(result)).toEqual({ 'credited_twice:ch_1': [1000, 2000, 0, 0], 'refund_not_reversed:ch_2': [1000, 1000, 0, 1000] });
     expect(result.find((m) => m.key === 'credited_twice:ch_1')!.entryIds).toEqual(['le_1', 'le_2']);
     expect(result.find((m) => m.key === 'refund_not_reversed:ch_2')!.entryIds).toEqual(['le_3']);
@@ -315,7 +315,7 @@ describe('links, order and the ledger', () => {
         LEDGER_END,
       ],
     );
-    expect(mismatchesOf(db).mismatches!.map((m) => [m.key, m.deltaCents])).toEqual([
+    expect((await mismatchesOf(db)).mismatches!.map((m) => [m.key, m.deltaCents])).toEqual([
       ['amount_differs:pay_short', -2500],
       ['credited_twice:pay_twice', 1000],
       ['unknown_payment:le_6', 700],
@@ -343,16 +343,16 @@ describe('links, order and the ledger', () => {
     const paymentsFirst = memoryDb();
     await importText(paymentsFirst, 'payments.csv', payments);
     await importText(paymentsFirst, 'ledger.csv', ledger);
-    expect(numbers(mismatchesOf(paymentsFirst).mismatches!)).toEqual(expected);
+    expect(numbers((await mismatchesOf(paymentsFirst)).mismatches!)).toEqual(expected);
     const ledgerFirst = memoryDb();
     await importText(ledgerFirst, 'ledger.csv', ledger);
     await importText(ledgerFirst, 'payments.csv', payments);
-    expect(numbers(mismatchesOf(ledgerFirst).mismatches!)).toEqual(expected);
+    expect(numbers((await mismatchesOf(ledgerFirst)).mismatches!)).toEqual(expected);
   });
 
   it('without a ledger export the list is empty and says a ledger export is needed', async () => {
     const db = await load(['pay_1,acct_1,10.00,usd,refunded,2026-03-14T09:00:00Z,,10.00,2026-03-14T10:00:00Z,,,,'], null);
-    const result = mismatchesOf(db);
+    const result = await mismatchesOf(db);
     expect(result.mismatches).toEqual([]);
     expect(result.notices.map((n) => n.code)).toContain('no-ledger');
   });
@@ -367,6 +367,6 @@ describe('links, order and the ledger', () => {
         LEDGER_END,
       ],
     );
-    expect(mismatchesOf(db).mismatches).toEqual([]);
+    expect((await mismatchesOf(db)).mismatches).toEqual([]);
   });
 });

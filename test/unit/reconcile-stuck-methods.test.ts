@@ -20,7 +20,7 @@ async function load(payments: string[], ledger: string[] = ['le_last,acct_x,usag
 }
 
 const stuckOf = async (payments: string[], settings: Partial<FlagSettings> = {}, ledger?: string[]) =>
-  flags(await load(payments, ledger), AS_OF, settings).stuck!.map((s) => ({ id: s.paymentId, stage: s.stage, method: s.method, after: s.stuckAfterMinutes }));
+  (await flags(await load(payments, ledger), AS_OF, settings)).stuck!.map((s) => ({ id: s.paymentId, stage: s.stage, method: s.method, after: s.stuckAfterMinutes }));
 
 describe('stuck at the processor, by payment method', () => {
   it('a card pending 16 minutes is stuck; 15 minutes is not yet', async () => {
@@ -121,7 +121,7 @@ describe('stuck at the credit stage', () => {
 describe('each stuck row carries the full record with method and threshold', () => {
   it('for the processor stage', async () => {
     const db = await load([`pay_1,acct_1,12.34,usd,pending,${before(8 * DAY_MINUTES)},sepa_debit`]);
-    expect(flags(db, AS_OF).stuck).toEqual([
+    expect((await flags(db, AS_OF)).stuck).toEqual([
       {
         paymentId: 'pay_1', accountId: 'acct_1', stage: 'processor', status: 'pending', amountCents: 1234, currency: 'usd', createdAt: '2026-03-07T12:00:00.000Z',
         ageSeconds: 8 * 24 * 3600, email: null, invoiceId: null, laterPayments: 0, method: 'sepa_debit', stuckAfterMinutes: 10_080,
