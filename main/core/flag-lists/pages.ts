@@ -223,7 +223,7 @@ export function listPageSql(kind: FlagKind, query: ListQuery<string>, dialect: D
         r.decided_at AS r_decided_at
       FROM (SELECT f.${dialect.rowLocator} AS id FROM ${spec.table} f ${sort.column === 'review' ? reviewJoin : ''} ${where}
             ORDER BY ${order} LIMIT @limit OFFSET @offset) page
-      CROSS JOIN ${spec.table} f ON f.${dialect.rowLocator} = page.id ${reviewJoin}
+      ${dialect.orderedJoin} ${spec.table} f ON f.${dialect.rowLocator} = page.id ${reviewJoin}
       ORDER BY ${order}`,
     count: `SELECT count(*) FROM ${spec.table} f ${where}`,
     filtered: where !== '',

@@ -19,6 +19,7 @@ export const postgresDialect: Dialect = {
   contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
   // The physical row id: stable while a transaction reads, as the lists are rewritten only by a write transaction.
   rowLocator: 'ctid',
+  orderedJoin: 'JOIN',
   noLimit: null,
 };
 
@@ -162,8 +163,9 @@ export class PostgresStore implements Store {
   }
 
   private query(sql: string, params: SqlParams | undefined, rowsAsArrays = false): Promise<pg.QueryResult> {
-    const { text, names } = numberPlaceholders(sql);
-    const values: SqlValue[] = params === undefined ? [] : names ? names.map((name) => named(params, name)) : [...(params as SqlValue[])];
+    const { names } = numberPlaceholders(sql);
+    const values: SqlValue[] = params === undefined ? [] : names ? names.map((name) => named(params, name)) : Array.isArray(params) ? [...(params as SqlValue[])] : [];
+    const text = typedPlaceholders(sql, values);
     return this.on((client) =>
       rowsAsArrays ? client.query({ text, values, rowMode: 'array' }) : client.query({ text, values }),
     ) as Promise<pg.QueryResult>;
@@ -186,6 +188,25 @@ function csvField(value: SqlValue): string {
 
 interface PoolClientWithState extends pg.PoolClient {
   inTransaction?: boolean;
+}
+
+// PostgreSQL infers a parameter's type from where it stands, and cannot in `$1 - $2` or `$1 IS NULL`: numbers are
+// bound as bigint (or double precision), as SQLite reads them. Text is left to inference, so that it takes the
+// collation of the column it meets.
+const typedCache = new Map<string, string>();
+
+function typedPlaceholders(sql: string, values: readonly SqlValue[]): string {
+  const signature = values.map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? 'i' : 'f') : '-')).join('');
+  const key = `${signature}\u0000${sql}`;
+  let text = typedCache.get(key);
+  if (text === undefined) {
+    text = numberPlaceholders(sql).text.replace(/\$(\d+)/g, (placeholder, n: string) => {
+      const type = signature[Number(n) - 1];
+      return type === 'i' ? `${placeholder}::bigint` : type === 'f' ? `${placeholder}::float8` : placeholder;
+    });
+    typedCache.set(key, text);
+  }
+  return text;
 }
 
 function named(params: SqlParams, name: string): SqlValue {

@@ -15,6 +15,7 @@ export const sqliteDialect: Dialect = {
   jsonArray: (expression, orderBy) => `json_group_array(${expression} ORDER BY ${orderBy})`,
   contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
   rowLocator: 'rowid',
+  orderedJoin: 'CROSS JOIN',
   noLimit: -1,
 };
 

@@ -29,6 +29,8 @@ export interface Dialect {
   contains(haystack: string, needle: string): string;
   /** A column that locates a row of a table without a key of its own (the flag lists' pages). */
   readonly rowLocator: string;
+  /** An inner join done in the order written (SQLite's planner keeps a CROSS JOIN's order). */
+  readonly orderedJoin: string;
   /** The LIMIT that means "every row". */
   readonly noLimit: number | null;
 }
