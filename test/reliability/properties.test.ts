@@ -145,9 +145,9 @@ describe('CSV export: any cell survives, formulas are neutralised', () => {
           const [report] = await syncPaths(db, [file]);
           expect(report).toMatchObject({ status: 'imported', format: 'reviews', inserted: reviews.length, rejected: 0 });
           const byKey = (a: Review, b: Review) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-          expect(listReviews(db).sort(byKey)).toEqual([...reviews].sort(byKey));
+          expect((await listReviews(db)).sort(byKey)).toEqual([...reviews].sort(byKey));
         } finally {
-          db.close();
+          await db.close();
         }
       }),
       { seed: SEED, numRuns: 300 },
@@ -242,9 +242,9 @@ async function duplicatesAfterImporting(dir: string, files: DraftPayment[][], le
       expect(report.status === 'imported' || report.status === 'skipped').toBe(true);
       expect(report.rejected).toBe(0);
     }
-    return computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, asOf: at(24 * 60), only: 'duplicates' }).duplicates;
+    return (await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, asOf: at(24 * 60), only: 'duplicates' })).duplicates;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { csv, flags, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER } from '../support/db.js';
 
 const AS_OF = '2026-03-15T12:00:00Z';
-const keys = (db: ReturnType<typeof memoryDb>) => flags(db, AS_OF).duplicates!.map((d) => [d.key, d.whilePending]);
+const keys = async (db: ReturnType<typeof memoryDb>) => (await flags(db, AS_OF)).duplicates!.map((d) => [d.key, d.whilePending]);
 
 describe('derived flag columns across imports', () => {
   it('a payment imported after its ledger credit counts as credited', async () => {
     const db = memoryDb();
     await importText(db, 'l.csv', csv(LEDGER_HEADER, 'le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T10:00:30Z,pay_1'));
     await importText(db, 'p.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,,,,'));
-    expect(flags(db, AS_OF).stuck).toEqual([]);
+    expect((await flags(db, AS_OF)).stuck).toEqual([]);
     expect(db.prepare('SELECT credited_at FROM payments').pluck().get()).toBe(Date.parse('2026-03-15T10:00:30Z'));
   });
 
@@ -26,19 +26,19 @@ describe('derived flag columns across imports', () => {
   it('a cluster dissolves when a newer snapshot says one of its payments failed, and forms again when it did not', async () => {
     const db = memoryDb();
     await importText(db, 'a.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,pending,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,10.00,usd,pending,2026-03-15T10:02:00Z,,,,', 'pay_3,acct_1,10.00,usd,pending,2026-03-15T10:04:00Z,,,,'));
-    expect(keys(db)).toEqual([['pay_1|pay_2|pay_3', true]]);
+    expect(await keys(db)).toEqual([['pay_1|pay_2|pay_3', true]]);
     await importText(db, 'b.csv', csv(PAYMENTS_HEADER, 'pay_2,acct_1,10.00,usd,failed,2026-03-15T10:02:00Z,2026-03-15T10:03:00Z,,,'));
-    expect(keys(db)).toEqual([['pay_1|pay_3', true]]);
+    expect(await keys(db)).toEqual([['pay_1|pay_3', true]]);
     await importText(db, 'c.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,failed,2026-03-15T10:00:00Z,2026-03-15T10:03:00Z,,,'));
-    expect(keys(db)).toEqual([]);
+    expect(await keys(db)).toEqual([]);
   });
 
   it('a payment whose amount or account changes leaves its old group', async () => {
     const db = memoryDb();
     await importText(db, 'a.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,10.00,usd,succeeded,2026-03-15T10:02:00Z,,,,', 'pay_9,acct_2,20.00,usd,succeeded,2026-03-15T10:03:00Z,,,,'));
-    expect(keys(db)).toEqual([['pay_1|pay_2', true]]);
+    expect(await keys(db)).toEqual([['pay_1|pay_2', true]]);
     await importText(db, 'b.csv', csv(PAYMENTS_HEADER, 'pay_2,acct_2,20.00,usd,succeeded,2026-03-15T10:02:00Z,2026-03-15T10:05:00Z,,,'));
-    expect(keys(db)).toEqual([['pay_2|pay_9', true]]);
+    expect(await keys(db)).toEqual([['pay_2|pay_9', true]]);
   });
 
   it('clusters are the same whether the payments come in one file or several, in any order', async () => {
@@ -54,8 +54,8 @@ describe('derived flag columns across imports', () => {
     await importText(whole, 'all.csv', csv(PAYMENTS_HEADER, ...rows));
     const split = memoryDb();
     for (const part of [[rows[3], rows[0]], [rows[5]], [rows[2], rows[4], rows[1]]]) await importText(split, `part-${part[0]}.csv`, csv(PAYMENTS_HEADER, ...part));
-    expect(keys(split)).toEqual(keys(whole));
-    expect(keys(whole)).toEqual([
+    expect(await keys(split)).toEqual(await keys(whole));
+    expect(await keys(whole)).toEqual([
       ['pay_1|pay_2|pay_3', true],
       ['pay_5|pay_6', true],
     ]);

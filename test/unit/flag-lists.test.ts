@@ -9,10 +9,9 @@ import { flagListsFresh, refreshFlagLists } from '../../main/core/flag-lists/ref
 import { syncPaths } from '../../main/core/import/sync.js';
 import { applyReviewDecision } from '../../main/core/reviews.js';
 import { writeSettings } from '../../main/core/settings.js';
-import type { Db } from '../../main/core/db/open.js';
-import { csv, flags, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir } from '../support/db.js';
+import { csv, flags, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir, type TestDb } from '../support/db.js';
 
-async function demoDb(): Promise<Db> {
+async function demoDb(): Promise<TestDb> {
   const demo = await writeDemoExports(tempDir(), { seed: 7, accounts: 400, months: 3 });
   const db = memoryDb();
   await syncPaths(db, Object.values(demo.files));
@@ -60,7 +59,7 @@ function mismatches(n: number): { payments: string; ledger: string } {
   return { payments: csv(PAYMENTS_HEADER, ...payments), ledger: csv(LEDGER_HEADER, ...ledger) };
 }
 
-async function mismatchesDb(n: number): Promise<Db> {
+async function mismatchesDb(n: number): Promise<TestDb> {
   const db = memoryDb();
   const data = mismatches(n);
   await importText(db, 'payments.csv', data.payments);
@@ -68,7 +67,7 @@ async function mismatchesDb(n: number): Promise<Db> {
   return db;
 }
 
-const pageOf = (db: Db, kind: FlagKind, query: ListQuery<string>) =>
+const pageOf = (db: TestDb, kind: FlagKind, query: ListQuery<string>) =>
   kind === 'stuck'
     ? stuckPage(db, query as ListQuery<(typeof STUCK_SORTS)[number]>)
     : kind === 'duplicates'
@@ -77,13 +76,13 @@ const pageOf = (db: Db, kind: FlagKind, query: ListQuery<string>) =>
         ? limitedPage(db, query as ListQuery<(typeof LIMITED_SORTS)[number]>, (l, threshold) => `${l.accountId} needs ${threshold - l.purchasedCents}`)
         : mismatchesPage(db, query as ListQuery<(typeof MISMATCH_SORTS)[number]>);
 
-type AnyRow = ReturnType<typeof pageOf>['rows'][number] & Record<string, unknown>;
+type AnyRow = Awaited<ReturnType<typeof pageOf>>['rows'][number] & Record<string, unknown>;
 
 /** Every row of a list, read 7 at a time. */
-function allPages(db: Db, kind: FlagKind, sort?: { column: string; dir: SortDir }, filter?: ListFilter): AnyRow[] {
+async function allPages(db: TestDb, kind: FlagKind, sort?: { column: string; dir: SortDir }, filter?: ListFilter): Promise<AnyRow[]> {
   const rows: AnyRow[] = [];
   for (let offset = 0; ; offset += 7) {
-    const page = pageOf(db, kind, { sort, filter, offset, limit: 7 });
+    const page = await pageOf(db, kind, { sort, filter, offset, limit: 7 });
     rows.push(...(page.rows as AnyRow[]));
     if (page.rows.length < 7) {
       expect(rows.length).toBe(page.total);
@@ -129,80 +128,80 @@ const SORTS: Record<FlagKind, readonly string[]> = { stuck: STUCK_SORTS, duplica
 describe('flag lists', () => {
   it('hold exactly what the rules find, the duplicates in the rules order', async () => {
     const db = await demoDb();
-    expect(refreshFlagLists(db).rebuilt).toBe(true);
-    const expected = flags(db);
-    expect(allPages(db, 'duplicates').map((r) => r.key)).toEqual(expected.duplicates!.map((d) => d.key));
-    expect(allPages(db, 'stuck').map((r) => r.paymentId).sort()).toEqual(expected.stuck!.map((s) => s.paymentId).sort());
-    expect(allPages(db, 'limited').map((r) => r.accountId).sort()).toEqual(expected.limited!.map((l) => l.accountId).sort());
-    const stuck = allPages(db, 'stuck');
+    expect((await refreshFlagLists(db)).rebuilt).toBe(true);
+    const expected = await flags(db);
+    expect((await allPages(db, 'duplicates')).map((r) => r.key)).toEqual(expected.duplicates!.map((d) => d.key));
+    expect((await allPages(db, 'stuck')).map((r) => r.paymentId).sort()).toEqual(expected.stuck!.map((s) => s.paymentId).sort());
+    expect((await allPages(db, 'limited')).map((r) => r.accountId).sort()).toEqual(expected.limited!.map((l) => l.accountId).sort());
+    const stuck = await allPages(db, 'stuck');
     for (const s of expected.stuck!) expect(stuck.find((r) => r.paymentId === s.paymentId)).toEqual({ ...s, review: null });
-    const page = stuckPage(db, { offset: 0, limit: 1 });
+    const page = await stuckPage(db, { offset: 0, limit: 1 });
     expect([page.asOf, page.notices]).toEqual([expected.asOf, expected.notices]);
-    expect(flagListTotals(db)).toEqual({
+    expect(await flagListTotals(db)).toEqual({
       stuck: expected.stuck!.length,
       duplicates: expected.duplicates!.length,
       duplicatesWhilePending: expected.duplicates!.filter((d) => d.whilePending).length,
       limited: expected.limited!.length,
       mismatches: expected.mismatches!.length,
     });
-    expect(flagListTotals(db).duplicatesWhilePending).toBeGreaterThan(0);
+    expect((await flagListTotals(db)).duplicatesWhilePending).toBeGreaterThan(0);
   });
 
   it('hold exactly the mismatches the rules find, largest amount at stake first', async () => {
     const db = await mismatchesDb(40);
-    expect(refreshFlagLists(db).rows.mismatches).toBe(42);
-    const expected = flags(db).mismatches!;
-    expect(allPages(db, 'mismatches')).toEqual(expected.map((m) => ({ ...m, review: null })));
+    expect((await refreshFlagLists(db)).rows.mismatches).toBe(42);
+    const expected = (await flags(db)).mismatches!;
+    expect(await allPages(db, 'mismatches')).toEqual(expected.map((m) => ({ ...m, review: null })));
     const stakes = expected.map((m) => Math.abs(m.deltaCents ?? m.creditedCents));
     expect(stakes).toEqual([...stakes].sort((a, b) => b - a));
     expect(new Set(expected.map((m) => m.kind))).toEqual(new Set(['credited_twice', 'amount_differs', 'credited_not_paid', 'refund_not_reversed', 'unknown_payment']));
-    const refunds = allPages(db, 'mismatches', undefined, { mismatchKind: 'refund_not_reversed' });
+    const refunds = await allPages(db, 'mismatches', undefined, { mismatchKind: 'refund_not_reversed' });
     expect(refunds.map((r) => r.key)).toEqual(expected.filter((m) => m.kind === 'refund_not_reversed').map((m) => m.key));
-    expect(allPages(db, 'mismatches', undefined, { text: 'PAY_MISSING' }).map((r) => r.key).sort()).toEqual(['unknown_payment:le_x1', 'unknown_payment:le_x2']);
-    expect(allPages(db, 'mismatches', undefined, { text: 'le_4_b' }).map((r) => r.key)).toEqual(['credited_twice:pay_4']);
+    expect((await allPages(db, 'mismatches', undefined, { text: 'PAY_MISSING' })).map((r) => r.key).sort()).toEqual(['unknown_payment:le_x1', 'unknown_payment:le_x2']);
+    expect((await allPages(db, 'mismatches', undefined, { text: 'le_4_b' })).map((r) => r.key)).toEqual(['credited_twice:pay_4']);
   });
 
   it('are rebuilt after an import or a change of thresholds, and only then', async () => {
     const db = memoryDb();
     await importText(db, 'p.csv', clusters(3));
-    expect(flagListsFresh(db)).toBe(false);
-    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 3 } });
-    expect(refreshFlagLists(db).rebuilt).toBe(false);
+    expect(await flagListsFresh(db)).toBe(false);
+    expect(await refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 3 } });
+    expect((await refreshFlagLists(db)).rebuilt).toBe(false);
 
     await importText(db, 'more.csv', clusters(5));
-    expect(flagListsFresh(db)).toBe(false);
-    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 5 } });
+    expect(await flagListsFresh(db)).toBe(false);
+    expect(await refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 5 } });
 
     await importText(db, 'again.csv', clusters(5)); // same content: skipped by its hash, nothing changed
-    expect(flagListsFresh(db)).toBe(true);
+    expect(await flagListsFresh(db)).toBe(true);
 
-    writeSettings(db, { duplicateWindowMinutes: 3 }); // shorter than the 4 minutes between the payments
-    expect(flagListsFresh(db)).toBe(false);
-    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 0 } });
-    expect(duplicatesPage(db, { offset: 0, limit: 10 })).toMatchObject({ total: 0, unfiltered: 0 });
-    writeSettings(db, { reviewerName: 'Ann' }); // not a rule input
-    expect(flagListsFresh(db)).toBe(true);
+    await writeSettings(db, { duplicateWindowMinutes: 3 }); // shorter than the 4 minutes between the payments
+    expect(await flagListsFresh(db)).toBe(false);
+    expect(await refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 0 } });
+    expect(await duplicatesPage(db, { offset: 0, limit: 10 })).toMatchObject({ total: 0, unfiltered: 0 });
+    await writeSettings(db, { reviewerName: 'Ann' }); // not a rule input
+    expect(await flagListsFresh(db)).toBe(true);
   });
 
   it('page every sort in both directions through one total order', async () => {
     const db = await demoDb();
     await importText(db, 'clusters.csv', clusters(60));
-    refreshFlagLists(db);
+    await refreshFlagLists(db);
     const reconciled = await mismatchesDb(40);
-    refreshFlagLists(reconciled);
+    await refreshFlagLists(reconciled);
     for (const kind of ['stuck', 'duplicates', 'limited', 'mismatches'] as FlagKind[]) {
-      if (kind === 'mismatches') db.close();
+      if (kind === 'mismatches') await db.close();
       const listDb = kind === 'mismatches' ? reconciled : db;
-      const keys = allPages(listDb, kind).map(keyOf[kind]);
+      const keys = (await allPages(listDb, kind)).map(keyOf[kind]);
       expect(keys.length).toBeGreaterThan(10);
       // A few decisions, so the review sort has something to order.
       for (const key of keys.slice(0, 3)) {
         const reviewKey = kind === 'limited' ? key.split('/')[0] : key;
-        applyReviewDecision(listDb, { kind, key: reviewKey, decision: kind === 'stuck' ? 'escalated' : 'dismissed', note: '', reviewer: 't', decidedAt: 1 }, 'user');
+        await applyReviewDecision(listDb, { kind, key: reviewKey, decision: kind === 'stuck' ? 'escalated' : 'dismissed', note: '', reviewer: 't', decidedAt: 1 }, 'user');
       }
       for (const column of SORTS[kind]) {
-        const asc = allPages(listDb, kind, { column, dir: 'asc' });
-        const desc = allPages(listDb, kind, { column, dir: 'desc' });
+        const asc = await allPages(listDb, kind, { column, dir: 'asc' });
+        const desc = await allPages(listDb, kind, { column, dir: 'desc' });
         expect(new Set(asc.map(keyOf[kind])), `${kind}/${column}`).toEqual(new Set(keys));
         expect(desc.map(keyOf[kind]), `${kind}/${column} desc is asc reversed`).toEqual(asc.map(keyOf[kind]).reverse());
         const value = column === 'review' ? reviewValue : sortValue[`${kind}/${column}`];
@@ -216,43 +215,43 @@ describe('flag lists', () => {
   it('filter by text in ids and emails, by decision, by stage and by paid-while-pending', async () => {
     const db = await demoDb();
     await importText(db, 'clusters.csv', clusters(60));
-    refreshFlagLists(db);
-    const all = allPages(db, 'duplicates');
-    const byEmail = allPages(db, 'duplicates', undefined, { text: '  USER1 ' });
+    await refreshFlagLists(db);
+    const all = await allPages(db, 'duplicates');
+    const byEmail = await allPages(db, 'duplicates', undefined, { text: '  USER1 ' });
     const matching = (r: AnyRow) => [r.accountId, r.email, ...(r.paymentIds as string[])].some((t) => String(t ?? '').toLowerCase().includes('user1'));
     expect(byEmail.map((r) => r.key)).toEqual(all.filter(matching).map((r) => r.key));
     // user1, user11–14 and user16–19 (every fifth account has no email)
     expect(byEmail.filter((r) => String(r.accountId).startsWith('acct_0')).map((r) => r.email)).toEqual(
       [1, 11, 12, 13, 14, 16, 17, 18, 19].map((i) => `User${i}@Example.com`),
     );
-    expect(allPages(db, 'duplicates', undefined, { text: 'PAY_42_B' }).map((r) => r.key)).toEqual(['pay_42_a|pay_42_b']);
-    expect(allPages(db, 'stuck', undefined, { text: 'in_3' }).every((r) => String(r.invoiceId).startsWith('in_3'))).toBe(true);
+    expect((await allPages(db, 'duplicates', undefined, { text: 'PAY_42_B' })).map((r) => r.key)).toEqual(['pay_42_a|pay_42_b']);
+    expect((await allPages(db, 'stuck', undefined, { text: 'in_3' })).every((r) => String(r.invoiceId).startsWith('in_3'))).toBe(true);
 
-    const pending = allPages(db, 'duplicates', undefined, { whilePending: true });
+    const pending = await allPages(db, 'duplicates', undefined, { whilePending: true });
     expect(pending.length).toBeGreaterThan(0);
     expect(pending.map((r) => r.key)).toEqual(all.filter((r) => r.whilePending).map((r) => r.key));
 
-    const stuck = allPages(db, 'stuck');
-    expect(allPages(db, 'stuck', undefined, { stage: 'credit' }).map((r) => r.paymentId)).toEqual(stuck.filter((r) => r.stage === 'credit').map((r) => r.paymentId));
+    const stuck = await allPages(db, 'stuck');
+    expect((await allPages(db, 'stuck', undefined, { stage: 'credit' })).map((r) => r.paymentId)).toEqual(stuck.filter((r) => r.stage === 'credit').map((r) => r.paymentId));
 
     // The demo ships a few decisions of its own (its reviews export); one more is made here.
     const before = new Set(all.filter((r) => r.review !== null).map((r) => r.key as string));
     const decided = all.find((r) => !before.has(r.key as string))!.key as string;
-    applyReviewDecision(db, { kind: 'duplicates', key: decided, decision: 'refund_needed', note: 'twice', reviewer: 'Ann', decidedAt: Date.parse('2026-07-01T00:00:00Z') }, 'user');
-    const decidedRows = allPages(db, 'duplicates', undefined, { review: 'decided' });
+    await applyReviewDecision(db, { kind: 'duplicates', key: decided, decision: 'refund_needed', note: 'twice', reviewer: 'Ann', decidedAt: Date.parse('2026-07-01T00:00:00Z') }, 'user');
+    const decidedRows = await allPages(db, 'duplicates', undefined, { review: 'decided' });
     expect(decidedRows.map((r) => r.key)).toEqual(all.map((r) => r.key as string).filter((k) => k === decided || before.has(k)));
     expect(decidedRows.find((r) => r.key === decided)!.review).toEqual(
       { kind: 'duplicates', key: decided, decision: 'refund_needed', note: 'twice', reviewer: 'Ann', decidedAt: '2026-07-01T00:00:00.000Z' },
     );
-    const open = allPages(db, 'duplicates', undefined, { review: 'open' });
+    const open = await allPages(db, 'duplicates', undefined, { review: 'open' });
     expect(open.map((r) => r.key)).toEqual(all.map((r) => r.key).filter((k) => k !== decided && !before.has(k as string)));
-    expect(duplicatesPage(db, { filter: { review: 'open' }, offset: 0, limit: 5 })).toMatchObject({ total: all.length - 1 - before.size, unfiltered: all.length });
+    expect(await duplicatesPage(db, { filter: { review: 'open' }, offset: 0, limit: 5 })).toMatchObject({ total: all.length - 1 - before.size, unfiltered: all.length });
   });
 
   it('read every row when no limit is given (exports)', async () => {
     const db = memoryDb();
     await importText(db, 'p.csv', clusters(30));
-    refreshFlagLists(db);
-    expect(duplicatesPage(db, { offset: 0, limit: null }).rows).toHaveLength(30);
+    await refreshFlagLists(db);
+    expect((await duplicatesPage(db, { offset: 0, limit: null })).rows).toHaveLength(30);
   });
 });

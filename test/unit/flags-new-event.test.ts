@@ -10,13 +10,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_EVENT_NAMES, type ApiEvent, type NewFlags } from '../../shared/api.js';
 import { DEFAULT_FLAG_SETTINGS } from '../../shared/domain.js';
-import { openDb, type Db } from '../../main/core/db/open.js';
 import { computeFlags } from '../../main/core/flags/index.js';
 import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { countNewFlags, readFlagKeys } from '../../main/core/service/new-flags.js';
 import { createService, type Service } from '../../main/core/service/index.js';
-import { csv, LEDGER_HEADER, PAYMENTS_HEADER } from '../support/db.js';
+import { csv, fileDb, LEDGER_HEADER, PAYMENTS_HEADER, type TestDb } from '../support/db.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const workerFile = path.join(root, 'dist/main/core/import-worker.js');
@@ -62,7 +61,7 @@ function tempDir(prefix: string): string {
 }
 
 /** A database with the seed imported and its lists built, and an empty folder to watch. */
-async function seeded(): Promise<{ dbFile: string; db: Db; watched: string }> {
+async function seeded(): Promise<{ dbFile: string; db: TestDb; watched: string }> {
   const dir = tempDir('paydesk-new-flags-');
   const seedDir = path.join(dir, 'seed');
   const watched = path.join(dir, 'exports');
@@ -71,16 +70,16 @@ async function seeded(): Promise<{ dbFile: string; db: Db; watched: string }> {
   fs.writeFileSync(path.join(seedDir, 'payments.csv'), SEED_PAYMENTS);
   fs.writeFileSync(path.join(seedDir, 'ledger.csv'), SEED_LEDGER);
   const dbFile = path.join(dir, 'paydesk.db');
-  const db = openDb(dbFile);
+  const db = fileDb(dbFile);
   cleanups.push(() => db.close());
   await syncPaths(db, [path.join(seedDir, 'payments.csv'), path.join(seedDir, 'ledger.csv')]);
-  refreshFlagLists(db);
+  await refreshFlagLists(db);
   return { dbFile, db, watched };
 }
 
 /** The flags computed directly (not from the lists), as keys: what the event is checked against. */
-function computedKeys(db: Db) {
-  const flags = computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, asOf: null });
+async function computedKeys(db: TestDb) {
+  const flags = await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, asOf: null });
   return {
     stuck: new Set((flags.stuck ?? []).map((s) => s.paymentId)),
     duplicates: new Set((flags.duplicates ?? []).map((d) => d.key)),
@@ -111,7 +110,7 @@ function recorder(service: Service) {
 describe('flags:new through createService', () => {
   it('an auto-sync of a watched folder that receives new exports reports the new rows of each list, once', async () => {
     const { dbFile, db, watched } = await seeded();
-    const before = computedKeys(db);
+    const before = await computedKeys(db);
     expect([before.stuck.size, before.duplicates.size, before.mismatches.size]).toEqual([0, 1, 0]);
     const service = createService(db, { dbFile, mode: 'browser', version: 'test', defaultReviewer: 'test', workerFile });
     cleanups.push(() => service.close());
@@ -124,13 +123,13 @@ describe('flags:new through createService', () => {
     const event = await next('flags:new', mark);
     await next('import:finished', mark);
 
-    const after = computedKeys(db);
+    const after = await computedKeys(db);
     const expected = countNewFlags(before, after, true);
     expect(expected).toEqual({ stuck: 1, duplicates: 1, mismatches: 1, auto: true }); // the data does what it says
     expect(event.payload).toEqual(expected);
     expect(seen.slice(mark).filter((e) => e.name === 'flags:new')).toHaveLength(1);
     // the lists the event was read from are the ones the screens show
-    expect(countNewFlags(before, readFlagKeys(db), true)).toEqual(expected);
+    expect(countNewFlags(before, await readFlagKeys(db), true)).toEqual(expected);
   });
 
   it('a sync that adds no new rows reports nothing; a sync by hand says auto: false', async () => {
@@ -164,7 +163,7 @@ describe('flags:new through createService', () => {
 describe('flags:new in browser mode’s event stream (paydesk serve)', () => {
   it('reaches the browser after an auto-sync', async () => {
     const { dbFile, db, watched } = await seeded();
-    db.close();
+    await db.close();
     const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin/paydesk.js'), 'serve', '--db', dbFile, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PAYDESK_DB: '' },

@@ -23,7 +23,7 @@ describe('stuck payments', () => {
       ],
       [],
     );
-    const stuck = flags(db, AS_OF).stuck!;
+    const stuck = (await flags(db, AS_OF)).stuck!;
     expect(stuck.map((s) => [s.paymentId, s.stage, s.ageSeconds])).toEqual([['pay_old', 'processor', 10800]]);
     expect(stuck[0]).toMatchObject({ accountId: 'acct_1', amountCents: 1000, currency: 'usd', createdAt: '2026-03-15T09:00:00.000Z', email: 'a@x.com', laterPayments: 1 });
   });
@@ -39,7 +39,7 @@ describe('stuck payments', () => {
       ],
       ['le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T09:00:30Z,pay_credited', 'le_2,acct_9,usage,-1.00,usd,2026-03-15T11:10:00Z,'],
     );
-    const stuck = flags(db, AS_OF).stuck!;
+    const stuck = (await flags(db, AS_OF)).stuck!;
     // ages against min(asOf, newest ledger entry at 11:10): pay_after_ledger is 10 min old there, not stuck
     expect(stuck.map((s) => [s.paymentId, s.stage, s.ageSeconds])).toEqual([
       ['pay_partial', 'credit', 6000],
@@ -51,25 +51,25 @@ describe('stuck payments', () => {
     const db = memoryDb();
     await importText(db, 'stripe.csv', 'id,Created date (UTC),Amount,Currency,Status,PaymentIntent ID,Customer ID\nch_1,2026-03-15 09:00:00,10.00,usd,Paid,pi_1,cus_1\n');
     await importText(db, 'ledger.csv', csv(LEDGER_HEADER, 'le_1,cus_1,credit_purchased,10.00,usd,2026-03-15T09:00:30Z,pi_1', 'le_2,cus_2,usage,-1.00,usd,2026-03-15T12:00:00Z,'));
-    expect(flags(db).stuck).toEqual([]);
+    expect((await flags(db)).stuck).toEqual([]);
   });
 
   it('without a ledger, raises no credit-stage flags and says a ledger export is needed', async () => {
     const db = await load(['pay_1,acct_1,10.00,usd,succeeded,2026-03-15T09:00:00Z,,,,']);
-    const result = flags(db, AS_OF);
+    const result = await flags(db, AS_OF);
     expect(result.stuck).toEqual([]);
     expect(result.notices.map((n) => n.code)).toContain('no-ledger');
   });
 
   it('only considers payments within the lookback', async () => {
     const db = await load(['pay_1,acct_1,10.00,usd,pending,2026-02-01T09:00:00Z,,,,', 'pay_2,acct_1,10.00,usd,pending,2026-03-01T09:00:00Z,,,,'], []);
-    expect(flags(db, AS_OF).stuck!.map((s) => s.paymentId)).toEqual(['pay_2']);
-    expect(flags(db, AS_OF, { lookbackDays: 60 }).stuck!.map((s) => s.paymentId)).toEqual(['pay_1', 'pay_2']);
+    expect((await flags(db, AS_OF)).stuck!.map((s) => s.paymentId)).toEqual(['pay_2']);
+    expect((await flags(db, AS_OF, { lookbackDays: 60 })).stuck!.map((s) => s.paymentId)).toEqual(['pay_1', 'pay_2']);
   });
 
   it('defaults as-of to the newest timestamp in the data', async () => {
     const db = await load(['pay_1,acct_1,10.00,usd,pending,2026-03-15T09:00:00Z,2026-03-15T09:20:00Z,,,'], ['le_1,acct_1,usage,-1.00,usd,2026-03-15T09:10:00Z,']);
-    const result = flags(db);
+    const result = await flags(db);
     expect(result.asOf).toBe('2026-03-15T09:20:00.000Z');
     expect(result.stuck!.map((s) => s.ageSeconds)).toEqual([1200]);
   });
@@ -78,7 +78,7 @@ describe('stuck payments', () => {
     const db = memoryDb();
     await importText(db, 'stripe.csv', 'id,Created date (UTC),Amount,Currency,Status,Customer ID\nch_1,2026-03-15 09:00:00,10.00,usd,Paid,cus_1\n');
     await importText(db, 'ledger.csv', csv(LEDGER_HEADER, 'le_1,cus_1,credit_purchased,10.00,usd,2026-03-15T12:00:00Z,pi_1'));
-    const result = flags(db);
+    const result = await flags(db);
     expect(result.notices.find((n) => n.code === 'payment-intent-ids-missing')?.message).toContain('PaymentIntent ID');
     expect(result.stuck).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe('possible duplicate purchases', () => {
       ['pay_a,acct_1,25.00,usd,succeeded,2026-03-15T10:00:00Z,,,,', 'pay_b,acct_1,25.00,usd,succeeded,2026-03-15T10:40:00Z,,,,', 'pay_c,acct_1,25.00,usd,pending,2026-03-15T11:35:00Z,,,,'],
       ['le_a,acct_1,credit_purchased,25.00,usd,2026-03-15T10:00:20Z,pay_a', 'le_b,acct_1,credit_purchased,25.00,usd,2026-03-15T10:40:20Z,pay_b'],
     );
-    expect(flags(db, AS_OF).duplicates).toEqual([
+    expect((await flags(db, AS_OF)).duplicates).toEqual([
       expect.objectContaining({ key: 'pay_a|pay_b|pay_c', accountId: 'acct_1', currency: 'usd', amountCents: 2500, paymentIds: ['pay_a', 'pay_b', 'pay_c'], whilePending: false }),
     ]);
   });
@@ -110,7 +110,7 @@ describe('possible duplicate purchases', () => {
         'le_4,acct_2,credit_purchased,10.00,usd,2026-03-15T09:30:10Z,pay_4',
       ],
     );
-    expect(flags(db, AS_OF).duplicates!.map((d) => [d.key, d.whilePending])).toEqual([
+    expect((await flags(db, AS_OF)).duplicates!.map((d) => [d.key, d.whilePending])).toEqual([
       ['pay_1|pay_2', true],
       ['pay_3|pay_4', false],
     ]);
@@ -131,15 +131,15 @@ describe('possible duplicate purchases', () => {
       ],
       [],
     );
-    expect(flags(db, AS_OF).duplicates).toEqual([]);
-    expect(flags(db, AS_OF, { duplicateWindowMinutes: 200 }).duplicates!.map((d) => d.key)).toEqual(['pay_morning|pay_noon']);
+    expect((await flags(db, AS_OF)).duplicates).toEqual([]);
+    expect((await flags(db, AS_OF, { duplicateWindowMinutes: 200 })).duplicates!.map((d) => d.key)).toEqual(['pay_morning|pay_noon']);
   });
 
   it('never groups payments without an account', async () => {
     const db = memoryDb();
     await importText(db, 'stripe.csv', 'id,Created date (UTC),Amount,Currency,Status\nch_1,2026-03-15 10:00:00,40.00,usd,Paid\nch_2,2026-03-15 10:01:00,40.00,usd,Paid\n');
-    expect(flags(db).duplicates).toEqual([]);
-    expect(flags(db).stuck).toEqual([]);
+    expect((await flags(db)).duplicates).toEqual([]);
+    expect((await flags(db)).stuck).toEqual([]);
   });
 
   it('whilePending follows the credit time of every earlier payment', () => {
@@ -163,7 +163,7 @@ describe('credits but still Limited', () => {
         ...ledger('acct_empty', 'credit_free,5.00,usd,2026-03-01T00:00:00Z,', 'usage,-5.00,usd,2026-03-02T00:00:00Z,'),
       ],
     );
-    expect(flags(db, AS_OF).limited).toEqual([
+    expect((await flags(db, AS_OF)).limited).toEqual([
       { accountId: 'acct_free', currency: 'usd', balanceCents: 420, freeCents: 500, purchasedCents: 0, missingCents: 500, unlockPaymentId: null },
     ]);
   });
@@ -173,7 +173,7 @@ describe('credits but still Limited', () => {
       ['pay_r,acct_r,10.00,usd,refunded,2026-03-01T00:00:00Z,,,,'],
       ledger('acct_r', 'credit_free,5.00,usd,2026-03-01T00:00:00Z,', 'credit_purchased,10.00,usd,2026-03-01T00:00:10Z,pay_r', 'refund,-10.00,usd,2026-03-02T00:00:00Z,pay_r'),
     );
-    expect(flags(db, AS_OF).limited).toMatchObject([{ accountId: 'acct_r', purchasedCents: 0, missingCents: 500, balanceCents: 500 }]);
+    expect((await flags(db, AS_OF)).limited).toMatchObject([{ accountId: 'acct_r', purchasedCents: 0, missingCents: 500, balanceCents: 500 }]);
   });
 
   it('says which pending payment would unlock the tier', async () => {
@@ -181,12 +181,12 @@ describe('credits but still Limited', () => {
       ['pay_small,acct_1,2.00,usd,pending,2026-03-15T11:00:00Z,,,,', 'pay_big,acct_1,10.00,usd,pending,2026-03-15T11:30:00Z,,,,'],
       ledger('acct_1', 'credit_free,5.00,usd,2026-03-01T00:00:00Z,'),
     );
-    expect(flags(db, AS_OF).limited).toMatchObject([{ accountId: 'acct_1', missingCents: 500, unlockPaymentId: 'pay_big' }]);
+    expect((await flags(db, AS_OF)).limited).toMatchObject([{ accountId: 'acct_1', missingCents: 500, unlockPaymentId: 'pay_big' }]);
   });
 
   it('uses the tier threshold setting', async () => {
     const db = await load([], ledger('acct_1', 'credit_free,5.00,usd,2026-03-01T00:00:00Z,'));
-    expect(flags(db, AS_OF, { tierThresholdCents: 0 }).limited).toEqual([]);
-    expect(flags(db, AS_OF, { tierThresholdCents: 1000 }).limited).toMatchObject([{ missingCents: 1000 }]);
+    expect((await flags(db, AS_OF, { tierThresholdCents: 0 })).limited).toEqual([]);
+    expect((await flags(db, AS_OF, { tierThresholdCents: 1000 })).limited).toMatchObject([{ missingCents: 1000 }]);
   });
 });

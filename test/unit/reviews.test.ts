@@ -13,30 +13,30 @@ const decision = (over: Partial<Parameters<typeof applyReviewDecision>[1]> = {})
 });
 
 describe('reviews', () => {
-  it('keep one current decision per flag and log every change', () => {
+  it('keep one current decision per flag and log every change', async () => {
     const db = memoryDb();
-    expect(applyReviewDecision(db, decision(), 'user')).toBe('inserted');
-    expect(applyReviewDecision(db, decision({ decision: 'refunded', decidedAt: Date.parse('2026-03-16T12:00:00Z') }), 'user')).toBe('updated');
-    expect(listReviews(db)).toEqual([
+    expect(await applyReviewDecision(db, decision(), 'user')).toBe('inserted');
+    expect(await applyReviewDecision(db, decision({ decision: 'refunded', decidedAt: Date.parse('2026-03-16T12:00:00Z') }), 'user')).toBe('updated');
+    expect(await listReviews(db)).toEqual([
       { kind: 'duplicates', key: 'pay_1|pay_2', decision: 'refunded', note: 'asked twice', reviewer: 'ana', decidedAt: '2026-03-16T12:00:00.000Z' },
     ]);
-    expect(reviewLog(db).map((e) => e.decision)).toEqual(['refund_needed', 'refunded']);
+    expect((await reviewLog(db)).map((e) => e.decision)).toEqual(['refund_needed', 'refunded']);
   });
 
-  it('a shared decision from another reviewer applies only when newer than the stored one', () => {
+  it('a shared decision from another reviewer applies only when newer than the stored one', async () => {
     const db = memoryDb();
-    applyReviewDecision(db, decision({ decidedAt: 2000 }), 'user');
-    expect(applyReviewDecision(db, decision({ decision: 'dismissed', decidedAt: 1000, reviewer: 'bo' }), 'import')).toBe('unchanged');
-    expect(applyReviewDecision(db, decision({ decision: 'intentional', decidedAt: 3000, reviewer: 'bo' }), 'import')).toBe('updated');
-    expect(listReviews(db)[0]).toMatchObject({ decision: 'intentional', reviewer: 'bo' });
+    await applyReviewDecision(db, decision({ decidedAt: 2000 }), 'user');
+    expect(await applyReviewDecision(db, decision({ decision: 'dismissed', decidedAt: 1000, reviewer: 'bo' }), 'import')).toBe('unchanged');
+    expect(await applyReviewDecision(db, decision({ decision: 'intentional', decidedAt: 3000, reviewer: 'bo' }), 'import')).toBe('updated');
+    expect((await listReviews(db))[0]).toMatchObject({ decision: 'intentional', reviewer: 'bo' });
   });
 
   it('survive re-imports of the payments they are about', async () => {
     const db = memoryDb();
     await importText(db, 'a.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,5.00,usd,pending,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,5.00,usd,pending,2026-03-15T10:01:00Z,,,,'));
-    applyReviewDecision(db, decision(), 'user');
+    await applyReviewDecision(db, decision(), 'user');
     await importText(db, 'b.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,5.00,usd,succeeded,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,5.00,usd,succeeded,2026-03-15T10:01:00Z,,,,'));
-    expect(listReviews(db)).toHaveLength(1);
+    expect(await listReviews(db)).toHaveLength(1);
   });
 
   it('tell which flag a bare key names', () => {

@@ -5,19 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../shared/api.js';
-import { openDb, type Db } from '../../main/core/db/open.js';
 import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { createService, type Service } from '../../main/core/service/index.js';
-import { csv, PAYMENTS_HEADER, writeExport } from '../support/db.js';
+import { csv, fileDb, PAYMENTS_HEADER, writeExport, type TestDb } from '../support/db.js';
 
 const root = path.resolve(__dirname, '..', '..');
-const opened: { service: Service; db: Db; dir: string }[] = [];
+const opened: { service: Service; db: TestDb; dir: string }[] = [];
 
 afterEach(async () => {
   for (const { service, db, dir } of opened.splice(0)) {
     await service.close();
-    db.close();
+    await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -36,9 +35,9 @@ const clusters = (n: number, from = 0) =>
 async function serviceOver(exportText: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-lists-'));
   const dbFile = path.join(dir, 'paydesk.db');
-  const db = openDb(dbFile);
+  const db = fileDb(dbFile);
   await syncPaths(db, [writeExport('payments.csv', exportText, dir)]);
-  refreshFlagLists(db);
+  await refreshFlagLists(db);
   const service = createService(db, {
     dbFile, mode: 'browser', version: 'test', defaultReviewer: 'test', workerFile: path.join(root, 'dist/main/core/import-worker.js'),
   });
@@ -71,9 +70,9 @@ describe('the service’s flag lists', () => {
   it('are rebuilt when another process imported, noticed at the next read', async () => {
     const { db, dir, flagsChanged, total } = await serviceOver(clusters(2));
     expect(await total()).toBe(2);
-    const other = openDb(db.name);
+    const other = fileDb(db.location);
     await syncPaths(other, [writeExport('more.csv', clusters(3, 2), dir)]); // like `paydesk import` without its rebuild
-    other.close();
+    await other.close();
     const changed = flagsChanged();
     expect(await total()).toBe(2);
     await changed;
