@@ -38,6 +38,20 @@ export interface AppInfo {
   /** A native folder picker exists (desktop); browser mode types the path instead. */
   canPickFolder: boolean;
   defaultReviewer: string;
+  /** The database in use: this computer's, or a team database (shown without its password). */
+  database: DatabaseInfo;
+}
+
+export interface DatabaseInfo {
+  kind: 'local' | 'team';
+  /** The file, or the team database's URL without its password. */
+  location: string;
+}
+
+/** Decisions another paydesk on the same team database made, as they arrive. */
+export interface DecisionsArrived {
+  reviewer: string | null;
+  decisions: number;
 }
 
 export type SortDir = 'asc' | 'desc';
@@ -314,7 +328,8 @@ export interface FolderListing {
   home: string;
 }
 
-export type DataTable = 'payments' | 'ledger' | 'imports' | 'reviews' | 'settings' | 'mappings' | 'flags';
+export const DATA_TABLES = ['payments', 'ledger', 'imports', 'reviews', 'settings', 'mappings', 'flags'] as const;
+export type DataTable = (typeof DATA_TABLES)[number];
 
 /** Every method the renderer may call: `name: { args; result }`. */
 export interface Api {
@@ -399,6 +414,7 @@ export interface ApiEvents {
    * folder watch started it (the desktop notification and browser mode's toast are for those).
    */
   'flags:new': NewFlags;
+  'decisions:arrived': DecisionsArrived;
 }
 export type ApiEventName = keyof ApiEvents;
 export interface ApiEvent<E extends ApiEventName = ApiEventName> {
@@ -406,7 +422,7 @@ export interface ApiEvent<E extends ApiEventName = ApiEventName> {
   payload: ApiEvents[E];
 }
 
-export type ApiErrorCode = 'invalid-argument' | 'unknown-method' | 'not-found' | 'busy' | 'failed';
+export type ApiErrorCode = 'invalid-argument' | 'unknown-method' | 'not-found' | 'busy' | 'read-only' | 'unavailable' | 'failed';
 export type ApiResponse<R> = { ok: true; value: R } | { ok: false; error: { code: ApiErrorCode; message: string } };
 
 /** The main side: one handler per method; a method without one does not compile. */
@@ -423,4 +439,4 @@ export interface ApiBridge {
   on(listener: (event: ApiEvent) => void): () => void;
 }
 
-export const API_EVENT_NAMES: readonly ApiEventName[] = ['import:progress', 'import:fileDone', 'import:finished', 'data:changed', 'flags:new'];
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['import:progress', 'import:fileDone', 'import:finished', 'data:changed', 'flags:new', 'decisions:arrived'];

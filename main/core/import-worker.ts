@@ -69,6 +69,7 @@ async function run(job: ImportJob): Promise<void> {
     });
     // Rebuilt here, off the UI thread, so the first look at a list after a sync reads it ready-made.
     await refreshFlagListsAfter(db, reports);
+    if (reports.some((r) => r.status === 'imported')) await db.announce({ tables: ['payments', 'ledger', 'imports', 'flags'] });
     post({ type: 'done', reports, canceled: controller.signal.aborted });
   } finally {
     await db.close();

@@ -14,6 +14,7 @@ async function run(job: ListsJob): Promise<void> {
   const db = await openStore(job.dbFile);
   try {
     const { rebuilt, ms } = await refreshFlagLists(db);
+    if (rebuilt) await db.announce({ tables: ['flags'] });
     parentPort?.postMessage({ type: 'done', rebuilt, ms } satisfies ListsWorkerMessage);
   } finally {
     await db.close();

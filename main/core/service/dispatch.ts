@@ -2,6 +2,7 @@
 // with the contract's schema, and errors come back as values so they cross IPC and HTTP intact.
 import { isApiMethod, type ApiResponse, type Handlers } from '../../../shared/api.js';
 import { argSchemas } from '../../../shared/schemas.js';
+import { ReadOnlyError, StoreUnavailableError } from '../store/store.js';
 import { NotFoundError } from './evidence.js';
 
 export class BusyError extends Error {}
@@ -22,7 +23,17 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code =
-      error instanceof NotFoundError ? 'not-found' : error instanceof BusyError ? 'busy' : error instanceof InvalidArgumentError ? 'invalid-argument' : 'failed';
+      error instanceof NotFoundError
+        ? 'not-found'
+        : error instanceof BusyError
+          ? 'busy'
+          : error instanceof InvalidArgumentError
+            ? 'invalid-argument'
+            : error instanceof ReadOnlyError
+              ? 'read-only'
+              : error instanceof StoreUnavailableError
+                ? 'unavailable'
+                : 'failed';
     return { ok: false, error: { code, message } };
   }
 }

@@ -2,10 +2,10 @@
 // mode's HTTP) call these handlers through dispatch(); imports run in the import worker.
 import os from 'node:os';
 import path from 'node:path';
-import type { AccountMatch, AppSettings, Handlers, ImportReportDetail, ImportSummary } from '../../../shared/api.js';
+import { DATA_TABLES, type AccountMatch, type AppSettings, type DataTable, type Handlers, type ImportReportDetail, type ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
 import { accountEmail, accountView, resolveAccountId } from '../account.js';
-import type { Store } from '../store/store.js';
+import { ReadOnlyError, type Store, type StoreChange } from '../store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import {
   duplicateItem,
@@ -101,8 +101,9 @@ export function createService(db: Store, deps: ServiceDeps): Service {
     if (error) deps.log?.(`flag lists: ${error}`);
     if (rebuilt) events.emit('data:changed', { tables: ['flags'] });
   });
+  // A viewer (read-only team database user) reads the lists as the writers last built them.
   const lists = async () => {
-    if (!runner.running && !(await flagListsFresh(db))) rebuild.start();
+    if (!runner.running && (await db.canWrite()) && !(await flagListsFresh(db))) rebuild.start();
   };
 
   const startSync = async (paths: string[] | undefined, auto = false) => {
@@ -111,6 +112,7 @@ export function createService(db: Store, deps: ServiceDeps): Service {
     const busy = { started: false, reason: 'A sync is already running.' };
     if (targets.length === 0) return { started: false, reason: 'No exports folder yet: add one, or choose files to import.' };
     if (runner.running) return busy;
+    if (!(await db.canWrite())) throw new ReadOnlyError();
     await rebuild.stop(); // the sync needs the write lock, and rebuilds the lists at its end anyway
     if (runner.running) return busy;
     await newFlags.started(auto);
@@ -133,7 +135,10 @@ export function createService(db: Store, deps: ServiceDeps): Service {
   void rewatch().catch((error: unknown) => deps.log?.(`watching the exports folders: ${(error as Error).message}`));
 
   const handlers: Handlers = {
-    'app:info': () => ({ version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer }),
+    'app:info': () => ({
+      version: deps.version, mode: deps.mode, dbFile: deps.dbFile, canPickFolder: deps.pickFolder !== undefined, defaultReviewer: deps.defaultReviewer,
+      database: { kind: db.kind, location: db.location },
+    }),
     'sync:start': async ({ paths }) => startSync(paths && checkSyncPaths(paths, (await settings()).exportFolders)),
     'sync:cancel': () => ({ canceled: runner.cancel() }),
     'sync:status': () => runner.state(),
@@ -232,6 +237,7 @@ export function createService(db: Store, deps: ServiceDeps): Service {
       const decidedAt = Date.now();
       await db.write(async () => {
         for (const key of keys) await applyReviewDecision(db, { kind, key, decision, note, reviewer, decidedAt }, 'user');
+        await db.announce({ tables: ['reviews'], reviewer, decisions: keys.length });
       });
       events.emit('data:changed', { tables: ['reviews'] });
       const wanted = new Set(keys);
@@ -242,6 +248,7 @@ export function createService(db: Store, deps: ServiceDeps): Service {
     'settings:update': async (changes) => {
       if (changes.exportFolders) checkExportFolders(changes.exportFolders);
       const updated = (await writeSettings(db, changes)) as AppSettings;
+      await db.announce({ tables: ['settings'] });
       if ('exportFolders' in changes || 'autoSync' in changes) await rewatch();
       await lists(); // new thresholds: start the rebuild now rather than at the next read
       events.emit('data:changed', { tables: ['settings'] });
@@ -279,11 +286,13 @@ export function createService(db: Store, deps: ServiceDeps): Service {
       if (!row) throw new NotFoundError(`no import ${importId}`);
       const header = await readExportHeader(row.path);
       const id = await saveMapping(db, { kind, headerNames: header.names, fields });
+      await db.announce({ tables: ['mappings'] });
       events.emit('data:changed', { tables: ['mappings'] });
       return { id };
     },
     'mappings:delete': async ({ id }) => {
       const deleted = await deleteMapping(db, id);
+      await db.announce({ tables: ['mappings'] });
       events.emit('data:changed', { tables: ['mappings'] });
       return { deleted };
     },
@@ -291,10 +300,23 @@ export function createService(db: Store, deps: ServiceDeps): Service {
     'folders:list': ({ path: folder }) => listFolders(folder, deps.homeDir ?? os.homedir()),
   };
 
+  // What other paydesks on a team database change reaches this one's screens: the lists read again, and
+  // "decisions by Ana arrived" in the sidebar.
+  const tellScreens = (change: StoreChange) => {
+    const tables = change.tables.filter((t): t is DataTable => (DATA_TABLES as readonly string[]).includes(t));
+    if (tables.length > 0) events.emit('data:changed', { tables });
+    if (change.decisions) events.emit('decisions:arrived', { reviewer: change.reviewer ?? null, decisions: change.decisions });
+  };
+  const listening = db.onChange(tellScreens, (error) => deps.log?.(`team database: ${error.message}; listening again`)).catch((error: unknown) => {
+    deps.log?.(`team database: not listening for other paydesks' changes: ${(error as Error).message}`);
+    return async () => {};
+  });
+
   return {
     handlers,
     events,
     close: async () => {
+      await (await listening)();
       watch.close();
       await Promise.all([runner.stop(), rebuild.stop()]);
     },

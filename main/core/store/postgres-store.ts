@@ -1,12 +1,13 @@
 // The PostgreSQL adapter of the store port (team mode): a pool of connections to one shared server. A read or
 // write transaction checks out one connection; calls made inside it (found through AsyncLocalStorage) use it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { numberPlaceholders } from './postgres-placeholders.js';
-import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, type SqlParams, type SqlValue, type Store } from './store.js';
+import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, type SqlParams, type SqlValue, type Store, type StoreChange } from './store.js';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -25,6 +26,10 @@ export const postgresDialect: Dialect = {
 
 /** Writers take this advisory lock first, as SQLite's BEGIN IMMEDIATE takes its write lock. */
 const WRITE_LOCK = 'SELECT pg_advisory_xact_lock(7501, 1)';
+
+/** The channel of LISTEN/NOTIFY on which paydesks tell each other what changed. */
+const CHANGES_CHANNEL = 'paydesk_changes';
+const RELISTEN_MS = [500, 1000, 2000, 5000];
 
 // Counts and sums come back as int8/numeric; money in minor units and epoch ms fit a double exactly.
 const NUMERIC_TYPES = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
@@ -48,12 +53,15 @@ export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(tar
 
 export class PostgresStore implements Store {
   readonly dialect = postgresDialect;
+  readonly kind = 'team';
+  /** This store's own announcements are not news to it. */
+  private readonly origin = randomUUID();
   readonly location: string;
   private readonly client = new AsyncLocalStorage<pg.PoolClient>();
 
   constructor(
     readonly pool: pg.Pool,
-    url: string,
+    private readonly url: string,
   ) {
     this.location = redactUrl(url);
   }
@@ -143,6 +151,71 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
+  private writable: Promise<boolean> | undefined;
+
+  canWrite(): Promise<boolean> {
+    // The decisions table stands for the rest: a viewer's role has SELECT on everything and nothing more.
+    this.writable ??= this.value<boolean>(`SELECT has_table_privilege('reviews', 'INSERT') AND NOT pg_is_in_recovery()`).then(
+      (writable) => writable === true,
+      (error: unknown) => {
+        this.writable = undefined;
+        throw error;
+      },
+    );
+    return this.writable;
+  }
+
+  async announce(change: StoreChange): Promise<void> {
+    // NOTIFY inside a transaction is delivered when it commits, and not at all when it rolls back.
+    await this.query('SELECT pg_notify(?, ?)', [CHANGES_CHANNEL, JSON.stringify({ ...change, origin: this.origin })]);
+  }
+
+  /** One connection of its own that LISTENs, and listens again after the server or the network dropped it. */
+  async onChange(listener: (change: StoreChange) => void, onError?: (error: Error) => void): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let failures = 0;
+    let retry: NodeJS.Timeout | undefined;
+    const listen = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: this.url, types, connectionTimeoutMillis: 10_000 });
+      next.on('notification', (message) => {
+        if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
+        const change = parseChange(message.payload, this.origin);
+        if (change) listener(change);
+      });
+      next.on('error', (error) => dropped(error));
+      next.on('end', () => dropped(new StoreUnavailableError(`lost the connection to the team database at ${this.location}`)));
+      client = next;
+      await next.connect();
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+      failures = 0;
+    };
+    const dropped = (error: Error) => {
+      if (stopped || client === null) return;
+      const lost = client;
+      client = null;
+      void lost.end().catch(() => {});
+      onError?.(describe(error, this.location));
+      retry = setTimeout(() => void again(), RELISTEN_MS[Math.min(failures++, RELISTEN_MS.length - 1)]);
+      retry.unref?.();
+    };
+    const again = async () => {
+      if (stopped) return;
+      await listen().catch((error: unknown) => dropped(error as Error));
+    };
+    await listen().catch((error: unknown) => {
+      client = null;
+      throw describe(error, this.location);
+    });
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      const last = client;
+      client = null;
+      await last?.end().catch(() => {});
+    };
+  }
+
   private transaction<T>(begin: string, lock: string | null, work: () => Promise<T>): Promise<T> {
     if ((this.client.getStore() as PoolClientWithState | undefined)?.inTransaction) return work();
     return this.withClient(async (client) => {
@@ -177,6 +250,16 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw describe(error, this.location);
     }
+  }
+}
+
+function parseChange(payload: string, ownOrigin: string): StoreChange | null {
+  try {
+    const { origin, tables, reviewer, decisions } = JSON.parse(payload) as StoreChange & { origin?: string };
+    if (origin === ownOrigin || !Array.isArray(tables)) return null;
+    return { tables: tables.filter((t): t is string => typeof t === 'string'), reviewer: typeof reviewer === 'string' ? reviewer : undefined, decisions: typeof decisions === 'number' ? decisions : undefined };
+  } catch {
+    return null;
   }
 }
 

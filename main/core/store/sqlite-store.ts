@@ -21,6 +21,7 @@ export const sqliteDialect: Dialect = {
 
 export class SqliteStore implements Store {
   readonly dialect = sqliteDialect;
+  readonly kind = 'local';
   private readonly statements = new Map<string, Statement>();
   private readonly plucked = new Map<string, Statement>();
   private readonly inTransaction = new AsyncLocalStorage<true>();
@@ -108,6 +109,16 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.exclusive(() => this.db.close());
+  }
+
+  async announce(): Promise<void> {}
+
+  async canWrite(): Promise<boolean> {
+    return !this.db.readonly;
+  }
+
+  async onChange(): Promise<() => Promise<void>> {
+    return async () => {};
   }
 
   private inTransactionOf<T>(begin: string, work: () => Promise<T>): Promise<T> {

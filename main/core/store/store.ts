@@ -35,8 +35,18 @@ export interface Dialect {
   readonly noLimit: number | null;
 }
 
+/** What changed in the data, told to every other paydesk connected to the same database. */
+export interface StoreChange {
+  tables: string[];
+  /** Who made the decisions, for "N decisions by Ana arrived". */
+  reviewer?: string;
+  decisions?: number;
+}
+
 export interface Store {
   readonly dialect: Dialect;
+  /** Where the data lives: this computer's file, or a team database several paydesks share. */
+  readonly kind: 'local' | 'team';
   /** Where the data is, fit to show: a file path, or a URL without its password. */
   readonly location: string;
   all<T>(sql: string, params?: SqlParams): Promise<T[]>;
@@ -57,15 +67,26 @@ export interface Store {
   read<T>(work: () => Promise<T>): Promise<T>;
   /** All of `work`'s writes or none, with the store's write lock taken first. Joins an enclosing transaction. */
   write<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Tells the other paydesks on this database what changed, when the enclosing transaction commits (at once
+   * outside one). Nothing to do on a local database: no one else reads it live.
+   */
+  announce(change: StoreChange): Promise<void>;
+  /** False for a database user who may only read (a team's viewers). */
+  canWrite(): Promise<boolean>;
+  /** Calls `listener` with the changes other paydesks announce; the returned function stops listening. */
+  onChange(listener: (change: StoreChange) => void, onError?: (error: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 /** A write refused because the database user may only read (team mode's viewers). */
 export class ReadOnlyError extends Error {
   constructor() {
-    super('read-only: decisions and syncs need write access');
+    super(READ_ONLY_MESSAGE);
   }
 }
+
+export const READ_ONLY_MESSAGE = 'read-only: decisions and syncs need write access';
 
 /** The database could not be reached: one line, without the password. */
 export class StoreUnavailableError extends Error {}
