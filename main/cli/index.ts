@@ -257,7 +257,8 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
     .action(async (options: DbOption & { port: string; demo?: boolean }) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliFailure(`--port: not a port number: "${options.port}"`);
-      const dbFile = path.resolve(options.db ?? defaultDbPath());
+      const dbFile = dbTarget(options);
+      if (options.demo && isPostgresUrl(dbFile)) throw new CliFailure('--demo loads the demo data into a local database, not a team database');
       const { serveBrowserMode } = await import('../web/server.js');
       const { loadDemoIfEmpty } = await import('../core/demo-first-launch.js');
       const server = await serveBrowserMode({
