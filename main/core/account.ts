@@ -20,7 +20,7 @@ export async function resolveAccountId(db: Store, term: string): Promise<string 
   return viaPayment?.id;
 }
 
-/** An account's email: from the first of its payments that carries one. */
+/** An account's email: the least of those its payments carry (nearly always just one), the same on every store. */
 export async function accountEmail(db: Store, accountId: string): Promise<string | null> {
   return (await db.value<string>('SELECT email FROM payments WHERE account_id = ? AND email IS NOT NULL LIMIT 1', [accountId])) ?? null;
 }
