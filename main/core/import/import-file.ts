@@ -71,6 +71,11 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
   let rebuildIndexes = () => {};
 
   db.exec('BEGIN IMMEDIATE');
+  // Again under the write lock: another process may have imported the same file while this one waited for it.
+  if (alreadyImported(db, hash)) {
+    db.exec('ROLLBACK');
+    return finish({ status: 'skipped', reason: 'same content imported before' }, hash, totalBytes);
+  }
   // The transaction stays open across awaits on purpose: this connection belongs to this import alone (the
   // CLI process, or the app's import worker), so no other statement can land inside it.
   try {
