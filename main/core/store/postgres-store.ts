@@ -111,7 +111,7 @@ export class PostgresStore implements Store {
         await finished(copy);
       } catch (error) {
         copy.destroy();
-        throw describe(error, this.location);
+        throw this.failure(error);
       }
       return count;
     });
@@ -138,7 +138,7 @@ export class PostgresStore implements Store {
     const joined = this.client.getStore();
     if (joined) return work(joined);
     const client = await this.pool.connect().catch((error: unknown) => {
-      throw describe(error, this.location);
+      throw this.failure(error);
     });
     try {
       return await this.client.run(client, () => work(client));
@@ -149,6 +149,15 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** The error to report: described, and never carrying the password, whatever the driver put in it. */
+  private failure(error: unknown): Error {
+    const described = describe(error, this.location);
+    const password = passwordOf(this.url);
+    if (password && described.message.includes(password)) described.message = described.message.split(password).join('***');
+    if (password && described.stack?.includes(password)) described.stack = described.stack.split(password).join('***');
+    return described;
   }
 
   private writable: Promise<boolean> | undefined;
@@ -195,7 +204,7 @@ export class PostgresStore implements Store {
       const lost = client;
       client = null;
       void lost.end().catch(() => {});
-      onError?.(describe(error, this.location));
+      onError?.(this.failure(error));
       retry = setTimeout(() => void again(), RELISTEN_MS[Math.min(failures++, RELISTEN_MS.length - 1)]);
       retry.unref?.();
     };
@@ -205,7 +214,7 @@ export class PostgresStore implements Store {
     };
     await listen().catch((error: unknown) => {
       client = null;
-      throw describe(error, this.location);
+      throw this.failure(error);
     });
     return async () => {
       stopped = true;
@@ -228,7 +237,7 @@ export class PostgresStore implements Store {
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
-        throw describe(error, this.location);
+        throw this.failure(error);
       } finally {
         (client as PoolClientWithState).inTransaction = false;
       }
@@ -248,7 +257,7 @@ export class PostgresStore implements Store {
     try {
       return await work(this.client.getStore() ?? this.pool);
     } catch (error) {
-      throw describe(error, this.location);
+      throw this.failure(error);
     }
   }
 }
@@ -296,6 +305,14 @@ function named(params: SqlParams, name: string): SqlValue {
   const value = (params as Record<string, SqlValue | undefined>)[name];
   if (value === undefined) throw new RangeError(`missing named parameter '${name}'`);
   return value;
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
