@@ -1,15 +1,25 @@
-// One import in a fresh process: prints {seconds, rows, statuses, maxRssMb} as JSON.
+// One import in a fresh process: prints {seconds, rows, statuses, maxRssMb} as JSON. TARGET is a SQLite file or a
+// postgres:// URL (a team database, migrated on open, before the timer starts). Usage: child-import.mjs TARGET FILE...
+// While the PostgreSQL import is not built, a team database prints {notBuilt: true, message} instead of a time.
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-const { openDb } = require('../../dist/main/core/db/open.js');
+const { openStore } = require('../../dist/main/core/store/open-store.js');
 const { syncPaths } = require('../../dist/main/core/import/sync.js');
 
-const [dbFile, ...files] = process.argv.slice(2);
-const db = openDb(dbFile);
+const [target, ...files] = process.argv.slice(2);
+const store = await openStore(target);
+let reports;
 const started = process.hrtime.bigint();
-const reports = await syncPaths(db, files);
+try {
+  reports = await syncPaths(store, files);
+} catch (error) {
+  if (!/not built yet/.test(error?.message ?? '')) throw error;
+  await store.close();
+  console.log(JSON.stringify({ notBuilt: true, message: error.message }));
+  process.exit(0);
+}
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-db.close();
+await store.close();
 console.log(
   JSON.stringify({
     seconds,
