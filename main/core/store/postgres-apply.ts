@@ -1,0 +1,179 @@
+// Applies one file's staged rows (postgres-staging.ts) to the tables, set-based, inside the file's transaction:
+// what ImportStore (import/store.ts) does row by row on SQLite, with the same outcome and the same counts.
+// - Payments: a newer snapshot replaces the stored row (formats.md "Re-imports"), decided as replacesStored
+//   decides. A file may repeat a payment id, and each of its rows is then compared with what the row before it
+//   left; so the rows are applied in rounds, the n-th row of every id in round n (a file repeats few ids, so
+//   there are mostly one or two rounds).
+// - Ledger entries: inserted once; a row whose id is stored with other values is recorded as a conflict.
+import type { StoreCounts } from '../import/store.js';
+import type { PostgresStore } from './postgres-store.js';
+import { STAGE_TABLE } from './postgres-staging.js';
+
+const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
+  'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
+
+/** ImportStore's STATUS_RANK: on equal updated_at the status further along its lifecycle wins. */
+const statusRank = (status: string) => `CASE ${status} WHEN 'incomplete' THEN 0 WHEN 'pending' THEN 1 WHEN 'processing' THEN 2
+  WHEN 'succeeded' THEN 3 WHEN 'failed' THEN 3 WHEN 'canceled' THEN 3 WHEN 'partially_refunded' THEN 4 WHEN 'refunded' THEN 5 END`;
+/** How far a dispute has got: none, open, decided (won or lost). */
+const disputeRank = (status: string) => `CASE WHEN ${status} IS NULL THEN 0 WHEN ${status} IN ('won', 'lost') THEN 2 ELSE 1 END`;
+const refunded = (alias: string) => `coalesce(${alias}.amount_refunded_cents, 0)`;
+
+/** The incoming row `r` holds exactly the stored values of `p`. */
+const SAME_VALUES = VALUE_COLUMNS.map((c) => `r.${c} IS NOT DISTINCT FROM p.${c}`).join(' AND ');
+
+/** ImportStore's replacesStored: whether incoming row `r` replaces stored row `p`. */
+const REPLACES = `CASE
+  WHEN r.updated_at <> p.updated_at THEN r.updated_at > p.updated_at
+  WHEN ${statusRank('r.status')} <> ${statusRank('p.status')} THEN ${statusRank('r.status')} > ${statusRank('p.status')}
+  WHEN ${refunded('r')} <> ${refunded('p')} THEN ${refunded('r')} > ${refunded('p')}
+  WHEN ${disputeRank('r.dispute_status')} <> ${disputeRank('p.dispute_status')} THEN ${disputeRank('r.dispute_status')} > ${disputeRank('p.dispute_status')}
+  ELSE NOT (${SAME_VALUES}) END`;
+
+/**
+ * The same values from other text (reformatted, or stored before row hashes): keep this text's hash, so that
+ * the next snapshot repeating it is recognised without reading it.
+ */
+const REHASH = `r.hash_hi IS NOT NULL AND (p.row_hash_hi IS DISTINCT FROM r.hash_hi OR p.row_hash_lo IS DISTINCT FROM r.hash_lo) AND ${SAME_VALUES}`;
+
+/** What the file changed, for the derived columns (postgres-derived.ts). */
+export interface AppliedRows {
+  counts: StoreCounts;
+  /** The payments table was empty before the file. */
+  paymentsWereEmpty: boolean;
+  /** Payments inserted or replaced, listed in temp table file_payments (id). */
+  paymentsChanged: boolean;
+  /** Entries inserted, listed in temp table new_entries. */
+  ledgerInserted: boolean;
+}
+
+/** Temp tables the apply leaves for the derived columns; they end with the transaction. */
+const WORK_TABLES = `
+  CREATE TEMP TABLE file_payments (id TEXT COLLATE "C" PRIMARY KEY) ON COMMIT DROP;
+  CREATE TEMP TABLE touched_groups (account_id TEXT COLLATE "C", currency TEXT COLLATE "C", amount_cents BIGINT,
+    PRIMARY KEY (account_id, currency, amount_cents)) ON COMMIT DROP;
+  CREATE TEMP TABLE new_entries (id TEXT COLLATE "C" PRIMARY KEY, line BIGINT NOT NULL, account_id TEXT COLLATE "C" NOT NULL,
+    type TEXT COLLATE "C" NOT NULL, amount_cents BIGINT NOT NULL, currency TEXT COLLATE "C" NOT NULL, created_at BIGINT NOT NULL,
+    payment_id TEXT COLLATE "C") ON COMMIT DROP;`;
+
+export async function applyStagedRows(store: PostgresStore, importId: number, paymentsWereEmpty: boolean): Promise<AppliedRows> {
+  await store.exec(`${WORK_TABLES}
+    CREATE INDEX ON ${STAGE_TABLE} (kind, line);
+    ANALYZE ${STAGE_TABLE};`);
+  const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
+  const payments = await applyPayments(store, importId, counts);
+  const ledgerInserted = await applyLedger(store, importId, counts);
+  await store.run(`INSERT INTO rejected_rows (import_id, line, reason, raw)
+    SELECT ?, line, reason, raw FROM ${STAGE_TABLE} WHERE kind = 'e' ORDER BY line`, [importId]);
+  await raiseBounds(store);
+  return { counts, paymentsWereEmpty, paymentsChanged: payments, ledgerInserted };
+}
+
+async function applyPayments(store: PostgresStore, importId: number, counts: StoreCounts): Promise<boolean> {
+  const roundCount = (await store.value<number>(`SELECT max(n) FROM (SELECT count(*) AS n FROM ${STAGE_TABLE} WHERE kind = 'p' GROUP BY id) AS per_id`)) ?? 0;
+  if (roundCount === 0) return false;
+  await store.exec(`
+    CREATE TEMP TABLE incoming_payments ON COMMIT DROP AS
+      SELECT line, id, ${VALUE_COLUMNS.join(', ')}, hash_hi, hash_lo, row_number() OVER (PARTITION BY id ORDER BY line) AS nth
+      FROM ${STAGE_TABLE} WHERE kind = 'p';
+    CREATE INDEX ON incoming_payments (nth, id);
+    ANALYZE incoming_payments;
+    CREATE TEMP TABLE payment_round (id TEXT COLLATE "C" PRIMARY KEY, decision TEXT NOT NULL, stored_account_id TEXT COLLATE "C",
+      stored_currency TEXT COLLATE "C", stored_amount_cents BIGINT) ON COMMIT DROP;`);
+  for (let nth = 1; nth <= roundCount; nth++) {
+    await store.run(`INSERT INTO payment_round
+      SELECT r.id, CASE WHEN p.id IS NULL THEN 'insert' WHEN ${REPLACES} THEN 'update' WHEN ${REHASH} THEN 'rehash' ELSE 'keep' END,
+        p.account_id, p.currency, p.amount_cents
+      FROM incoming_payments r LEFT JOIN payments p ON p.id = r.id WHERE r.nth = ?`, [nth]);
+    await store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id)
+      SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id
+      FROM incoming_payments r JOIN payment_round d ON d.id = r.id AND d.decision = 'insert' WHERE r.nth = ? ORDER BY r.line`, [importId, nth]);
+    // The groups replaced payments moved out of (account, currency or amount changed), for the purchase gaps.
+    await store.run(`INSERT INTO touched_groups
+      SELECT DISTINCT d.stored_account_id, d.stored_currency, d.stored_amount_cents
+      FROM payment_round d JOIN incoming_payments r ON r.id = d.id AND r.nth = ?
+      WHERE d.decision = 'update' AND d.stored_account_id IS NOT NULL AND (d.stored_account_id IS DISTINCT FROM r.account_id
+        OR d.stored_currency <> r.currency OR d.stored_amount_cents <> r.amount_cents)
+      ON CONFLICT DO NOTHING`, [nth]);
+    await store.run(`UPDATE payments AS p SET ${VALUE_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')},
+        row_hash_hi = r.hash_hi, row_hash_lo = r.hash_lo, import_id = ?
+      FROM incoming_payments r JOIN payment_round d ON d.id = r.id AND d.decision = 'update'
+      WHERE r.nth = ? AND p.id = r.id`, [importId, nth]);
+    await store.run(`UPDATE payments AS p SET row_hash_hi = r.hash_hi, row_hash_lo = r.hash_lo
+      FROM incoming_payments r JOIN payment_round d ON d.id = r.id AND d.decision = 'rehash'
+      WHERE r.nth = ? AND p.id = r.id`, [nth]);
+    await store.run(`INSERT INTO file_payments SELECT id FROM payment_round WHERE decision IN ('insert', 'update') ON CONFLICT DO NOTHING`);
+    const decided = await store.all<{ decision: string; n: number }>(`SELECT decision, count(*) AS n FROM payment_round GROUP BY decision`);
+    for (const { decision, n } of decided) {
+      if (decision === 'insert') counts.inserted += n;
+      else if (decision === 'update') counts.updated += n;
+      else counts.unchanged += n;
+    }
+    await store.run('DELETE FROM payment_round');
+  }
+  return (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0;
+}
+
+interface ConflictRow {
+  line: number;
+  id: string;
+  incoming: string;
+  account_id: string;
+  type: string;
+  amount_cents: number;
+  currency: string;
+  created_at: number;
+  payment_id: string | null;
+}
+
+/** Inserts the file's new entries (the first row of each new id) and records conflicts; true when any was new. */
+async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts): Promise<boolean> {
+  const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
+  await store.run(`WITH first AS (
+      SELECT * FROM (SELECT DISTINCT ON (id) line, ${entryColumns} FROM ${STAGE_TABLE} WHERE kind = 'l' ORDER BY id, line) AS f ORDER BY line
+    ), inserted AS (
+      INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM first
+      ON CONFLICT (id) DO NOTHING RETURNING id
+    )
+    INSERT INTO new_entries (line, ${entryColumns}) SELECT first.line, ${entryColumns.split(', ').map((c) => `first.${c}`).join(', ')}
+    FROM first JOIN inserted USING (id)`, [importId]);
+  const inserted = (await store.value<number>('SELECT count(*) FROM new_entries'))!;
+  counts.inserted += inserted;
+  if (inserted > 0) {
+    await store.run(`INSERT INTO account_totals (account_id, currency, balance_cents, free_cents, purchased_cents, entries)
+      SELECT account_id, currency, sum(amount_cents), coalesce(sum(amount_cents) FILTER (WHERE type = 'credit_free'), 0),
+        coalesce(sum(amount_cents) FILTER (WHERE type IN ('credit_purchased', 'refund')), 0), count(*)
+      FROM new_entries GROUP BY account_id, currency
+      ON CONFLICT (account_id, currency) DO UPDATE SET balance_cents = account_totals.balance_cents + excluded.balance_cents,
+        free_cents = account_totals.free_cents + excluded.free_cents, purchased_cents = account_totals.purchased_cents + excluded.purchased_cents,
+        entries = account_totals.entries + excluded.entries`);
+  }
+  // Every other row of the file is compared with the stored entry: stored before, or inserted from an earlier line.
+  const repeated = `FROM ${STAGE_TABLE} r JOIN ledger_entries l ON l.id = r.id
+    WHERE r.kind = 'l' AND NOT EXISTS (SELECT 1 FROM new_entries n WHERE n.id = r.id AND n.line = r.line)`;
+  const same = `l.account_id = r.account_id AND l.type = r.type AND l.amount_cents = r.amount_cents AND l.currency = r.currency
+    AND l.created_at = r.created_at AND l.payment_id IS NOT DISTINCT FROM r.payment_id`;
+  counts.unchanged += (await store.value<number>(`SELECT count(*) ${repeated} AND ${same}`))!;
+  const conflicts = await store.all<ConflictRow>(`SELECT r.line, r.id, r.incoming, l.account_id, l.type, l.amount_cents, l.currency,
+    l.created_at, l.payment_id ${repeated} AND NOT (${same}) ORDER BY r.line`);
+  if (conflicts.length > 0) {
+    // The stored entry as ImportStore records it: JSON.stringify of the entry read back, keys in this order.
+    const stored = (c: ConflictRow) =>
+      JSON.stringify({ id: c.id, accountId: c.account_id, type: c.type, amountCents: c.amount_cents, currency: c.currency, createdAt: c.created_at, paymentId: c.payment_id });
+    await store.insertRows('ledger_conflicts', ['import_id', 'entry_id', 'line', 'stored', 'incoming'],
+      conflicts.map((c) => [importId, c.id, c.line, stored(c), c.incoming]));
+    counts.conflicts += conflicts.length;
+  }
+  return inserted > 0;
+}
+
+/** The newest time each kind of row brought, read or not applied (data_bounds). */
+async function raiseBounds(store: PostgresStore): Promise<void> {
+  await store.run(`INSERT INTO data_bounds (name, newest_at)
+    SELECT name, newest_at FROM (
+      SELECT 'payments' AS name, max(greatest(updated_at, created_at)) AS newest_at FROM ${STAGE_TABLE} WHERE kind = 'p'
+      UNION ALL
+      SELECT 'ledger', max(created_at) FROM ${STAGE_TABLE} WHERE kind = 'l'
+    ) AS bounds WHERE newest_at IS NOT NULL
+    ON CONFLICT (name) DO UPDATE SET newest_at = greatest(data_bounds.newest_at, excluded.newest_at)`);
+}

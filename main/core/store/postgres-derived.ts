@@ -1,0 +1,118 @@
+// The derived columns and tables after a file, on PostgreSQL: what import/derived-columns.ts does on SQLite
+// (credited_at, the sums of the linked entries, unlinked_credits, purchase_gap_ms), from the temp tables the
+// apply left (postgres-apply.ts): file_payments, touched_groups, new_entries.
+import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
+import type { AppliedRows } from './postgres-apply.js';
+import type { Store } from './store.js';
+
+const FILE_PAYMENTS = 'id IN (SELECT id FROM file_payments)';
+const LINKED_TYPES = `('credit_purchased', 'refund')`;
+
+/** What the linked credit_purchased and refund entries add up to, per payment (`l` is the entries). */
+const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased') AS at,
+  count(*) FILTER (WHERE l.type = 'credit_purchased') AS n,
+  coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'credit_purchased'), 0)::bigint AS credited,
+  min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
+  (-coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0))::bigint AS reversed`;
+
+export async function refreshDerivedColumnsPostgres(store: Store, applied: AppliedRows): Promise<void> {
+  if (applied.ledgerInserted) await linkNewEntries(store);
+  if (!applied.paymentsChanged) return;
+  await creditPayments(store);
+  await linkCredits(store);
+  if (applied.paymentsWereEmpty) await computeAllPurchaseGaps(store);
+  else await refreshPurchaseGaps(store);
+}
+
+/**
+ * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever inserted),
+ * and records the new credits that link to none.
+ */
+async function linkNewEntries(store: Store): Promise<void> {
+  await store.exec(`CREATE TEMP TABLE new_links ON COMMIT DROP AS
+      SELECT l.payment_id, ${ENTRY_SUMS} FROM new_entries l
+      WHERE l.type IN ${LINKED_TYPES} AND l.payment_id IS NOT NULL GROUP BY l.payment_id;
+    ALTER TABLE new_links ADD PRIMARY KEY (payment_id);
+    ANALYZE new_links;`);
+  for (const column of ['id', 'alt_id']) {
+    await store.run(`UPDATE payments SET
+        credited_at = CASE WHEN c.at IS NOT NULL AND (payments.credited_at IS NULL OR payments.credited_at > c.at) THEN c.at ELSE payments.credited_at END,
+        credit_count = payments.credit_count + c.n,
+        credited_cents = payments.credited_cents + c.credited,
+        credited_currency = CASE WHEN c.currency IS NOT NULL AND (payments.credited_currency IS NULL OR payments.credited_currency > c.currency)
+          THEN c.currency ELSE payments.credited_currency END,
+        reversed_cents = payments.reversed_cents + c.reversed
+      FROM new_links AS c
+      WHERE payments.${column} = c.payment_id${column === 'alt_id' ? ' AND payments.alt_id <> payments.id' : ''}`);
+  }
+  // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment.
+  await store.run(`INSERT INTO unlinked_credits (entry_id, payment_id, created_at)
+    SELECT l.id, l.payment_id, l.created_at
+    FROM new_links c JOIN new_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased'
+    WHERE c.n > 0
+      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id)
+      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)
+    ON CONFLICT (entry_id) DO NOTHING`);
+}
+
+/** Credits waiting for a payment that the file brought (by id or alt id) are linked now. */
+async function linkCredits(store: Store): Promise<void> {
+  if ((await store.value('SELECT 1 FROM unlinked_credits LIMIT 1')) === undefined) return;
+  await store.run(`DELETE FROM unlinked_credits WHERE payment_id IN (
+    SELECT id FROM file_payments UNION ALL SELECT p.alt_id FROM payments p WHERE p.${FILE_PAYMENTS} AND p.alt_id IS NOT NULL)`);
+}
+
+/**
+ * Recomputes, from every linked entry, the sums of the payments the file inserted or replaced: they may already
+ * have entries in the ledger, under their id or alt id.
+ */
+async function creditPayments(store: Store): Promise<void> {
+  if ((await store.value(`SELECT 1 FROM ledger_entries WHERE type IN ${LINKED_TYPES} LIMIT 1`)) === undefined) return;
+  await store.run(`UPDATE payments SET credited_at = NULL, credit_count = 0, credited_cents = 0, credited_currency = NULL, reversed_cents = 0
+    WHERE ${FILE_PAYMENTS} AND (credited_at IS NOT NULL OR credit_count <> 0 OR reversed_cents <> 0)`);
+  // Two joins, not one on `id OR alt_id`: each then walks an index. No entry matches both (that needs alt_id = id).
+  await store.run(`UPDATE payments SET credited_at = s.at, credit_count = s.n, credited_cents = s.credited, credited_currency = s.currency,
+      reversed_cents = s.reversed
+    FROM (SELECT l.payment_key AS id, ${ENTRY_SUMS} FROM (
+        SELECT p.id AS payment_key, e.type, e.created_at, e.amount_cents, e.currency
+        FROM payments p JOIN ledger_entries e ON e.payment_id = p.id
+        WHERE p.${FILE_PAYMENTS} AND e.type IN ${LINKED_TYPES}
+        UNION ALL
+        SELECT p.id, e.type, e.created_at, e.amount_cents, e.currency
+        FROM payments p JOIN ledger_entries e ON e.payment_id = p.alt_id AND p.alt_id <> p.id
+        WHERE p.${FILE_PAYMENTS} AND e.type IN ${LINKED_TYPES}
+      ) AS l GROUP BY l.payment_key) AS s
+    WHERE payments.id = s.id`);
+}
+
+/** The payments table was empty before the file: one ordered pass; only repeat purchases get a value written. */
+async function computeAllPurchaseGaps(store: Store): Promise<void> {
+  await store.run(`WITH gaps AS (
+      SELECT id, created_at - lag(created_at) OVER (
+        PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id) AS gap
+      FROM payments WHERE account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL}
+    )
+    UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps WHERE payments.id = gaps.id AND gaps.gap IS NOT NULL`);
+}
+
+/**
+ * Recomputes the time since the previous candidate of the same purchase group, for every group the file touched:
+ * the groups of the payments it wrote, and those replaced payments left (already in touched_groups).
+ */
+async function refreshPurchaseGaps(store: Store): Promise<void> {
+  await store.run(`INSERT INTO touched_groups SELECT DISTINCT account_id, currency, amount_cents FROM payments
+    WHERE ${FILE_PAYMENTS} AND account_id IS NOT NULL ON CONFLICT DO NOTHING`);
+  await store.exec('ANALYZE touched_groups');
+  // A payment that stopped being a candidate (failed, refunded, no account) has no gap.
+  await store.run(`UPDATE payments SET purchase_gap_ms = NULL WHERE ${FILE_PAYMENTS} AND purchase_gap_ms IS NOT NULL
+    AND NOT (account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL})`);
+  await store.run(`WITH gaps AS (
+      SELECT p.id, p.created_at - lag(p.created_at) OVER (
+        PARTITION BY p.account_id, p.currency, p.amount_cents ORDER BY p.created_at, p.id) AS gap
+      FROM touched_groups t JOIN payments p
+        ON p.account_id = t.account_id AND p.currency = t.currency AND p.amount_cents = t.amount_cents
+      WHERE p.status IN ${CANDIDATE_STATUSES_SQL}
+    )
+    UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps
+    WHERE payments.id = gaps.id AND payments.purchase_gap_ms IS DISTINCT FROM gaps.gap`);
+}

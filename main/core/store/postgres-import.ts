@@ -1,0 +1,195 @@
+// Imports one export file into the team database (PostgreSQL) in one transaction: all of its accepted rows or
+// none. The file is read by the same reader as on SQLite (readOutcomes, or its parse worker), so reports,
+// rejected rows and line numbers are the same; the rows stream into a staging table through COPY
+// (postgres-staging.ts) and are applied set-based (postgres-apply.ts, postgres-derived.ts).
+import fs from 'node:fs';
+import type { ImportFileReport, RowError } from '../../../shared/domain.js';
+import { tablesWritten } from '../import/deferred-indexes.js';
+import { FileError, ImportCanceled } from '../import/file-error.js';
+import { contentHash } from '../import/file-source.js';
+import type { ImportFileOptions } from '../import/import-file.js';
+import { parseWorkerAvailable, readOutcomesInWorker } from '../import/parse-in-worker.js';
+import { readOutcomes, UnrecognisedHeader, type OutcomeSink } from '../import/read-outcomes.js';
+import type { ReviewRecord } from '../import/records.js';
+import { applyReviewDecision } from '../reviews.js';
+import { applyStagedRows } from './postgres-apply.js';
+import { refreshDerivedColumnsPostgres } from './postgres-derived.js';
+import { storedRowHashes } from './postgres-row-hashes.js';
+import { createStageSql, StagedRows } from './postgres-staging.js';
+import type { PostgresStore } from './postgres-store.js';
+
+/** Errors kept in memory for the returned report; all of them are stored in rejected_rows (as importFile keeps). */
+const REPORTED_ERRORS = 1000;
+
+/** From this size the file is parsed on another core while this thread streams rows to the server (as importFile). */
+const PARSE_IN_WORKER_BYTES = 4 << 20;
+
+/** The file is not applied: its transaction is rolled back, then the file is recorded as `extra` says. */
+class NothingApplied extends Error {
+  constructor(readonly extra: Partial<ImportFileReport>) {
+    super(extra.reason);
+  }
+}
+
+export async function importFilePostgres(store: PostgresStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+  const started = Date.now();
+  const report: ImportFileReport = {
+    path: options.displayPath ?? file,
+    format: null,
+    status: 'imported',
+    rows: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    ignored: 0,
+    rejected: 0,
+    conflicts: 0,
+    testModeRows: 0,
+    errors: [],
+    durationMs: 0,
+  };
+  const finish = async (extra: Partial<ImportFileReport>, hash: string | null, bytes: number) => {
+    Object.assign(report, extra, { durationMs: Date.now() - started });
+    report.importId = await store.write(() => recordImport(store, report, hash, bytes, started));
+    return report;
+  };
+
+  let totalBytes = 0;
+  let hash: string | null = null;
+  try {
+    totalBytes = fs.statSync(file).size;
+    hash = await contentHash(file);
+  } catch (error) {
+    return finish({ status: 'rejected', reason: `cannot read the file: ${(error as Error).message}` }, hash, totalBytes);
+  }
+  const fileHash = hash;
+
+  try {
+    const applied = await store.withClient((client) =>
+      store.write(async () => {
+        // Checked under the write lock: of two processes syncing the same file, the second sees the first's import.
+        if (await alreadyImported(store, fileHash)) {
+          Object.assign(report, { status: 'skipped', reason: 'same content imported before', durationMs: Date.now() - started });
+          report.importId = await recordImport(store, report, fileHash, totalBytes, started);
+          return false;
+        }
+        const paymentsWereEmpty = (await store.value('SELECT 1 FROM payments LIMIT 1')) === undefined;
+        await store.exec(createStageSql);
+        const staged = new StagedRows(client);
+        const reviews: ReviewRecord[] = [];
+        let unchanged = 0;
+        let lastProgress = 0;
+        const sink: OutcomeSink = {
+          format(format) {
+            report.format = format;
+            return tablesWritten(format).includes('payments') && !paymentsWereEmpty ? storedRowHashes(store) : undefined;
+          },
+          outcome(line, outcome, raw) {
+            report.rows++;
+            switch (outcome.kind) {
+              case 'payment':
+                staged.payment(line, outcome.payment, outcome.rowHash);
+                break;
+              case 'unchanged':
+                unchanged++;
+                break;
+              case 'ledger':
+                staged.ledger(line, outcome.entry);
+                break;
+              case 'review':
+                reviews.push(outcome.review);
+                break;
+              case 'ignored':
+                report.ignored++;
+                if (outcome.testMode) report.testModeRows = (report.testModeRows ?? 0) + 1;
+                break;
+              case 'error': {
+                report.rejected++;
+                const error: RowError = { line, reason: outcome.reason, raw: raw() };
+                if (report.errors.length < REPORTED_ERRORS) report.errors.push(error);
+                staged.rejected(error.line, error.reason, error.raw);
+              }
+            }
+            if ((report.rows & 1023) === 0) options.signal?.throwIfAborted();
+          },
+          progress(bytesRead) {
+            const now = Date.now();
+            if (now - lastProgress >= 100) {
+              lastProgress = now;
+              options.onProgress?.({ bytesRead, totalBytes, rows: report.rows });
+            }
+          },
+        };
+        try {
+          if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
+            await readOutcomesInWorker(file, options.mappings, sink, options.signal);
+          } else {
+            await readOutcomes(file, options.mappings, sink, { signal: options.signal, beforeChunk: () => staged.ready().then(() => {}) });
+          }
+          options.signal?.throwIfAborted();
+          await staged.end();
+        } catch (error) {
+          await staged.abort();
+          throw error;
+        }
+
+        const limit = Math.max(options.maxRejectedRows ?? 1000, Math.floor(report.rows / 100));
+        if (report.rejected > limit) {
+          throw new NothingApplied({
+            status: 'rejected',
+            reason: `${report.rejected} of ${report.rows} rows could not be read (more than ${limit}); nothing was applied`,
+          });
+        }
+        const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
+          [report.path, fileHash, started]))!;
+        const rows = await applyStagedRows(store, importId, paymentsWereEmpty);
+        for (const record of reviews) rows.counts[await applyReviewDecision(store, record, 'import')]++;
+        await refreshDerivedColumnsPostgres(store, rows);
+        rows.counts.unchanged += unchanged;
+        Object.assign(report, rows.counts);
+        report.durationMs = Date.now() - started;
+        await store.run(
+          `UPDATE imports SET format = @format, rows = @rows, inserted = @inserted, updated = @updated, unchanged = @unchanged,
+           ignored = @ignored, rejected = @rejected, conflicts = @conflicts, test_mode_rows = @testModeRows, bytes = @bytes,
+           duration_ms = @durationMs WHERE id = @id`,
+          { format: report.format, rows: report.rows, inserted: report.inserted, updated: report.updated, unchanged: report.unchanged,
+            ignored: report.ignored, rejected: report.rejected, conflicts: report.conflicts, testModeRows: report.testModeRows ?? 0,
+            bytes: totalBytes, durationMs: report.durationMs, id: importId },
+        );
+        report.importId = importId;
+        return true;
+      }),
+    );
+    if (applied) options.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: report.rows });
+    return report;
+  } catch (error) {
+    if (error instanceof NothingApplied) return finish(error.extra, fileHash, totalBytes);
+    const counts = { inserted: 0, updated: 0, unchanged: 0, ignored: 0, conflicts: 0, testModeRows: 0 };
+    if (error instanceof ImportCanceled || options.signal?.aborted) {
+      return finish({ ...counts, status: 'canceled', reason: 'canceled by the user; nothing was applied' }, fileHash, totalBytes);
+    }
+    if (error instanceof UnrecognisedHeader) {
+      return finish({ ...counts, status: error.status, reason: error.reason, header: error.header }, fileHash, totalBytes);
+    }
+    if (error instanceof FileError) return finish({ ...counts, status: 'rejected', reason: error.message }, fileHash, totalBytes);
+    throw error;
+  }
+}
+
+async function alreadyImported(store: PostgresStore, hash: string): Promise<boolean> {
+  return (await store.value(`SELECT 1 FROM imports WHERE content_hash = ? AND status = 'imported'`, [hash])) !== undefined;
+}
+
+/** Records a file that was not applied (skipped, rejected, unrecognised, canceled) in the import history. */
+async function recordImport(store: PostgresStore, report: ImportFileReport, hash: string | null, bytes: number, started: number): Promise<number> {
+  const id = (await store.value<number>(
+    `INSERT INTO imports (path, content_hash, format, status, reason, header, bytes, rows, rejected, started_at, duration_ms)
+     VALUES (@path, @hash, @format, @status, @reason, @header, @bytes, @rows, @rejected, @started, @durationMs) RETURNING id`,
+    { path: report.path, hash, format: report.format, status: report.status, reason: report.reason ?? null, header: report.header ?? null, bytes,
+      rows: report.rows, rejected: report.rejected, started, durationMs: report.durationMs },
+  ))!;
+  // Keep the first errors of a file rejected for too many bad rows, so the user can see what went wrong.
+  const errors = report.errors.slice(0, 100);
+  if (errors.length > 0) await store.insertRows('rejected_rows', ['import_id', 'line', 'reason', 'raw'], errors.map((e) => [id, e.line, e.reason, e.raw]));
+  return id;
+}

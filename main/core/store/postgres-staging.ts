@@ -1,0 +1,133 @@
+// The accepted and rejected rows of one file on their way into PostgreSQL: one COPY stream into one temporary
+// table, open while the file is read. One table for every kind of row because a connection runs one COPY at a
+// time, and a JSON Lines file interleaves payments and ledger entries. The table lives until the file's
+// transaction ends (ON COMMIT DROP), and is applied by set-based SQL (postgres-apply.ts).
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { LedgerRecord, PaymentRecord } from '../import/records.js';
+import type { RowHash } from '../import/row-hash.js';
+import type { SqlValue } from './store.js';
+
+/** What a staged row is: a payment, a ledger entry, or a rejected row ('e', for error). */
+export type StagedKind = 'p' | 'l' | 'e';
+
+export const STAGE_TABLE = 'import_stage';
+
+const STAGE_COLUMNS = [
+  ['kind', 'TEXT'],
+  ['line', 'BIGINT'],
+  ['id', 'TEXT'],
+  ['alt_id', 'TEXT'],
+  ['account_id', 'TEXT'],
+  ['amount_cents', 'BIGINT'],
+  ['currency', 'TEXT'],
+  ['status', 'TEXT'],
+  ['created_at', 'BIGINT'],
+  ['updated_at', 'BIGINT'],
+  ['invoice_id', 'TEXT'],
+  ['email', 'TEXT'],
+  ['description', 'TEXT'],
+  ['method', 'TEXT'],
+  ['amount_refunded_cents', 'BIGINT'],
+  ['refunded_at', 'BIGINT'],
+  ['disputed_amount_cents', 'BIGINT'],
+  ['dispute_status', 'TEXT'],
+  ['disputed_at', 'BIGINT'],
+  ['hash_hi', 'BIGINT'],
+  ['hash_lo', 'BIGINT'],
+  ['type', 'TEXT'],
+  ['payment_id', 'TEXT'],
+  // The ledger entry as the SQLite import records it in a conflict: JSON.stringify of the record read.
+  ['incoming', 'TEXT'],
+  ['reason', 'TEXT'],
+  ['raw', 'TEXT'],
+] as const;
+
+// Text in byte order, as in the schema: DISTINCT ON, window orders and comparisons then match the real tables.
+export const createStageSql = `CREATE TEMP TABLE ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name, type]) =>
+  `${name} ${type}${type === 'TEXT' ? ' COLLATE "C"' : ''}${name === 'kind' || name === 'line' ? ' NOT NULL' : ''}`).join(', ')}) ON COMMIT DROP`;
+
+/** The columns between a rejected row's line and its reason. */
+const NO_RECORD: null[] = Array(STAGE_COLUMNS.length - 4).fill(null);
+
+/** COPY's CSV: an unquoted empty field is NULL, a quoted one is text (PostgresStore.insertRows encodes the same). */
+function field(value: SqlValue): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+const CHUNK_CHARS = 1 << 16;
+
+export class StagedRows {
+  private copy: ReturnType<typeof copyFrom> | undefined;
+  private chunk = '';
+  private failure: Error | undefined;
+  private waiting: Promise<unknown> | undefined;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  payment(line: number, p: PaymentRecord, rowHash: RowHash | undefined): void {
+    this.add(['p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email,
+      p.description, p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt,
+      rowHash?.hi ?? null, rowHash?.lo ?? null, null, null, null, null, null]);
+  }
+
+  ledger(line: number, e: LedgerRecord): void {
+    this.add(['l', line, e.id, null, e.accountId, e.amountCents, e.currency, null, e.createdAt, null, null, null, null, null, null, null, null,
+      null, null, null, null, e.type, e.paymentId, JSON.stringify(e), null, null]);
+  }
+
+  rejected(line: number, reason: string, raw: string): void {
+    this.add(['e', line, ...NO_RECORD, reason, raw]);
+  }
+
+  /** Resolves when the server has caught up enough for more rows: the reader's backpressure. */
+  ready(): Promise<unknown> {
+    return this.waiting ?? Promise.resolve();
+  }
+
+  /** Ends the COPY; the rows are then in the table. */
+  async end(): Promise<void> {
+    this.send();
+    if (!this.copy) return;
+    const copy = this.copy;
+    this.copy = undefined;
+    copy.end();
+    await finished(copy);
+  }
+
+  /** Abandons the COPY (the server discards its rows) so that the connection can roll the transaction back. */
+  async abort(): Promise<void> {
+    if (!this.copy) return;
+    const copy = this.copy;
+    this.copy = undefined;
+    copy.destroy();
+    await finished(copy).catch(() => {});
+  }
+
+  private add(values: readonly SqlValue[]): void {
+    if (this.failure) throw this.failure;
+    if (values.length !== STAGE_COLUMNS.length) throw new RangeError(`a staged row has ${values.length} fields, not ${STAGE_COLUMNS.length}`);
+    this.chunk += values.map(field).join(',') + '\n';
+    if (this.chunk.length >= CHUNK_CHARS) this.send();
+  }
+
+  private send(): void {
+    if (!this.chunk) return;
+    if (!this.copy) {
+      this.copy = this.client.query(copyFrom(`COPY ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+      this.copy.on('error', (error: Error) => (this.failure ??= error));
+    }
+    const copy = this.copy;
+    if (!copy.write(this.chunk) && !this.waiting) {
+      // A failed COPY is reported by the next row or by end(), from `failure`.
+      this.waiting = Promise.race([once(copy, 'drain'), once(copy, 'close')])
+        .catch(() => {})
+        .finally(() => (this.waiting = undefined));
+    }
+    this.chunk = '';
+  }
+}
