@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, net, Notification, protocol, screen, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, Notification, protocol, safeStorage, screen, shell } from 'electron';
 import type { NewFlags } from '../shared/api.js';
 import { LINK_SCHEME, type AppRoute } from '../shared/links.js';
-import { openStore } from './core/store/open-store.js';
 import { loadDemoIfEmpty } from './core/demo-first-launch.js';
-import { createService } from './core/service/index.js';
+import { ServiceHost } from './core/service/service-host.js';
+import type { Secrets } from './core/service/team-config.js';
 import { readSettings } from './core/settings.js';
 import { DeepLinkHandoff } from './deep-link-handoff.js';
 import { appFileFor } from './hardening.js';
@@ -64,15 +64,19 @@ app.whenReady().then(async () => {
   const dbFile = path.join(app.getPath('userData'), 'paydesk.db');
   const firstLaunch = !fs.existsSync(dbFile);
   if (firstLaunch) await loadDemoIfEmpty(dbFile);
-  const db = await openStore(dbFile);
-  const service = createService(db, {
-    dbFile,
-    mode: 'desktop',
-    version: app.getVersion(),
-    defaultReviewer: os.userInfo().username,
-    pickFolder: async () => {
-      const result = await dialog.showOpenDialog({ title: 'Choose the exports folder', properties: ['openDirectory'] });
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+  // This computer's database, or the team database chosen in Settings (its password in the OS keychain).
+  const service = await ServiceHost.start({
+    localDbFile: dbFile,
+    secrets: keychain(),
+    service: {
+      mode: 'desktop',
+      version: app.getVersion(),
+      defaultReviewer: os.userInfo().username,
+      log,
+      pickFolder: async () => {
+        const result = await dialog.showOpenDialog({ title: 'Choose the exports folder', properties: ['openDirectory'] });
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
     },
   });
   const unregister = registerIpc(service, () => BrowserWindow.getAllWindows());
@@ -112,8 +116,8 @@ app.whenReady().then(async () => {
   });
   let notifyEnabled = true;
   const unsubscribeNotify = service.events.subscribe((event) => {
-    if (event.name !== 'flags:new') return;
-    void readSettings(db).then(
+    if (event.name !== 'flags:new' || !service.store) return;
+    void readSettings(service.store).then(
       (settings) => {
         notifyEnabled = settings.notifyNewFlags;
         notifyNewFlags(event.payload as NewFlags);
@@ -123,7 +127,7 @@ app.whenReady().then(async () => {
   });
 
   const about = () => {
-    const text = aboutText({ version: app.getVersion(), dbFile, electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node });
+    const text = aboutText({ version: app.getVersion(), dbFile: service.store?.location ?? dbFile, electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node });
     const options = { type: 'info' as const, title: 'About paydesk', buttons: ['OK'], ...text };
     void (main && !main.isDestroyed() ? dialog.showMessageBox(main, options) : dialog.showMessageBox(options));
   };
@@ -149,6 +153,19 @@ app.whenReady().then(async () => {
   app.on('will-quit', () => {
     unsubscribeNotify();
     unregister();
-    void service.close().then(() => db.close());
+    void service.close();
   });
 });
+
+/**
+ * The OS keychain through safeStorage, for the team database's password. On Linux without a keyring safeStorage
+ * falls back to a fixed key ('basic_text'): that is plain text with extra steps, so it counts as no keychain.
+ */
+function keychain(): Secrets {
+  return {
+    available: () =>
+      safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+    encrypt: (text) => safeStorage.encryptString(text),
+    decrypt: (data) => safeStorage.decryptString(data),
+  };
+}

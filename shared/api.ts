@@ -48,6 +48,30 @@ export interface DatabaseInfo {
   location: string;
 }
 
+/** What Settings → Team database tests before it switches: one line, never the password. */
+export interface TeamTestResult {
+  ok: boolean;
+  message: string;
+  /** Connected, but the database user may only read (a team's viewer). */
+  readOnly?: boolean;
+}
+
+/** The team database this paydesk is set to, and how it is doing. */
+export interface TeamStatus {
+  /** The database in use now (shown without its password). */
+  database: DatabaseInfo;
+  /** The team database remembered for the next start (without its password); null: this computer's database. */
+  configuredUrl: string | null;
+  /** The desktop app holds a password for it in the keychain; browser mode: PGPASSWORD or ~/.pgpass is there. */
+  passwordStored: boolean;
+  /** Where the password comes from: the OS keychain (desktop app) or the environment of `paydesk serve`. */
+  passwordFrom: 'keychain' | 'environment';
+  /** The database user may only read: decisions and syncs are refused. */
+  readOnly: boolean;
+  /** Why the team database cannot be used right now (one line, retried in the background); null when it can. */
+  problem: string | null;
+}
+
 /** Decisions another paydesk on the same team database made, as they arrive. */
 export interface DecisionsArrived {
   reviewer: string | null;
@@ -363,6 +387,13 @@ export interface Api {
   'folders:pick': { args: Record<string, never>; result: { path: string | null } };
   /** Browser mode's Browse dialog: the folders in a folder (the user's home when no path), never a file name. */
   'folders:list': { args: { path?: string }; result: FolderListing };
+  /** Connects to a team database and says in one line whether paydesk can use it; changes nothing. */
+  'team:test': { args: { url: string; password?: string }; result: TeamTestResult };
+  /** Switches this paydesk to that team database (nothing is copied) and remembers it for the next start. */
+  'team:use': { args: { url: string; password?: string }; result: TeamStatus };
+  /** Back to this computer's database file (nothing is copied); the team database is forgotten. */
+  'team:leave': { args: Record<string, never>; result: TeamStatus };
+  'team:status': { args: Record<string, never>; result: TeamStatus };
 }
 
 export type ApiMethod = keyof Api;
@@ -396,6 +427,10 @@ const METHODS: { [M in ApiMethod]: true } = {
   'mappings:delete': true,
   'folders:pick': true,
   'folders:list': true,
+  'team:test': true,
+  'team:use': true,
+  'team:leave': true,
+  'team:status': true,
 };
 export const API_METHODS = Object.keys(METHODS) as ApiMethod[];
 
@@ -425,8 +460,13 @@ export interface ApiEvent<E extends ApiEventName = ApiEventName> {
 export type ApiErrorCode = 'invalid-argument' | 'unknown-method' | 'not-found' | 'busy' | 'read-only' | 'unavailable' | 'failed';
 export type ApiResponse<R> = { ok: true; value: R } | { ok: false; error: { code: ApiErrorCode; message: string } };
 
-/** The main side: one handler per method; a method without one does not compile. */
-export type Handlers = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> | ApiResult<M> };
+type Handler<M extends ApiMethod> = (args: ApiArgs<M>) => Promise<ApiResult<M>> | ApiResult<M>;
+/** The methods the service host answers itself (main/core/service/service-host.ts), around the service of one database. */
+export type HostMethod = 'team:test' | 'team:use' | 'team:leave' | 'team:status';
+/** What the transports dispatch to (the service host): every method; a method without a handler does not compile. */
+export type AllHandlers = { [M in ApiMethod]: Handler<M> };
+/** The main side, one service over one database: every method but the host's; one without a handler does not compile. */
+export type Handlers = { [M in Exclude<ApiMethod, HostMethod>]: Handler<M> } & Partial<Pick<AllHandlers, HostMethod>>;
 
 /** The renderer side: every method as a Promise, and the event stream. */
 export type ApiClient = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> } & {

@@ -91,6 +91,18 @@ const settingsUpdate = flagSettings
   })
   .strict();
 
+/** A team database: a postgres:// or postgresql:// URL (libpq's form), no control characters. */
+const teamDatabase = z
+  .object({
+    url: z
+      .string()
+      .max(2000)
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/i, 'a postgres:// URL')
+      .refine((u) => !/[\u0000-\u001f\u007f]/.test(u), 'no control characters'),
+    password: z.string().max(1000).refine((p) => !/[\u0000\r\n]/.test(p), 'no line breaks').optional(),
+  })
+  .strict();
+
 export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
   'app:info': none,
   'sync:start': z.object({ paths: z.array(z.string().min(1).max(4096)).max(100).optional() }).strict(),
@@ -129,5 +141,9 @@ export const argSchemas: { [M in ApiMethod]: z.ZodType<ApiArgs<M>> } = {
   'mappings:delete': z.object({ id: z.number().int().min(1) }).strict(),
   'folders:pick': none,
   'folders:list': z.object({ path: absolutePath.optional() }).strict(),
+  'team:test': teamDatabase,
+  'team:use': teamDatabase,
+  'team:leave': none,
+  'team:status': none,
 };
 

@@ -7,12 +7,20 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiEvent } from '../../shared/api.js';
-import { openStore } from '../core/store/open-store.js';
-import { createService, type Service } from '../core/service/index.js';
+import { appDataDir } from '../core/paths.js';
+import type { Service } from '../core/service/index.js';
 import { dispatch } from '../core/service/dispatch.js';
+import { ServiceHost } from '../core/service/service-host.js';
+import { isPostgresUrl } from '../core/store/postgres-store.js';
 
 export interface BrowserModeOptions {
+  /**
+   * This computer's database file, or a team database's postgres:// URL. With a file, a team database chosen in
+   * Settings (team-database.json next to it) is opened instead; the password comes only from the environment.
+   */
   dbFile: string;
+  /** With a URL as dbFile: this computer's database for "Back to this computer's database" (the desktop app's by default). */
+  localDbFile?: string;
   port: number;
   host?: '127.0.0.1';
   /** The built renderer (dist/renderer). */
@@ -64,13 +72,11 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
   const host = options.host ?? '127.0.0.1';
   const rendererDir = options.rendererDir ?? path.resolve(__dirname, '..', '..', 'renderer');
   const token = crypto.randomBytes(32).toString('base64url');
-  const db = await openStore(options.dbFile);
-  const service = createService(db, {
-    dbFile: options.dbFile,
-    mode: 'browser',
-    version: options.version ?? '0.0.0',
-    defaultReviewer: os.userInfo().username,
-    log: options.log,
+  const team = isPostgresUrl(options.dbFile);
+  const service = await ServiceHost.start({
+    localDbFile: team ? (options.localDbFile ?? path.join(appDataDir(), 'paydesk', 'paydesk.db')) : options.dbFile,
+    commandLineTarget: team ? options.dbFile : undefined,
+    service: { mode: 'browser', version: options.version ?? '0.0.0', defaultReviewer: os.userInfo().username, log: options.log },
   });
   await options.prepare?.(service);
   const streams = new Set<http.ServerResponse>();
@@ -179,7 +185,6 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<Bro
       server.closeAllConnections();
       await closed;
       await service.close();
-      await db.close();
     },
   };
 }

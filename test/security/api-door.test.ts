@@ -49,6 +49,10 @@ const NEAR_MISS: Record<ApiMethod, unknown> = {
   'mappings:delete': { id: 0 },
   'folders:pick': { defaultPath: '/' },
   'folders:list': { path: '../../etc' },
+  'team:test': { url: 'mysql://paydesk@db.example/paydesk' },
+  'team:use': { url: 'postgres://paydesk@db.example/paydesk', password: 12345 },
+  'team:leave': { copy: true },
+  'team:status': { refresh: true },
 };
 
 afterEach(() => {
