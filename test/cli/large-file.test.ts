@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../main/core/db/open.js';
 import { syncPaths } from '../../main/core/import/sync.js';
-import { PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
+import { fileDb, PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
 
 const BIN = path.resolve(__dirname, '../../bin/paydesk.js');
 
@@ -45,9 +45,9 @@ describe('a large export through the parse worker', () => {
       expect(result.status).toBe(0);
       return JSON.parse(result.stdout).files[0];
     });
-    const inThread = openDb(path.join(dir, 'in-thread.db'));
+    const inThread = fileDb(path.join(dir, 'in-thread.db'));
     await syncPaths(inThread, [files[0]]);
-    inThread.exec('UPDATE payments SET row_hash_hi = NULL, row_hash_lo = NULL'); // every row read in full
+    await inThread.exec('UPDATE payments SET row_hash_hi = NULL, row_hash_lo = NULL'); // every row read in full
     const [full] = await syncPaths(inThread, [files[1]]);
 
     const counts = ({ rows, inserted, updated, unchanged, rejected, errors }: typeof full) => ({ rows, inserted, updated, unchanged, rejected, errors });
@@ -58,6 +58,6 @@ describe('a large export through the parse worker', () => {
     const payments = 'SELECT id, status, updated_at, import_id - (SELECT min(id) FROM imports) FROM payments ORDER BY id';
     expect(cli.prepare(payments).raw().all()).toEqual(inThread.prepare(payments).raw().all());
     cli.close();
-    inThread.close();
+    await inThread.close();
   });
 });

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../main/core/db/open.js';
 import { writeSettings } from '../../main/core/settings.js';
+import { SqliteStore } from '../../main/core/store/sqlite-store.js';
 import { ensureCliBuilt, runPaydesk } from '../support/cli.js';
 import { csv, LEDGER_HEADER, tempDir, writeExport } from '../support/db.js';
 
@@ -74,12 +74,12 @@ describe('flags: thresholds per payment method', () => {
     ]);
   });
 
-  it("adds the command line's method thresholds to the ones saved in Settings, replacing the same method's", () => {
+  it("adds the command line's method thresholds to the ones saved in Settings, replacing the same method's", async () => {
     const db = newDb();
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
-    const saved = openDb(db);
-    writeSettings(saved, { methodStuckAfterMinutes: { us_bank_account: 1440, card: 60 }, bankDebitStuckAfterMinutes: 20_160 });
-    saved.close();
+    const saved = SqliteStore.open(db);
+    await writeSettings(saved, { methodStuckAfterMinutes: { us_bank_account: 1440, card: 60 }, bankDebitStuckAfterMinutes: 20_160 });
+    await saved.close();
     const stored = json('flags', '--db', db, 'stuck');
     expect(stored.settings).toMatchObject({ bankDebitStuckAfterMinutes: 20_160, methodStuckAfterMinutes: { us_bank_account: 1440, card: 60 } });
     expect(stuckOf(stored)).toEqual([

@@ -8,13 +8,13 @@ import { flagListsFresh, refreshFlagLists } from '../../main/core/flag-lists/ref
 import { databaseWithRepeatPurchase } from '../support/migrations.js';
 
 describe('migration 0004_flag_lists', () => {
-  it('leaves the lists unbuilt on an existing database; the first refresh builds them from its data', () => {
+  it('leaves the lists unbuilt on an existing database; the first refresh builds them from its data', async () => {
     const db = databaseWithRepeatPurchase(3, 'succeeded');
-    migrate(db, MIGRATIONS, 4);
+    migrate(db.db, MIGRATIONS, 4);
     expect(db.prepare('SELECT count(*) FROM flag_duplicates').pluck().get()).toBe(0);
-    migrate(db, MIGRATIONS, MIGRATIONS.length); // what the refresh writes has grown since
-    expect(flagListsFresh(db)).toBe(false);
-    expect(refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 1, stuck: 0, limited: 0 } });
-    expect(duplicatesPage(db, { offset: 0, limit: 10 }).rows.map((r) => [r.key, r.whilePending])).toEqual([['pay_1|pay_2', true]]);
+    migrate(db.db, MIGRATIONS, MIGRATIONS.length); // what the refresh writes has grown since
+    expect(await flagListsFresh(db)).toBe(false);
+    expect(await refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 1, stuck: 0, limited: 0 } });
+    expect((await duplicatesPage(db, { offset: 0, limit: 10 })).rows.map((r) => [r.key, r.whilePending])).toEqual([['pay_1|pay_2', true]]);
   });
 });

@@ -9,7 +9,7 @@ import { computeFlags } from '../../main/core/flags/index.js';
 import { databaseWithRepeatPurchase } from '../support/migrations.js';
 
 describe('migration 0007_reconciliation', () => {
-  it('keeps every row, sums each payment\'s linked entries, finds unlinked credits and accepts decisions on mismatches', () => {
+  it('keeps every row, sums each payment\'s linked entries, finds unlinked credits and accepts decisions on mismatches', async () => {
     const db = databaseWithRepeatPurchase(6, 'succeeded');
     db.prepare(`UPDATE payments SET alt_id = 'pi_2' WHERE id = 'pay_2'`).run();
     const entry = db.prepare(`INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency, created_at, payment_id, import_id)
@@ -22,7 +22,7 @@ describe('migration 0007_reconciliation', () => {
     db.prepare(`INSERT INTO reviews (kind, key, decision, note, reviewer, decided_at) VALUES ('duplicates', 'pay_1|pay_2', 'refund_needed', 'n', 'ana', 5)`).run();
     db.prepare(`INSERT INTO flag_lists (id, built_for, as_of, settings, notices) VALUES (1, 'x', '1970-01-01T00:00:00.000Z', '{}', '[]')`).run();
 
-    migrate(db, MIGRATIONS, 7);
+    migrate(db.db, MIGRATIONS, 7);
 
     expect(db.prepare('SELECT id, credit_count, credited_cents, credited_currency, reversed_cents, returned_cents, method FROM payments ORDER BY id').all()).toEqual([
       { id: 'pay_1', credit_count: 2, credited_cents: 2000, credited_currency: 'usd', reversed_cents: 0, returned_cents: 0, method: null },
@@ -37,7 +37,7 @@ describe('migration 0007_reconciliation', () => {
 
     // The migrated sums are what the rules read.
     db.prepare(`INSERT INTO data_bounds (name, newest_at) VALUES ('ledger', 1_150_000)`).run();
-    const result = computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, only: 'mismatches' });
+    const result = await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, only: 'mismatches' });
     expect(result.mismatches!.map((m) => [m.key, m.deltaCents])).toEqual([['credited_twice:pay_1', 1000]]);
   });
 });

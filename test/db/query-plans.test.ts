@@ -10,7 +10,7 @@ import { memoryDb } from '../support/db.js';
 
 const db = memoryDb();
 // Realistic statistics, so the planner chooses as it would on a real database.
-db.exec('ANALYZE');
+db.db.exec('ANALYZE');
 
 function plan(sql: string, params: Record<string, unknown> | unknown[]): string {
   const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(Array.isArray(params) ? params : [params])) as { detail: string }[];
@@ -51,7 +51,7 @@ describe('query plans', () => {
   it('limited accounts read the per-account totals, and the unlock hint searches by account', () => {
     expect(plan(limitedSql(false), { threshold: 500 })).toMatch(/SCAN account_totals/);
     expect(plan(limitedSql(true), { threshold: 500, accountId: 'a' })).toMatch(/SEARCH account_totals USING PRIMARY KEY \(account_id=\?\)/);
-    expect(plan(unlockingPaymentSql, { accountId: 'a', currency: 'usd', missing: 1 })).toMatch(/SEARCH p USING INDEX payments_by_purchase \(account_id=\? AND currency=\? AND amount_cents>\?\)/);
+    expect(plan(unlockingPaymentSql('@accountId', '@currency', '@missing'), { accountId: 'a', currency: 'usd', missing: 1 })).toMatch(/SEARCH p USING INDEX payments_by_purchase \(account_id=\? AND currency=\? AND amount_cents>\?\)/);
   });
 
   it('account lookup: payments and ledger by account, payments by email and alternate id', () => {

@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLAG_SETTINGS, type FlagsResult } from '../../shared/domain.js';
-import { openDb, type Db } from '../../main/core/db/open.js';
+import type { Db } from '../../main/core/db/open.js';
 import { computeFlags } from '../../main/core/flags/index.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { ensureCliBuilt, exited, spawnPaydesk } from '../support/cli.js';
-import { tempDir } from '../support/db.js';
+import { fileDb, tempDir, type TestDb } from '../support/db.js';
 import { rowCount } from '../support/db-state.js';
 import { ImportWatch, pause } from '../support/import-watch.js';
 import { earlierSnapshot, generatePayments, writeCreditsExport, writePaymentsExport, type GeneratedPayment } from '../support/payment-exports.js';
@@ -28,15 +28,13 @@ interface FlagsRead {
 }
 
 /** Flags, and the payments count on either side of them, in one read transaction. */
-function readFlags(db: Db): FlagsRead {
+async function readFlags(db: TestDb): Promise<FlagsRead> {
   const started = Date.now();
-  const read = db
-    .transaction(() => {
-      const countBefore = rowCount(db, 'payments');
-      const flags = computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS });
-      return { countBefore, flags, countAfter: rowCount(db, 'payments') };
-    })
-    .deferred();
+  const read = await db.read(async () => {
+    const countBefore = rowCount(db, 'payments');
+    const flags = await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS });
+    return { countBefore, flags, countAfter: rowCount(db, 'payments') };
+  });
   return { ...read, digest: createHash('sha256').update(JSON.stringify(read.flags)).digest('hex'), ms: Date.now() - started };
 }
 
@@ -57,8 +55,8 @@ function writerActive(probe: Db): boolean {
 }
 
 /** A reader that fails at once instead of waiting for a lock. */
-function impatientReader(dbFile: string): Db {
-  const db = openDb(dbFile);
+function impatientReader(dbFile: string): TestDb {
+  const db = fileDb(dbFile);
   db.pragma('busy_timeout = 0');
   return db;
 }
@@ -77,10 +75,10 @@ beforeAll(async () => {
   for (const payment of generatePayments(EXPORT)) if (first.push(payment) === BASELINE_PAYMENTS) break;
   writePaymentsExport(path.join(dir, 'older-payments.csv'), first.map(earlierSnapshot));
   writeCreditsExport(path.join(dir, 'ledger.csv'), first);
-  const db = openDb(dbFile);
+  const db = fileDb(dbFile);
   const reports = await syncPaths(db, [path.join(dir, 'older-payments.csv'), path.join(dir, 'ledger.csv')]);
   expect(reports.map((r) => r.status)).toEqual(['imported', 'imported']);
-  db.close();
+  await db.close();
 }, 120_000);
 
 afterAll(() => {
@@ -93,32 +91,32 @@ describe(`reading flags while \`paydesk import\` writes ${EXPORT.count.toLocaleS
     const longReader = impatientReader(dbFile);
     const lockProbe = impatientReader(dbFile);
     try {
-      const before = readFlags(reader);
+      const before = await readFlags(reader);
       expect(before.countBefore).toBe(BASELINE_PAYMENTS);
-      // A read transaction opened before the import and held across its commit.
-      longReader.exec('BEGIN');
-      expect(rowCount(longReader, 'payments')).toBe(BASELINE_PAYMENTS);
-
-      const child = spawnPaydesk(['import', '--json', '--db', dbFile, exportFile]);
-      const watch = new ImportWatch(child.pid!, exportFile, dbFile);
       const reads: (FlagsRead & { inTransaction: boolean })[] = [];
-      while (child.exitCode === null && child.signalCode === null) {
-        const progress = watch.sample();
-        const writing = writerActive(lockProbe);
-        reads.push({ ...readFlags(reader), inTransaction: progress.opens >= 2 || writing });
-        await pause(10);
-      }
-      const { code } = await exited(child);
-      expect(code).toBe(0);
+      // A read transaction opened before the import and held across its commit.
+      await longReader.read(async () => {
+        expect(rowCount(longReader, 'payments')).toBe(BASELINE_PAYMENTS);
 
-      // Still the old snapshot inside the long read, whatever was committed meanwhile.
-      expect(rowCount(longReader, 'payments')).toBe(BASELINE_PAYMENTS);
-      expect(readFlags(longReader).digest).toBe(before.digest);
-      longReader.exec('COMMIT');
+        const child = spawnPaydesk(['import', '--json', '--db', dbFile, exportFile]);
+        const watch = new ImportWatch(child.pid!, exportFile, dbFile);
+        while (child.exitCode === null && child.signalCode === null) {
+          const progress = watch.sample();
+          const writing = writerActive(lockProbe.db);
+          reads.push({ ...(await readFlags(reader)), inTransaction: progress.opens >= 2 || writing });
+          await pause(10);
+        }
+        const { code } = await exited(child);
+        expect(code).toBe(0);
 
-      const after = readFlags(reader);
+        // Still the old snapshot inside the long read, whatever was committed meanwhile.
+        expect(rowCount(longReader, 'payments')).toBe(BASELINE_PAYMENTS);
+        expect((await readFlags(longReader)).digest).toBe(before.digest);
+      });
+
+      const after = await readFlags(reader);
       expect(after.countBefore).toBe(EXPORT.count);
-      expect(readFlags(longReader).digest).toBe(after.digest);
+      expect((await readFlags(longReader)).digest).toBe(after.digest);
       expect(after.digest).not.toBe(before.digest);
 
       for (const read of reads) {
@@ -135,10 +133,9 @@ describe(`reading flags while \`paydesk import\` writes ${EXPORT.count.toLocaleS
           `${reads.length - (firstNew < 0 ? reads.length : firstNew)} after its commit), slowest ${Math.max(...reads.map((r) => r.ms))} ms, no SQLITE_BUSY`,
       );
     } finally {
-      if (longReader.inTransaction) longReader.exec('ROLLBACK');
-      longReader.close();
-      lockProbe.close();
-      reader.close();
+      await longReader.close();
+      await lockProbe.close();
+      await reader.close();
     }
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { applyReviewDecision } from '../../main/core/reviews.js';
 import { ensureCliBuilt, exited, runPaydesk, spawnPaydesk } from '../support/cli.js';
-import { tempDir } from '../support/db.js';
+import { fileDb, tempDir } from '../support/db.js';
 import { contentDigests, IMPORT_HISTORY_TABLES, indexNames, integrityCheck, rowCount, tableDigest } from '../support/db-state.js';
 import { CAN_WATCH_READS, ImportWatch, pause, type ImportProgress } from '../support/import-watch.js';
 import {
@@ -102,19 +102,19 @@ async function buildBaseline(): Promise<string> {
   }
   writePaymentsExport(path.join(dir, 'baseline-payments.csv'), firstPayments.map(earlierSnapshot));
   writeCreditsExport(path.join(dir, 'baseline-ledger.csv'), firstPayments);
-  const db = openDb(file);
+  const db = fileDb(file);
   try {
     const reports = await syncPaths(db, [path.join(dir, 'baseline-payments.csv'), path.join(dir, 'baseline-ledger.csv')]);
     expect(reports.map((r) => r.status)).toEqual(['imported', 'imported']);
     const decidedAt = Date.UTC(2026, 2, 15, 12);
     const decision = { kind: 'stuck' as const, key: firstPayments[0].id, note: 'asked the bank', reviewer: 'finance-1' };
-    applyReviewDecision(db, { ...decision, decision: 'escalated', decidedAt }, 'user');
-    applyReviewDecision(db, { ...decision, decision: 'resolved', decidedAt: decidedAt + 60_000 }, 'user');
-    applyReviewDecision(db, { kind: 'limited', key: firstPayments[1].accountId, decision: 'contacted', note: '', reviewer: 'support-2', decidedAt }, 'user');
+    await applyReviewDecision(db, { ...decision, decision: 'escalated', decidedAt }, 'user');
+    await applyReviewDecision(db, { ...decision, decision: 'resolved', decidedAt: decidedAt + 60_000 }, 'user');
+    await applyReviewDecision(db, { kind: 'limited', key: firstPayments[1].accountId, decision: 'contacted', note: '', reviewer: 'support-2', decidedAt }, 'user');
     expect(rowCount(db, 'review_log')).toBe(3);
-    refreshFlagLists(db); // as the app's sync leaves it
+    await refreshFlagLists(db); // as the app's sync leaves it
   } finally {
-    db.close(); // checkpoints: the copies start without a WAL
+    await db.close(); // checkpoints: the copies start without a WAL
   }
   return file;
 }
@@ -198,13 +198,13 @@ describe(`SIGKILL during \`paydesk import\` of a ${EXPORT.count.toLocaleString('
     expect(run.killedAt, 'the kill point was reached before the import ended').toBeDefined();
     expect(run.signal).toBe('SIGKILL');
 
-    const db = openDb(dbFile);
+    const db = fileDb(dbFile);
     let applied: boolean;
     try {
       expect(integrityCheck(db)).toBe('ok');
       // A kill between the import's commit and the rebuild of the flag lists leaves them stale, which the next
       // read of a list notices and repairs; after that, nothing may differ from one of the two states.
-      refreshFlagLists(db);
+      await refreshFlagLists(db);
       const payments = rowCount(db, 'payments');
       expect([BASELINE_PAYMENTS, EXPORT.count]).toContain(payments);
       applied = payments === EXPORT.count;
@@ -215,7 +215,7 @@ describe(`SIGKILL during \`paydesk import\` of a ${EXPORT.count.toLocaleString('
       expect(indexNames(db)).toEqual(baseline.indexes); // indexes dropped for the load came back with the rollback
       expect(rowCount(db, 'imports')).toBe(baseline.imports + (applied ? 1 : 0));
     } finally {
-      db.close();
+      await db.close();
     }
 
     const rerun = runPaydesk(['import', '--json', '--db', dbFile, exportFile], { timeoutMs: 60_000 });

@@ -11,10 +11,9 @@ import { fileBytes } from '../../main/core/import/file-source.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { utf8Text } from '../../main/core/import/utf8-text.js';
 import { saveMapping } from '../../main/core/mappings.js';
-import type { Db } from '../../main/core/db/open.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { papaCoreParserCases, readInChunks } from '../support/csv-chunks.js';
-import { memoryDb, tempDir } from '../support/db.js';
+import { memoryDb, tempDir, type TestDb } from '../support/db.js';
 import { contentDigests, IMPORT_HISTORY_TABLES, integrityCheck, tableCounts } from '../support/db-state.js';
 import { damagedExport, PRIOR_STATE, type DamagedExport } from '../support/export-mutations.js';
 
@@ -24,7 +23,7 @@ const ITERATIONS = Number(process.env.PAYDESK_FUZZ_RUNS ?? 300);
 const TIME_LIMIT_MS = Number(process.env.PAYDESK_FUZZ_SECONDS ?? 30) * 1000;
 
 /** A fresh database holding the prior state, so that damaged files can also update and conflict. */
-async function databaseWithPriorState(dir: string): Promise<Db> {
+async function databaseWithPriorState(dir: string): Promise<TestDb> {
   const db = memoryDb();
   const files = PRIOR_STATE.map((sample) => {
     const file = path.join(dir, sample.fileName);
@@ -37,7 +36,7 @@ async function databaseWithPriorState(dir: string): Promise<Db> {
 }
 
 /** The promise of one import: a report, an intact database, and all of the file or none of it. */
-function expectWholeOrNothing(report: ImportFileReport, before: { counts: Record<string, number>; digests: Record<string, string> }, db: Db) {
+function expectWholeOrNothing(report: ImportFileReport, before: { counts: Record<string, number>; digests: Record<string, string> }, db: TestDb) {
   expect(integrityCheck(db)).toBe('ok');
   const after = tableCounts(db);
   const delta = (table: string) => after[table] - before.counts[table];
@@ -76,7 +75,7 @@ describe(`fuzzing the import (${ITERATIONS} damaged exports, seed ${SEED}, at mo
           const outcome = reports[0].status === 'imported' && reports[0].rejected > 0 ? 'imported with rejected rows' : reports[0].status;
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
         } finally {
-          db.close();
+          await db.close();
         }
       }),
       { seed: SEED, numRuns: ITERATIONS, interruptAfterTimeLimit: TIME_LIMIT_MS },
@@ -103,16 +102,18 @@ async function readRecords(file: string) {
   let names: string[] = [];
   const records: { fields: string[]; line: number }[] = [];
   await readCsvRecords(utf8Text(fileBytes(file)), {
-    header: (header) => (names = header.names),
+    header: (header) => {
+      names = header.names;
+    },
     record: (record) => records.push({ fields: record.fields(), line: record.line }),
   });
   return { names, rows: records.map((r) => Object.fromEntries(names.map((name, i) => [name, r.fields[i] ?? '']))), records };
 }
 
 /** A mapping that lets the spectrum's header in as payments, so that its rows go through the whole import. */
-function mapHeaderAsPayments(db: Db, names: string[]) {
+async function mapHeaderAsPayments(db: TestDb, names: string[]) {
   const column = (i: number) => names[i % names.length];
-  saveMapping(db, {
+  await saveMapping(db, {
     kind: 'payments',
     headerNames: names,
     fields: { payment_id: column(0), account_id: column(1), amount_cents: column(0), currency: column(2), status: column(1), created_at: column(2) },
@@ -140,7 +141,7 @@ describe('csv-spectrum (tricky valid CSV)', () => {
     const { names, records } = await readRecords(spectrum.csv);
     const db = memoryDb();
     try {
-      mapHeaderAsPayments(db, names);
+      await mapHeaderAsPayments(db, names);
       const before = { counts: tableCounts(db), digests: contentDigests(db, IMPORT_HISTORY_TABLES) };
       const [report] = await syncPaths(db, [spectrum.csv]);
       expect(report.status).toBe('imported');
@@ -156,7 +157,7 @@ describe('csv-spectrum (tricky valid CSV)', () => {
       expect(rejected).toMatchObject({ status: 'rejected', reason: `line ${badLine}: unterminated quoted field` });
       expect(integrityCheck(db)).toBe('ok');
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

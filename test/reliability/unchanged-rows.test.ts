@@ -5,11 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ImportFileReport } from '../../shared/domain.js';
-import type { Db } from '../../main/core/db/open.js';
 import { ledgerReader, paymentReader, PAYMENT_FIELDS, canonicalColumns } from '../../main/core/import/formats/canonical.js';
 import { HeaderIndex } from '../../main/core/import/formats/columns.js';
 import { contentDigests } from '../support/db-state.js';
-import { csv, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER } from '../support/db.js';
+import { csv, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, type TestDb } from '../support/db.js';
 
 const SEED = 5_2026;
 
@@ -29,7 +28,7 @@ const outcome = (r: ImportFileReport): Outcome => ({
 });
 
 /** Everything an import leaves, but the row hashes themselves and the timings of the import history. */
-function dataOf(db: Db) {
+function dataOf(db: TestDb) {
   return {
     payments: db
       .prepare(`SELECT id, alt_id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email, description,
@@ -48,7 +47,7 @@ async function importBoth(files: readonly { name: string; text: string }[]) {
   const reports: { shortcut: Outcome; full: Outcome }[] = [];
   for (const file of files) {
     const fast = await importText(shortcut, file.name, file.text);
-    full.exec('UPDATE payments SET row_hash_hi = NULL, row_hash_lo = NULL');
+    await full.exec('UPDATE payments SET row_hash_hi = NULL, row_hash_lo = NULL');
     const slow = await importText(full, file.name, file.text);
     reports.push({ shortcut: outcome(fast), full: outcome(slow) });
   }

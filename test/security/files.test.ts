@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents, ApiMethod, ApiResponse } from '../../shared/api.js';
-import { openDb, type Db } from '../../main/core/db/open.js';
+import { openDb } from '../../main/core/db/open.js';
 import { writePrivateFile } from '../../main/core/export-csv.js';
 import { dispatch } from '../../main/core/service/dispatch.js';
 import { createService, type Service } from '../../main/core/service/index.js';
+import { SqliteStore } from '../../main/core/store/sqlite-store.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const posix = process.platform !== 'win32';
@@ -18,7 +19,7 @@ const mode = (file: string) => fs.statSync(file).mode & 0o777;
 let dir: string;
 let chosen: string;
 let outside: string;
-let db: Db;
+let db: SqliteStore;
 let service: Service;
 const call = (method: ApiMethod, args: unknown): Promise<ApiResponse<unknown>> => dispatch(service.handlers, method, args);
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(outside, 'secrets.csv'), 'payment_id,account_id\n');
   fs.symlinkSync(outside, path.join(chosen, 'link-out'));
   const dbFile = path.join(dir, 'paydesk.db');
-  db = openDb(dbFile);
+  db = SqliteStore.open(dbFile);
   service = createService(db, {
     dbFile, mode: 'browser', version: 'test', defaultReviewer: 'test',
     workerFile: path.join(root, 'dist/main/core/import-worker.js'),
@@ -42,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  db?.close();
+  await db?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/core/service/dispatch.js';
 import { listFolders, MAX_FOLDERS_LISTED } from '../../main/core/service/folders.js';
-import { openDb, type Db } from '../../main/core/db/open.js';
 import { createService, type Service } from '../../main/core/service/index.js';
+import { SqliteStore } from '../../main/core/store/sqlite-store.js';
 
 let dir: string;
 beforeEach(() => {
@@ -76,16 +76,16 @@ describe('listFolders', () => {
 });
 
 describe('folders:list through the service door', () => {
-  let db: Db;
+  let db: SqliteStore;
   let service: Service;
   beforeEach(() => {
-    db = openDb(path.join(dir, 'paydesk.db'));
+    db = SqliteStore.open(path.join(dir, 'paydesk.db'));
     tree(dir, ['exports'], ['notes.txt']);
     service = createService(db, { dbFile: path.join(dir, 'paydesk.db'), mode: 'browser', version: 'test', defaultReviewer: 'me', homeDir: dir });
   });
   afterEach(async () => {
     await service.close();
-    db.close();
+    await db.close();
   });
 
   it('lists the home folder and answers a missing folder with a not-found error, not a crash', async () => {
