@@ -5,9 +5,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, AppSettings, FlagCounts } from '../../shared/api.js';
 import { hashToRoute, routeToHash, type AppRoute, type Screen } from '../../shared/links.js';
-import { api, transport } from './api.js';
+import { api, ApiError, transport } from './api.js';
 import type { RouteFilter } from './components/FlagList.js';
 import { EmptyState, ErrorState, LoadingState, toast, Toasts } from './components/ui.js';
+import { DatabaseIndicator } from './features/settings/DatabaseIndicator.js';
 import { AccountScreen } from './features/account/AccountScreen.js';
 import { DuplicatesScreen } from './features/duplicates/DuplicatesScreen.js';
 import { FollowupsScreen } from './features/followups/FollowupsScreen.js';
@@ -59,6 +60,26 @@ export function App() {
     }, setError);
   }, []);
   useEffect(load, [load]);
+  // Settings changed elsewhere (another tab, another paydesk on the team database, or a switch of database).
+  useEffect(
+    () =>
+      api.on('data:changed', ({ tables }) => {
+        if (!tables.includes('settings')) return;
+        Promise.all([api['app:info']({}), api['settings:get']({})]).then(([i, s]) => {
+          setInfo(i);
+          setSettings(s);
+          setError(null);
+        }, () => {}); // what is on screen stays; the screens say what failed
+      }),
+    [],
+  );
+  // A team database that cannot be reached at start: one line, retried until it answers (or the user goes back).
+  const unreachable = error instanceof ApiError && error.code === 'unavailable';
+  useEffect(() => {
+    if (!unreachable) return;
+    const timer = setInterval(load, 5000);
+    return () => clearInterval(timer);
+  }, [unreachable, load]);
   useEffect(() => {
     let live = true;
     api['flags:counts']({}).then((c) => live && setCounts(c), () => live && setCounts(null));
@@ -129,6 +150,7 @@ export function App() {
     }
   };
 
+  if (unreachable) return <Unreachable message={(error as Error).message} onRetry={load} />;
   if (error) return <ErrorState error={error} onRetry={load} />;
   if (!info || !settings) return <LoadingState label="Opening paydesk…" />;
 
@@ -165,6 +187,7 @@ export function App() {
             )}
           </a>
         ))}
+        <DatabaseIndicator />
         <div className="sidebar-foot">
           {transport === 'browser' ? 'Browser mode' : 'Desktop'} · v{info.version}
           {counts && <div>as of {counts.asOf.replace('T', ' ').slice(0, 16)} UTC</div>}
@@ -228,6 +251,37 @@ export function App() {
           {route.screen === 'settings' && <SettingsScreen info={info} settings={settings} onSettings={setSettings} />}
         </div>
       </main>
+      <Toasts />
+    </div>
+  );
+}
+
+/** The team database is the choice but does not answer: say so in one line, keep trying, offer the way back. */
+function Unreachable({ message, onRetry }: { message: string; onRetry: () => void }) {
+  const [leaving, setLeaving] = useState(false);
+  const leave = async () => {
+    setLeaving(true);
+    try {
+      await api['team:leave']({});
+      onRetry();
+    } catch (e) {
+      toast((e as Error).message);
+    } finally {
+      setLeaving(false);
+    }
+  };
+  return (
+    <div className="state error" role="alert" data-testid="team-unreachable">
+      <div className="state-title">The team database does not answer</div>
+      <div className="state-body">{message}; retrying every few seconds.</div>
+      <div className="row">
+        <button className="btn" onClick={onRetry}>
+          Try now
+        </button>
+        <button className="btn" disabled={leaving} onClick={() => void leave()}>
+          Back to this computer's database
+        </button>
+      </div>
       <Toasts />
     </div>
   );

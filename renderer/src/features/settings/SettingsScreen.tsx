@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { toast } from '../../components/ui.js';
 import { DURATION_UNITS, methodInWords, minutesInWords, splitMinutes, type DurationUnit } from '../../format.js';
 import { useDataVersion, useDebounced } from '../../hooks.js';
+import { TeamDatabase } from './TeamDatabase.js';
 
 interface Duration {
   value: string;
@@ -258,38 +259,40 @@ export function SettingsScreen({ info, settings, onSettings }: { info: AppInfo; 
             </button>
           </div>
         </section>
-        <section className="card preview">
-          <h2 className="section">{dirty ? 'If you save' : 'Flag counts now'}</h2>
-          <dl className="facts big">
-            <div><dt>Stuck payments</dt><dd>{shown('stuck')}</dd></div>
-            <div><dt>Duplicate clusters</dt><dd>{shown('duplicates')}</dd></div>
-            <div><dt>Limited accounts</dt><dd>{shown('limited')}</dd></div>
-            <div><dt>Mismatches</dt><dd>{shown('mismatches')}</dd></div>
-            <div><dt>As of</dt><dd>{(preview ?? current)?.asOf.replace('T', ' ').slice(0, 16)} UTC</dd></div>
-          </dl>
-          <p className="muted small">Database: <code>{info.dbFile}</code></p>
-          <h2 className="section notify-head">Notifications</h2>
-          <label className="toggle notify">
-            <input
-              type="checkbox"
-              checked={settings.notifyNewFlags}
-              onChange={async (e) => {
-                const notifyNewFlags = e.target.checked;
-                onSettings({ ...settings, notifyNewFlags }); // shown at once; saved below
-                try {
-                  onSettings(await api['settings:update']({ notifyNewFlags }));
-                } catch (error) {
-                  onSettings({ ...settings, notifyNewFlags: !notifyNewFlags });
-                  toast(`Could not save: ${(error as Error).message}`);
-                }
-              }}
-            />
-            Tell me when an automatic sync finds new stuck payments, duplicates or mismatches
-          </label>
-          <p className="muted small">
-            {info.mode === 'desktop' ? 'A system notification; the list also gets a mark in the sidebar.' : 'A message at the bottom of the window, and a mark next to the list in the sidebar.'}
-          </p>
-        </section>
+        <div className="settings-side">
+          <section className="card preview">
+            <h2 className="section">{dirty ? 'If you save' : 'Flag counts now'}</h2>
+            <dl className="facts big">
+              <div><dt>Stuck payments</dt><dd>{shown('stuck')}</dd></div>
+              <div><dt>Duplicate clusters</dt><dd>{shown('duplicates')}</dd></div>
+              <div><dt>Limited accounts</dt><dd>{shown('limited')}</dd></div>
+              <div><dt>Mismatches</dt><dd>{shown('mismatches')}</dd></div>
+              <div><dt>As of</dt><dd>{(preview ?? current)?.asOf.replace('T', ' ').slice(0, 16)} UTC</dd></div>
+            </dl>
+            <h2 className="section notify-head">Notifications</h2>
+            <label className="toggle notify">
+              <input
+                type="checkbox"
+                checked={settings.notifyNewFlags}
+                onChange={async (e) => {
+                  const notifyNewFlags = e.target.checked;
+                  onSettings({ ...settings, notifyNewFlags }); // shown at once; saved below
+                  try {
+                    onSettings(await api['settings:update']({ notifyNewFlags }));
+                  } catch (error) {
+                    onSettings({ ...settings, notifyNewFlags: !notifyNewFlags });
+                    toast(`Could not save: ${(error as Error).message}`);
+                  }
+                }}
+              />
+              Tell me when an automatic sync finds new stuck payments, duplicates or mismatches
+            </label>
+            <p className="muted small">
+              {info.mode === 'desktop' ? 'A system notification; the list also gets a mark in the sidebar.' : 'A message at the bottom of the window, and a mark next to the list in the sidebar.'}
+            </p>
+          </section>
+          <TeamDatabase />
+        </div>
       </div>
     </div>
   );

@@ -1,0 +1,148 @@
+// Team mode in the browser: two `paydesk serve` processes on one PostgreSQL database, a decision made in a tab
+// of one shows in a tab of the other within 2 seconds without a reload, and that tab's sidebar says who decided;
+// Settings → Team database tests a URL (one line, never the password), switches to it, and back.
+// The throw-away cluster comes from the test command (PAYDESK_TEST_PG_URL); PAYDESK_SCREENSHOTS=1 also writes
+// the screenshots of docs/screenshots.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
+import { apiOf, expect, FIXTURES, gridKeys, importWithCli, startServer, test } from './fixtures.js';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'bin', 'paydesk.js');
+const shots = process.env.PAYDESK_SCREENSHOTS === '1' ? path.join(root, 'docs', 'screenshots') : null;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+test.afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function teamDatabase(): Promise<PgDatabase> {
+  const db = await freshPgDatabase();
+  cleanups.push(() => db.drop());
+  return db;
+}
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-e2e-team-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function serve(db: string): Promise<string> {
+  const { server, url } = await startServer(db);
+  cleanups.push(() => stop(server));
+  return url;
+}
+
+async function stop(server: ChildProcess) {
+  if (server.exitCode !== null) return;
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+}
+
+/** Both color schemes of the page as it is, at the viewport's 1440 px. */
+async function screenshots(page: Page, name: string) {
+  if (!shots) return;
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: path.join(shots, `${name}${scheme === 'dark' ? '-dark' : ''}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('a decision made in one server’s tab shows in another server’s tab within 2 seconds, with who made it', async ({ browser }) => {
+  const team = await teamDatabase();
+  const dir = tempDir();
+  const local = path.join(dir, 'paydesk.db');
+  importWithCli(local, [path.join(FIXTURES, 'payments_basic.csv'), path.join(FIXTURES, 'ledger_basic.csv')]);
+  const copied = spawnSync(process.execPath, [cli, 'copy', '--from', local, '--to', team.url], { encoding: 'utf8' });
+  expect(copied.status, copied.stderr).toBe(0);
+
+  const [urlA, urlB] = await Promise.all([serve(team.url), serve(team.url)]);
+  await apiOf(urlA).call('settings:update', { reviewerName: 'Ana' }); // settings live in the team database
+
+  const contextA = await browser.newContext();
+  const contextB = await browser.newContext();
+  cleanups.push(() => contextA.close(), () => contextB.close());
+  const tabA = await contextA.newPage();
+  const tabB = await contextB.newPage();
+  await tabA.goto(`${urlA}&/stuck`);
+  await tabB.goto(`${urlB}&/stuck`);
+  const keys = await gridKeys(tabA);
+  expect(keys.length).toBeGreaterThan(0);
+  expect(await gridKeys(tabB)).toEqual(keys);
+  const key = keys[0];
+  const host = new URL(team.url).host;
+  const name = new URL(team.url).pathname.slice(1);
+  await expect(tabB.getByTestId('database-indicator')).toContainText(`Team: ${host}/${name}`);
+  await expect(tabB.locator(`.grid-row[data-key="${key}"]`)).not.toContainText('escalated');
+
+  await tabA.locator(`.grid-row[data-key="${key}"]`).click();
+  const card = tabA.getByRole('dialog', { name: 'Evidence' });
+  await card.getByRole('radio', { name: 'escalated' }).click();
+  await card.getByRole('button', { name: 'Save decision' }).click();
+  await expect(tabA.locator(`.grid-row[data-key="${key}"]`)).toContainText('escalated');
+  const savedAt = Date.now();
+
+  await expect(tabB.locator(`.grid-row[data-key="${key}"]`)).toContainText('escalated', { timeout: 2000 });
+  await expect(tabB.getByTestId('decisions-arrived')).toContainText('1 decision by Ana arrived', { timeout: 2000 });
+  expect(Date.now() - savedAt).toBeLessThan(2000);
+  await expect(tabA.getByTestId('decisions-arrived')).toHaveCount(0); // not news to the one who decided
+
+  await screenshots(tabB, 'team-decisions-arrived');
+  await tabB.getByRole('button', { name: 'Dismiss the arrived decisions' }).click();
+  await expect(tabB.getByTestId('decisions-arrived')).toHaveCount(0);
+});
+
+test('Settings → Team database in browser mode: test a URL, use it, and go back to this computer’s database', async ({ page, paydesk }) => {
+  const team = await teamDatabase();
+  const secret = 'Sekrit-do-not-show';
+  await page.goto(`${paydesk.url}&/settings`);
+  const section = page.getByRole('region', { name: 'Team database' });
+  const indicator = page.getByTestId('database-indicator');
+  const result = section.getByTestId('team-result');
+  await expect(indicator).toContainText('This computer');
+  await expect(section.getByTestId('database-in-use')).toContainText(paydesk.dbFile);
+  await expect(section.getByTestId('password-from-environment')).toContainText('PGPASSWORD');
+  await expect(section.getByLabel('Password')).toHaveCount(0);
+
+  const url = section.getByLabel('Connection URL');
+  await url.fill('postgres://paydesk@127.0.0.1:1/paydesk');
+  await section.getByRole('button', { name: 'Test connection' }).click();
+  await expect(result).toContainText('cannot reach the team database at postgres://paydesk@127.0.0.1:1/paydesk');
+  expect((await result.innerText()).split('\n')).toHaveLength(1);
+
+  const withPassword = new URL(team.url);
+  withPassword.password = secret;
+  await url.fill(withPassword.toString());
+  await section.getByRole('button', { name: 'Test connection' }).click();
+  await expect(result).toContainText('browser mode takes no password');
+  await section.getByRole('button', { name: 'Use this database' }).click();
+  await expect(result).toContainText('PGPASSWORD');
+  await expect(indicator).toContainText('This computer');
+
+  await url.fill(team.url);
+  await section.getByRole('button', { name: 'Test connection' }).click();
+  await expect(result).toContainText(/Connected to paydesk_test_\w+ on 127\.0\.0\.1:\d+ as paydesk/);
+  await section.getByRole('button', { name: 'Use this database' }).click();
+  const host = new URL(team.url).host;
+  const name = new URL(team.url).pathname.slice(1);
+  await expect(indicator).toContainText(`Team: ${host}/${name}`);
+  await expect(section.getByTestId('database-in-use')).toContainText(team.url);
+  const remembered = fs.readFileSync(path.join(paydesk.dir, 'team-database.json'), 'utf8');
+  expect(JSON.parse(remembered)).toEqual({ url: team.url });
+  // The team database is empty: the lists say so rather than showing this computer's rows.
+  expect((await apiOf(paydesk.url).call('flags:counts', {})).stuck).toBe(0);
+  await screenshots(page, 'settings-team');
+
+  await section.getByRole('button', { name: "Back to this computer's database" }).click();
+  await expect(indicator).toContainText('This computer');
+  await expect(section.getByTestId('database-in-use')).toContainText(paydesk.dbFile);
+  expect(fs.existsSync(path.join(paydesk.dir, 'team-database.json'))).toBe(false);
+  expect(await page.content()).not.toContain(secret);
+});
