@@ -58,7 +58,7 @@ export function stuckSql(accountScoped: boolean, methods = 0): string {
       ${accountScoped ? 'AND p.account_id = @accountId' : ''}
       AND (
         (p.status IN ('pending', 'processing') AND p.created_at < @asOf - ${processorThresholdSql(methods)})
-        OR (p.status NOT IN ('pending', 'processing') AND @creditBefore IS NOT NULL AND p.created_at < @creditBefore
+        OR (p.status NOT IN ('pending', 'processing') AND CAST(@creditBefore AS BIGINT) IS NOT NULL AND p.created_at < @creditBefore
           AND NOT (@skipWithoutIntent = 1 AND ${stripeChargeWithoutIntentSql('p')})))
     ORDER BY p.created_at, p.id`;
 }

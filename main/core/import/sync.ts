@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportFileReport, ImportProgress } from '../../../shared/domain.js';
-import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { listMappings } from '../mappings.js';
-import { importFile } from './import-file.js';
+
 
 const EXPORT_FILE = /\.(csv|tsv|txt|jsonl|ndjson)(\.gz)?$|\.gz$/i;
 
@@ -37,13 +36,12 @@ export function collectExportFiles(paths: readonly string[]): string[] {
 }
 
 export async function syncPaths(db: Store, paths: readonly string[], options: SyncOptions = {}): Promise<ImportFileReport[]> {
-  if (!(db instanceof SqliteStore)) throw new Error('importing into a team database (PostgreSQL) is not built yet: import into a local database, then `paydesk copy` it');
   const files = collectExportFiles(paths);
   const mappings = await listMappings(db);
   const reports: ImportFileReport[] = [];
   for (const [fileIndex, file] of files.entries()) {
     if (options.signal?.aborted) break;
-    const report = await importFile(db, file, {
+    const report = await db.importFile(file, {
       mappings,
       maxRejectedRows: options.maxRejectedRows,
       signal: options.signal,

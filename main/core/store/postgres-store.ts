@@ -6,6 +6,9 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { ImportFileReport } from '../../../shared/domain.js';
+import type { ImportFileOptions } from '../import/import-file.js';
+import { importFilePostgres } from './postgres-import.js';
 import { numberPlaceholders } from './postgres-placeholders.js';
 import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, type SqlParams, type SqlValue, type Store, type StoreChange } from './store.js';
 
@@ -119,6 +122,10 @@ export class PostgresStore implements Store {
 
   async run(sql: string, params?: SqlParams): Promise<RunResult> {
     return { changes: (await this.query(sql, params)).rowCount ?? 0 };
+  }
+
+  importFile(file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+    return importFilePostgres(this, file, options);
   }
 
   async exec(sql: string): Promise<void> {

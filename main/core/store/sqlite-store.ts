@@ -3,7 +3,9 @@
 // their turn, and statements from inside it (found through AsyncLocalStorage) join it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Statement } from 'better-sqlite3';
+import type { ImportFileReport } from '../../../shared/domain.js';
 import { openDb } from '../db/open.js';
+import { importFile as importFileSqlite, type ImportFileOptions } from '../import/import-file.js';
 import type { Dialect, RunResult, SqlParams, SqlValue, Store } from './store.js';
 
 export const sqliteDialect: Dialect = {
@@ -77,6 +79,10 @@ export class SqliteStore implements Store {
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
     return this.now(() => ({ changes: (bind(this.statement(sql), params, 'run') as { changes: number }).changes }));
+  }
+
+  importFile(file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+    return importFileSqlite(this, file, options);
   }
 
   exec(sql: string): Promise<void> {

@@ -1,6 +1,8 @@
 // The store port: what the core asks of a database. Two adapters implement it, SQLite (the embedded default,
 // ./sqlite-store.ts) and PostgreSQL (team mode, ./postgres-store.ts); the core never asks which one it is on,
 // except through `dialect` for the few SQL fragments that differ.
+import type { ImportFileReport } from '../../../shared/domain.js';
+import type { ImportFileOptions } from '../import/import-file.js';
 
 /** Values bound to SQL parameters: money and times are integers (minor units, epoch ms). */
 export type SqlValue = string | number | null;
@@ -58,6 +60,8 @@ export interface Store {
   run(sql: string, params?: SqlParams): Promise<RunResult>;
   /** Many rows into one table: prepared inserts on SQLite, COPY on PostgreSQL. */
   insertRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number>;
+  /** Imports one export file in one transaction: the adapter's own bulk load (prepared statements, or COPY). */
+  importFile(file: string, options: ImportFileOptions): Promise<ImportFileReport>;
   /** One or more statements without parameters (DDL). */
   exec(sql: string): Promise<void>;
   /**
