@@ -15,6 +15,9 @@ const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'bin', 'paydesk.js');
 const shots = process.env.PAYDESK_SCREENSHOTS === '1' ? path.join(root, 'docs', 'screenshots') : null;
 
+// axe-core is injected as an inline script, which the app's CSP refuses (security.spec.ts checks the CSP).
+test.use({ bypassCSP: true });
+
 const cleanups: (() => Promise<void> | void)[] = [];
 test.afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -44,6 +47,16 @@ async function stop(server: ChildProcess) {
   await new Promise((r) => server.once('exit', r));
 }
 
+/** axe-core's serious and critical findings on the page as it is (a11y.spec.ts covers every screen in local mode). */
+async function seriousA11yProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: require.resolve('axe-core') });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<Result> } }).axe.run(document);
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
 /** Both color schemes of the page as it is, at the viewport's 1440 px. */
 async function screenshots(page: Page, name: string) {
   if (!shots) return;
@@ -67,7 +80,7 @@ test('a decision made in one server’s tab shows in another server’s tab with
   await apiOf(urlA).call('settings:update', { reviewerName: 'Ana' }); // settings live in the team database
 
   const contextA = await browser.newContext();
-  const contextB = await browser.newContext();
+  const contextB = await browser.newContext({ bypassCSP: true });
   cleanups.push(() => contextA.close(), () => contextB.close());
   const tabA = await contextA.newPage();
   const tabB = await contextB.newPage();
@@ -94,6 +107,7 @@ test('a decision made in one server’s tab shows in another server’s tab with
   expect(Date.now() - savedAt).toBeLessThan(2000);
   await expect(tabA.getByTestId('decisions-arrived')).toHaveCount(0); // not news to the one who decided
 
+  expect(await seriousA11yProblems(tabB)).toEqual([]);
   await screenshots(tabB, 'team-decisions-arrived');
   await tabB.getByRole('button', { name: 'Dismiss the arrived decisions' }).click();
   await expect(tabB.getByTestId('decisions-arrived')).toHaveCount(0);
@@ -138,6 +152,9 @@ test('Settings → Team database in browser mode: test a URL, use it, and go bac
   expect(JSON.parse(remembered)).toEqual({ url: team.url });
   // The team database is empty: the lists say so rather than showing this computer's rows.
   expect((await apiOf(paydesk.url).call('flags:counts', {})).stuck).toBe(0);
+  await expect(page.locator('.toast')).toHaveCount(0); // "Now using…" has gone
+  await section.getByRole('button', { name: "Back to this computer's database" }).scrollIntoViewIfNeeded();
+  expect(await seriousA11yProblems(page)).toEqual([]);
   await screenshots(page, 'settings-team');
 
   await section.getByRole('button', { name: "Back to this computer's database" }).click();

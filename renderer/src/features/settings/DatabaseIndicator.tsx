@@ -49,8 +49,9 @@ export function DatabaseIndicator() {
     <div className="db-indicator" data-testid="database-indicator">
       <div className="db-line" title={database.location}>
         <span className={`db-dot ${problem ? 'down' : team ? 'team' : 'local'}`} aria-hidden="true" />
-        <span className="db-name">{team ? `Team: ${databaseLabel(database)}` : 'This computer'}</span>
+        <span className="db-name">{team ? 'Team: ' : 'This computer'}</span>
         {readOnly && <span className="badge amber">read-only</span>}
+        {team && <code className="db-where">{databaseLabel(database)}</code>}
       </div>
       <div role="status" className="db-news">
         {problem && (
