@@ -5,6 +5,7 @@
 // the screenshots of docs/screenshots.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -45,6 +46,40 @@ async function stop(server: ChildProcess) {
   if (server.exitCode !== null) return;
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
+}
+
+/** A TCP relay to the test cluster that can be cut and restored on the same port: a server that goes away. */
+async function relayTo(target: URL) {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | null = null;
+  let port = 0;
+  const open = () =>
+    new Promise<void>((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('error', () => {});
+          socket.on('close', () => sockets.delete(socket));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server?.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const cut = async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    server = null;
+  };
+  await open();
+  cleanups.push(cut);
+  const url = new URL(target.toString());
+  url.port = String(port);
+  return { url: url.toString(), cut, restore: open };
 }
 
 /** axe-core's serious and critical findings on the page as it is (a11y.spec.ts covers every screen in local mode). */
@@ -162,4 +197,57 @@ test('Settings → Team database in browser mode: test a URL, use it, and go bac
   await expect(section.getByTestId('database-in-use')).toContainText(paydesk.dbFile);
   expect(fs.existsSync(path.join(paydesk.dir, 'team-database.json'))).toBe(false);
   expect(await page.content()).not.toContain(secret);
+});
+
+test('a team database that goes away is one line in the sidebar, the screen stays, and it is noticed when it is back', async ({ page }) => {
+  const team = await teamDatabase();
+  const dir = tempDir();
+  const local = path.join(dir, 'paydesk.db');
+  importWithCli(local, [path.join(FIXTURES, 'payments_basic.csv'), path.join(FIXTURES, 'ledger_basic.csv')]);
+  expect(spawnSync(process.execPath, [cli, 'copy', '--from', local, '--to', team.url]).status).toBe(0);
+  const relay = await relayTo(new URL(team.url));
+  await page.goto(`${await serve(relay.url)}&/stuck`);
+  const keys = await gridKeys(page);
+  const indicator = page.getByTestId('database-indicator');
+  await expect(indicator).toContainText('Team:');
+
+  // The sidebar asks every 5 s on a team database.
+  await relay.cut();
+  await expect(indicator).toContainText('Team database unreachable: retrying', { timeout: 12_000 });
+  expect(await gridKeys(page)).toEqual(keys); // what is on screen stays
+  await expect(indicator.locator('.db-problem')).toHaveCount(1);
+
+  await relay.restore();
+  await expect(indicator).not.toContainText('unreachable', { timeout: 12_000 });
+  expect(await gridKeys(page)).toEqual(keys);
+});
+
+test('a remembered team database that cannot be reached at start: one line, retried, and the way back to this computer', async ({ browser }) => {
+  const team = await teamDatabase();
+  const relay = await relayTo(new URL(team.url));
+  await relay.cut();
+  const startRemembering = async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'team-database.json'), JSON.stringify({ url: relay.url }));
+    const context = await browser.newContext();
+    cleanups.push(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${await serve(path.join(dir, 'paydesk.db'))}&/stuck`);
+    return { dir, page };
+  };
+
+  // Back to this computer's database from there.
+  const first = await startRemembering();
+  const unreachable = first.page.getByTestId('team-unreachable');
+  await expect(unreachable).toContainText('The team database does not answer');
+  await expect(unreachable).toContainText(`cannot reach the team database at ${relay.url}`);
+  await unreachable.getByRole('button', { name: "Back to this computer's database" }).click();
+  await expect(first.page.getByTestId('database-indicator')).toContainText('This computer');
+  expect(fs.existsSync(path.join(first.dir, 'team-database.json'))).toBe(false);
+
+  // Or wait: retried in the background, the app opens by itself once the server answers.
+  const second = await startRemembering();
+  await expect(second.page.getByTestId('team-unreachable')).toBeVisible();
+  await relay.restore();
+  await expect(second.page.getByTestId('database-indicator')).toContainText('Team:', { timeout: 15_000 });
 });

@@ -122,7 +122,7 @@ export class ServiceHost implements Service {
     if (!opened) throw new StoreUnavailableError(this.problem ?? 'paydesk is closing');
     try {
       const result = await (opened.service.handlers[method] as (a: unknown) => unknown)(args);
-      if (this.opened === opened) this.problem = null;
+      this.recovered(opened);
       return result;
     } catch (error) {
       if (error instanceof StoreUnavailableError && this.opened === opened) this.problem = error.message;
@@ -149,11 +149,14 @@ export class ServiceHost implements Service {
   private async status(): Promise<TeamStatus> {
     await this.serial.catch(() => {});
     const opened = this.opened;
-    // A server that went away since: asking again is the retry, and tells when it is back.
-    if (opened && this.problem !== null && opened.store.kind === 'team') {
+    // The screens ask every few seconds on a team database: that notices a server gone away, and is the retry
+    // that tells when it is back.
+    if (opened?.store.kind === 'team') {
       await opened.store.value('SELECT 1').then(
-        () => (this.problem = null),
-        (error: unknown) => (this.problem = (error as Error).message),
+        () => this.recovered(opened),
+        (error: unknown) => {
+          if (this.opened === opened) this.problem = (error as Error).message;
+        },
       );
     }
     const secrets = this.options.secrets;
@@ -255,6 +258,14 @@ export class ServiceHost implements Service {
     opened.stopForwarding();
     await opened.service.close().catch((error: unknown) => this.log(`closing the service: ${(error as Error).message}`));
     await opened.store.close().catch((error: unknown) => this.log(`closing the database: ${(error as Error).message}`));
+  }
+
+  /** The team database answers again: what other paydesks announced meanwhile was lost, so every screen reads again. */
+  private recovered(opened: Opened): void {
+    if (this.opened !== opened || this.problem === null) return;
+    this.problem = null;
+    this.log(`reached the team database at ${opened.store.location} again`);
+    this.events.emit('data:changed', { tables: ALL_TABLES });
   }
 
   /** The remembered team database is not there: say so once, and try again later. */
