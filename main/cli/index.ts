@@ -41,7 +41,7 @@ interface DbOption {
 
 /** The database `--db` (or $PAYDESK_DB) names: a SQLite file, or a team database's postgres:// URL. */
 export function dbTarget(options: DbOption): string {
-  const target = options.db ?? process.env.PAYDESK_DB ?? defaultDbPath();
+  const target = options.db ?? (process.env.PAYDESK_DB || undefined) ?? defaultDbPath();
   return isPostgresUrl(target) ? target : path.resolve(target);
 }
 

@@ -46,11 +46,12 @@ describe('the same data on SQLite and on PostgreSQL', () => {
     expect(postgres).toEqual(sqlite);
   });
 
-  const pages = {
-    stuck: (db: Store, q: ListQuery<never>) => stuckPage(db, q),
-    duplicates: (db: Store, q: ListQuery<never>) => duplicatesPage(db, q),
-    limited: (db: Store, q: ListQuery<never>) => limitedPage(db, q, (a, t) => `${a.accountId} under ${t}`),
-    mismatches: (db: Store, q: ListQuery<never>) => mismatchesPage(db, q),
+  type AnyPage = { rows: { accountId?: string | null }[] };
+  const pages: Record<(typeof FLAG_KINDS)[number], (db: Store, q: ListQuery<never>) => Promise<AnyPage>> = {
+    stuck: (db, q) => stuckPage(db, q),
+    duplicates: (db, q) => duplicatesPage(db, q),
+    limited: (db, q) => limitedPage(db, q, (a, t) => `${a.accountId} under ${t}`),
+    mismatches: (db, q) => mismatchesPage(db, q),
   };
 
   it.each(FLAG_KINDS)('pages the %s list the same way, whole and filtered', async (kind) => {
@@ -59,7 +60,7 @@ describe('the same data on SQLite and on PostgreSQL', () => {
     expect(whole.postgres).toEqual(whole.sqlite);
     const page = await both((db) => pages[kind](db, { offset: 1, limit: 3 } as ListQuery<never>));
     expect(page.postgres).toEqual(page.sqlite);
-    const needle = String((whole.sqlite.rows[0] as { accountId?: string | null }).accountId ?? '').slice(-4);
+    const needle = String(whole.sqlite.rows[0].accountId ?? '').slice(-4);
     const filtered = await both((db) => pages[kind](db, { offset: 0, limit: 50, filter: { text: needle, review: 'open' } } as ListQuery<never>));
     expect(filtered.postgres).toEqual(filtered.sqlite);
   });

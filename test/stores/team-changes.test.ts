@@ -109,7 +109,10 @@ describe('a team database shared by several paydesks', () => {
   });
 
   it('says in one line, without the password, that an unreachable server cannot be reached', async () => {
-    const error = await openStore('postgres://ana:s3cret@127.0.0.1:1/paydesk').catch((e: unknown) => e as Error);
+    const error = (await openStore('postgres://ana:s3cret@127.0.0.1:1/paydesk').then(
+      () => new Error('opened'),
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(/^cannot reach the team database at postgres:\/\/ana@127\.0\.0\.1:1\/paydesk: /);
     expect(error.message).not.toContain('s3cret');

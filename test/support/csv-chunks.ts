@@ -36,7 +36,9 @@ export async function readInChunks(text: string, chunkSizes: readonly number[] =
   const result: ReadResult = { records: [] };
   try {
     await readCsvRecords(chunks(), {
-      header: (header) => (result.header = header.names),
+      header: (header) => {
+        result.header = header.names;
+      },
       record: (record, problem) => {
         const fields = record.fields();
         // field(i) must agree with fields()[i], whichever way the record was read
