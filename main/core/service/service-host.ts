@@ -121,9 +121,8 @@ export class ServiceHost implements Service {
     const opened = this.opened;
     if (!opened) throw new StoreUnavailableError(this.problem ?? 'paydesk is closing');
     try {
-      const result = await (opened.service.handlers[method] as (a: unknown) => unknown)(args);
-      this.recovered(opened);
-      return result;
+      // Only a probe (team:status) says the server is back: some methods answer without asking the database.
+      return await (opened.service.handlers[method] as (a: unknown) => unknown)(args);
     } catch (error) {
       if (error instanceof StoreUnavailableError && this.opened === opened) this.problem = error.message;
       throw error;
