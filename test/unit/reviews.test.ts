@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { applyReviewDecision, inferReviewKind, listReviews, reviewLog } from '../../main/core/reviews.js';
-import { csv, importText, memoryDb, PAYMENTS_HEADER } from '../support/db.js';
+import type { Store } from '../../main/core/store/store.js';
+import { csv, importText, PAYMENTS_HEADER } from '../support/db.js';
+import { describeStores, freshStore, type FreshStore, type StoreKind } from '../support/stores.js';
 
 const decision = (over: Partial<Parameters<typeof applyReviewDecision>[1]> = {}) => ({
   kind: 'duplicates' as const,
@@ -12,9 +14,20 @@ const decision = (over: Partial<Parameters<typeof applyReviewDecision>[1]> = {})
   ...over,
 });
 
-describe('reviews', () => {
+const opened: FreshStore[] = [];
+afterEach(async () => {
+  while (opened.length) await opened.pop()!.close();
+});
+
+async function emptyStore(kind: StoreKind): Promise<Store> {
+  const fresh = await freshStore(kind);
+  opened.push(fresh);
+  return fresh.store;
+}
+
+describeStores('reviews', (kind) => {
   it('keep one current decision per flag and log every change', async () => {
-    const db = memoryDb();
+    const db = await emptyStore(kind);
     expect(await applyReviewDecision(db, decision(), 'user')).toBe('inserted');
     expect(await applyReviewDecision(db, decision({ decision: 'refunded', decidedAt: Date.parse('2026-03-16T12:00:00Z') }), 'user')).toBe('updated');
     expect(await listReviews(db)).toEqual([
@@ -24,7 +37,7 @@ describe('reviews', () => {
   });
 
   it('a shared decision from another reviewer applies only when newer than the stored one', async () => {
-    const db = memoryDb();
+    const db = await emptyStore(kind);
     await applyReviewDecision(db, decision({ decidedAt: 2000 }), 'user');
     expect(await applyReviewDecision(db, decision({ decision: 'dismissed', decidedAt: 1000, reviewer: 'bo' }), 'import')).toBe('unchanged');
     expect(await applyReviewDecision(db, decision({ decision: 'intentional', decidedAt: 3000, reviewer: 'bo' }), 'import')).toBe('updated');
@@ -32,13 +45,16 @@ describe('reviews', () => {
   });
 
   it('survive re-imports of the payments they are about', async () => {
-    const db = memoryDb();
+    const db = await emptyStore(kind);
     await importText(db, 'a.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,5.00,usd,pending,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,5.00,usd,pending,2026-03-15T10:01:00Z,,,,'));
     await applyReviewDecision(db, decision(), 'user');
     await importText(db, 'b.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,5.00,usd,succeeded,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,5.00,usd,succeeded,2026-03-15T10:01:00Z,,,,'));
     expect(await listReviews(db)).toHaveLength(1);
   });
+});
 
+// A pure function of the key and decision: no store to run it against.
+describe('reviews', () => {
   it('tell which flag a bare key names', () => {
     expect(inferReviewKind('pay_1|pay_2', 'dismissed')).toBe('duplicates');
     expect(inferReviewKind('pay_1', 'escalated')).toBe('stuck');
