@@ -7,10 +7,13 @@ import { DEFAULT_FLAG_SETTINGS, FLAG_KINDS, type ImportFileReport } from '../../
 import { writeDemoExports, type DemoResult } from '../../main/core/demo/generate.js';
 import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { computeFlags } from '../../main/core/flags/index.js';
+import { importFile } from '../../main/core/import/import-file.js';
+import { ImportStore } from '../../main/core/import/store.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { listMappings } from '../../main/core/mappings.js';
 import { openStore } from '../../main/core/store/open-store.js';
 import { importFilePostgres } from '../../main/core/store/postgres-import.js';
+import { storedRowHashes } from '../../main/core/store/postgres-row-hashes.js';
 import { PostgresStore } from '../../main/core/store/postgres-store.js';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir, writeExport, type TestDb } from '../support/db.js';
@@ -167,7 +170,79 @@ describe('importing into PostgreSQL', () => {
     expect(report.status).toBe('imported');
     expect(report.errors.map((e) => e.line)).toEqual([3, 4, 5]);
     const dump = await expectSameTables();
-    expect((dump.rejected_rows as { import_id: number }[]).filter((r) => r.import_id === report.importId).map((r) => (r as { line: number }).line)).toEqual([3, 4, 5]);
+    const rejected = dump.rejected_rows as { import_id: number; line: number }[];
+    expect(rejected.filter((r) => r.import_id === report.importId).map((r) => r.line)).toEqual([3, 4, 5]);
+  });
+
+  it('decides between two snapshots of a payment as SQLite does: updated_at, status, refunds, disputes, then the later import', async () => {
+    const header = 'payment_id,account_id,amount,currency,status,created_at,updated_at,amount_refunded,dispute_status,description';
+    const at = '2026-11-06T10:00:00Z';
+    type Snapshot = [status: string, refunded?: string, dispute?: string, description?: string, updated?: string, amount?: string];
+    const row = (id: string, ...[status, refunded = '', dispute = '', description = '', updated = at, amount = '10.00']: Snapshot) =>
+      `${id},acct_prec,${amount},USD,${status},${at},${updated},${refunded},${dispute},${description}`;
+    const first: string[] = [];
+    const second: string[] = [];
+    const pair = (id: string, a: Snapshot, b: Snapshot) => {
+      first.push(row(id, ...a));
+      second.push(row(id, ...b));
+    };
+    const statuses = ['incomplete', 'pending', 'processing', 'succeeded', 'failed', 'canceled', 'partially_refunded', 'refunded'];
+    for (const a of statuses) for (const b of statuses) pair(`pay_st_${a}_${b}`, [a, '', '', 'one'], [b, '', '', 'two']);
+    for (const [i, a] of ['1.00', '2.00'].entries()) for (const [j, b] of ['1.00', '2.00'].entries()) {
+      pair(`pay_rf_${i}_${j}`, ['partially_refunded', a, '', 'one'], ['partially_refunded', b, '', 'two']);
+    }
+    const disputes = ['needs_response', 'won', 'lost'];
+    for (const [i, a] of disputes.entries()) for (const [j, b] of disputes.entries()) pair(`pay_dp_${i}_${j}`, ['succeeded', '', a, 'one'], ['succeeded', '', b, 'two']);
+    pair('pay_newer', ['succeeded', '', '', 'one', '2026-11-06T11:00:00Z'], ['pending', '', '', 'two', '2026-11-06T12:00:00Z']);
+    pair('pay_older', ['pending', '', '', 'one', '2026-11-06T12:00:00Z'], ['succeeded', '', '', 'two', '2026-11-06T11:00:00Z']);
+    // The same values from other text: unchanged, and the stored row hash follows the new text.
+    pair('pay_same', ['succeeded', '', '', 'one', at, '10.00'], ['succeeded', '', '', 'one', at, '10.0']);
+    pair('pay_regroup', ['succeeded', '', '', 'one', at, '10.00'], ['succeeded', '', '', 'two', '2026-11-06T12:00:00Z', '11.00']);
+    const reports = await importBoth([writeExport('precedence-1.csv', csv(header, ...first)), writeExport('precedence-2.csv', csv(header, ...second))]);
+    expect(reports[1].updated).toBeGreaterThan(0);
+    expect(reports[1].unchanged).toBeGreaterThan(0);
+    await expectSameTables();
+  });
+
+  it('imports a JSON Lines file of payments and ledger entries together as SQLite does', async () => {
+    const payment = (id: string, status: string, updated: string, extra: object = {}) =>
+      JSON.stringify({ kind: 'payment', payment_id: id, account_id: 'acct_jl', amount_cents: 700, currency: 'EUR', status,
+        created_at: '2026-11-07T10:00:00Z', updated_at: updated, alt_id: `pi_${id}`, ...extra });
+    const entry = (id: string, paymentId: string, cents: number, type = 'credit_purchased') =>
+      JSON.stringify({ kind: 'ledger', entry_id: id, account_id: 'acct_jl', type, amount_cents: cents, currency: 'EUR',
+        created_at: '2026-11-07T10:02:00Z', payment_id: paymentId });
+    const file = writeExport('mixed.jsonl', [
+      entry('ent_jl_1', 'pi_pay_jl_1', 700),
+      payment('pay_jl_1', 'pending', '2026-11-07T10:00:00Z'),
+      payment('pay_jl_1', 'succeeded', '2026-11-07T10:01:00Z'),
+      entry('ent_jl_2', 'pay_jl_2', 700),
+      entry('ent_jl_3', 'pay_jl_unknown', 700),
+      payment('pay_jl_2', 'refunded', '2026-11-07T10:03:00Z', { amount_refunded_cents: 700 }),
+      entry('ent_jl_4', 'pay_jl_2', -700, 'refund'),
+      entry('ent_jl_1', 'pi_pay_jl_1', 700),
+      '{not json',
+    ].join('\n') + '\n');
+    const [report] = await importBoth([file]);
+    expect(report).toMatchObject({ format: 'jsonl', rejected: 1 });
+    await expectSameTables();
+  });
+
+  it('records a canceled import as SQLite does', async () => {
+    const file = writeExport('canceled.csv', csv(PAYMENTS_HEADER, 'pay_cancel_1,acct_cancel,10.00,USD,succeeded,2026-11-08T10:00:00Z,,,,'));
+    const signal = AbortSignal.abort();
+    const fromSqlite = await importFile(sqlite, file, { mappings: [], signal, displayPath: file });
+    const fromPostgres = await importFilePostgres(postgres, file, { mappings: [], signal, displayPath: file });
+    expect(fromPostgres.status).toBe('canceled');
+    expect(comparable(fromPostgres)).toEqual(comparable(fromSqlite));
+    await expectSameTables();
+  });
+
+  it('reads the same stored row hashes as SQLite for recognising unchanged rows', async () => {
+    const fromPostgres = await postgres.read(() => storedRowHashes(postgres));
+    const fromSqlite = new ImportStore(sqlite.db, 0).storedRowHashes();
+    expect(fromPostgres?.size).toBeGreaterThan(1000);
+    expect(fromPostgres?.size).toBe(fromSqlite?.size);
+    expect(Buffer.from(fromPostgres!.buffer).equals(Buffer.from(fromSqlite!.buffer))).toBe(true);
   });
 
   it('leaves nothing of a file that fails halfway or has too many bad rows', async () => {

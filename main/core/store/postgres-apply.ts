@@ -52,12 +52,17 @@ const WORK_TABLES = `
   CREATE TEMP TABLE file_payments (id TEXT COLLATE "C" PRIMARY KEY) ON COMMIT DROP;
   CREATE TEMP TABLE touched_groups (account_id TEXT COLLATE "C", currency TEXT COLLATE "C", amount_cents BIGINT,
     PRIMARY KEY (account_id, currency, amount_cents)) ON COMMIT DROP;
-  CREATE TEMP TABLE new_entries (id TEXT COLLATE "C" PRIMARY KEY, line BIGINT NOT NULL, account_id TEXT COLLATE "C" NOT NULL,
+  CREATE TEMP TABLE new_entries (id TEXT COLLATE "C" NOT NULL, account_id TEXT COLLATE "C" NOT NULL,
     type TEXT COLLATE "C" NOT NULL, amount_cents BIGINT NOT NULL, currency TEXT COLLATE "C" NOT NULL, created_at BIGINT NOT NULL,
     payment_id TEXT COLLATE "C") ON COMMIT DROP;`;
 
+const SORT_MEMORY = '64MB';
+
 export async function applyStagedRows(store: PostgresStore, importId: number, paymentsWereEmpty: boolean): Promise<AppliedRows> {
-  await store.exec(`${WORK_TABLES}
+  // Sorts of a whole file's rows (DISTINCT ON, the purchase-gap windows) in memory rather than on disk; one import
+  // runs at a time (the write lock), and the setting ends with the transaction.
+  await store.exec(`SET LOCAL work_mem = '${SORT_MEMORY}';
+    ${WORK_TABLES}
     CREATE INDEX ON ${STAGE_TABLE} (kind, line);
     ANALYZE ${STAGE_TABLE};`);
   const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
@@ -129,14 +134,18 @@ interface ConflictRow {
 /** Inserts the file's new entries (the first row of each new id) and records conflicts; true when any was new. */
 async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts): Promise<boolean> {
   const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
-  await store.run(`WITH first AS (
-      SELECT * FROM (SELECT DISTINCT ON (id) line, ${entryColumns} FROM ${STAGE_TABLE} WHERE kind = 'l' ORDER BY id, line) AS f ORDER BY line
-    ), inserted AS (
-      INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM first
-      ON CONFLICT (id) DO NOTHING RETURNING id
+  // The ids the file gives more than once, with the line of their first row: of those rows, the first is the
+  // one inserted (when the id is new), so the file's rows go in in line order. Without any, order is no matter.
+  await store.exec(`CREATE TEMP TABLE repeated_ids ON COMMIT DROP AS
+    SELECT id, min(line) AS first_line FROM ${STAGE_TABLE} WHERE kind = 'l' GROUP BY id HAVING count(*) > 1`);
+  const repeats = (await store.value<number>('SELECT count(*) FROM repeated_ids'))!;
+  await store.run(`WITH inserted AS (
+      INSERT INTO ledger_entries (${entryColumns}, import_id)
+      SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'${repeats > 0 ? ' ORDER BY line' : ''}
+      ON CONFLICT (id) DO NOTHING RETURNING ${entryColumns}
     )
-    INSERT INTO new_entries (line, ${entryColumns}) SELECT first.line, ${entryColumns.split(', ').map((c) => `first.${c}`).join(', ')}
-    FROM first JOIN inserted USING (id)`, [importId]);
+    INSERT INTO new_entries SELECT * FROM inserted`, [importId]);
+  await store.exec('ANALYZE new_entries');
   const inserted = (await store.value<number>('SELECT count(*) FROM new_entries'))!;
   counts.inserted += inserted;
   if (inserted > 0) {
@@ -149,13 +158,18 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
         entries = account_totals.entries + excluded.entries`);
   }
   // Every other row of the file is compared with the stored entry: stored before, or inserted from an earlier line.
-  const repeated = `FROM ${STAGE_TABLE} r JOIN ledger_entries l ON l.id = r.id
-    WHERE r.kind = 'l' AND NOT EXISTS (SELECT 1 FROM new_entries n WHERE n.id = r.id AND n.line = r.line)`;
-  const same = `l.account_id = r.account_id AND l.type = r.type AND l.amount_cents = r.amount_cents AND l.currency = r.currency
-    AND l.created_at = r.created_at AND l.payment_id IS NOT DISTINCT FROM r.payment_id`;
-  counts.unchanged += (await store.value<number>(`SELECT count(*) ${repeated} AND ${same}`))!;
-  const conflicts = await store.all<ConflictRow>(`SELECT r.line, r.id, r.incoming, l.account_id, l.type, l.amount_cents, l.currency,
-    l.created_at, l.payment_id ${repeated} AND NOT (${same}) ORDER BY r.line`);
+  const staged = (await store.value<number>(`SELECT count(*) FROM ${STAGE_TABLE} WHERE kind = 'l'`))!;
+  if (staged === inserted) return inserted > 0;
+  await store.exec(`CREATE TEMP TABLE repeated_entries ON COMMIT DROP AS
+    SELECT r.line, r.id, r.incoming, l.account_id, l.type, l.amount_cents, l.currency, l.created_at, l.payment_id,
+      l.account_id = r.account_id AND l.type = r.type AND l.amount_cents = r.amount_cents AND l.currency = r.currency
+        AND l.created_at = r.created_at AND l.payment_id IS NOT DISTINCT FROM r.payment_id AS same
+    FROM ${STAGE_TABLE} r JOIN ledger_entries l ON l.id = r.id
+    WHERE r.kind = 'l' AND (NOT EXISTS (SELECT 1 FROM new_entries n WHERE n.id = r.id)
+      OR r.line > (SELECT f.first_line FROM repeated_ids f WHERE f.id = r.id))`);
+  counts.unchanged += (await store.value<number>('SELECT count(*) FROM repeated_entries WHERE same'))!;
+  const conflicts = await store.all<ConflictRow>(`SELECT line, id, incoming, account_id, type, amount_cents, currency, created_at, payment_id
+    FROM repeated_entries WHERE NOT same ORDER BY line`);
   if (conflicts.length > 0) {
     // The stored entry as ImportStore records it: JSON.stringify of the entry read back, keys in this order.
     const stored = (c: ConflictRow) =>
