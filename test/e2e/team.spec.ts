@@ -251,3 +251,35 @@ test('a remembered team database that cannot be reached at start: one line, retr
   await relay.restore();
   await expect(second.page.getByTestId('database-indicator')).toContainText('Team:', { timeout: 15_000 });
 });
+
+test('the desktop app’s Settings take the password for the keychain (team:status says where passwords come from)', async ({ page, paydesk }) => {
+  // Browser mode answers 'environment'; the desktop app 'keychain'. The section follows what the API says.
+  const sent: unknown[] = [];
+  await page.route('**/api/call/team:status', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { ok: boolean; value: Record<string, unknown> };
+    await route.fulfill({ response, json: { ...body, value: { ...body.value, passwordFrom: 'keychain', passwordStored: false } } });
+  });
+  await page.route('**/api/call/team:test', async (route) => {
+    sent.push(route.request().postDataJSON());
+    await route.fulfill({ json: { ok: true, value: { ok: true, message: 'Connected to paydesk on db.example:5432 as ana (PostgreSQL 15.8): a paydesk database' } } });
+  });
+  await page.goto(`${paydesk.url}&/settings`);
+  const section = page.getByRole('region', { name: 'Team database' });
+  const password = section.getByLabel('Password');
+  await expect(password).toHaveAttribute('type', 'password');
+  await expect(section).toContainText("Kept in this computer's keychain, never written to disk in plain text.");
+  await section.getByLabel('Connection URL').fill('postgres://ana@db.example:5432/paydesk');
+  await expect(section.getByTestId('password-from-environment')).toHaveCount(0);
+
+  await section.getByRole('button', { name: 'Test connection' }).click();
+  await password.fill('correct horse');
+  await section.getByRole('button', { name: 'Test connection' }).click();
+  await expect(section.getByTestId('team-result')).toContainText('Connected to paydesk on db.example:5432');
+  // Empty: none is sent (the host then uses the keychain's for the same database); typed: sent, never shown.
+  expect(sent).toEqual([{ url: 'postgres://ana@db.example:5432/paydesk' }, { url: 'postgres://ana@db.example:5432/paydesk', password: 'correct horse' }]);
+  expect(await section.innerText()).not.toContain('correct horse');
+  expect(await seriousA11yProblems(page)).toEqual([]);
+  await section.scrollIntoViewIfNeeded();
+  await screenshots(page, 'settings-team-desktop');
+});

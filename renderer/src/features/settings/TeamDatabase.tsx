@@ -142,7 +142,7 @@ export function TeamDatabase() {
       </p>
       <p className="muted small">
         Nothing is copied either way. To bring this computer's data into an empty team database, run{' '}
-        <code>paydesk copy --from FILE --to URL</code>.
+        <code className="nowrap">paydesk copy --from FILE --to URL</code>.
       </p>
     </section>
   );
