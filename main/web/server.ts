@@ -1,6 +1,7 @@
 // Browser mode: the API contract over HTTP on 127.0.0.1, for tests and for machines without the desktop
 // runtime. A per-launch secret token guards every API request; Host and Origin must be this server's own, so
-// other sites (and DNS rebinding) cannot reach it.
+// other sites (and DNS rebinding) cannot reach it. The API is the service host's (service-host.ts), so Settings →
+// Team database can switch the database under a running server.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
