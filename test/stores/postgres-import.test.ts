@@ -166,7 +166,13 @@ describe('importing into PostgreSQL', () => {
       'pay_bad_3,acct_bad,10.00,USD,exploded,2026-11-02T10:00:00Z,2026-11-02T10:00:00Z,,,',
       'pay_bad_4,acct_bad,10.00,USD,succeeded,yesterday,2026-11-02T10:00:00Z,,,',
       'pay_bad_5,acct_bad,"10.00",USD,succeeded,2026-11-02T10:00:00Z,2026-11-02T10:00:00Z,,,'));
-    const [report] = await importBoth([file]);
+    // And a header nothing recognises, and a file of a header alone.
+    const unknown = writeExport('unknown.csv', 'request_timeout,connection_timeout\n1,2\n');
+    const empty = writeExport('empty.csv', csv(LEDGER_HEADER));
+    const [report, unrecognised, headerOnly] = await importBoth([file, unknown, empty]);
+    expect(unrecognised.status).toBe('unrecognised');
+    expect(unrecognised.header).toBe('request_timeout,connection_timeout');
+    expect(headerOnly).toMatchObject({ status: 'imported', rows: 0 });
     expect(report.status).toBe('imported');
     expect(report.errors.map((e) => e.line)).toEqual([3, 4, 5]);
     const dump = await expectSameTables();

@@ -63,6 +63,9 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
     return finish({ status: 'rejected', reason: `cannot read the file: ${(error as Error).message}` }, hash, totalBytes);
   }
   const fileHash = hash;
+  // Why the file was not applied, kept as thrown: what leaves the transaction is rewritten by the store's error
+  // mapping, which could take a reason that mentions a timeout for a lost server.
+  let notApplied: unknown;
 
   try {
     const applied = await store.withClient((client) =>
@@ -129,16 +132,17 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
           options.signal?.throwIfAborted();
           await staged.end();
         } catch (error) {
+          notApplied = error;
           await staged.abort();
           throw error;
         }
 
         const limit = Math.max(options.maxRejectedRows ?? 1000, Math.floor(report.rows / 100));
         if (report.rejected > limit) {
-          throw new NothingApplied({
+          throw (notApplied = new NothingApplied({
             status: 'rejected',
             reason: `${report.rejected} of ${report.rows} rows could not be read (more than ${limit}); nothing was applied`,
-          });
+          }));
         }
         const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
           [report.path, fileHash, started]))!;
@@ -162,7 +166,9 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
     );
     if (applied) options.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: report.rows });
     return report;
-  } catch (error) {
+  } catch (thrown) {
+    const fileLevel = notApplied instanceof FileError || notApplied instanceof NothingApplied || notApplied instanceof ImportCanceled;
+    const error = fileLevel ? notApplied : thrown;
     if (error instanceof NothingApplied) return finish(error.extra, fileHash, totalBytes);
     const counts = { inserted: 0, updated: 0, unchanged: 0, ignored: 0, conflicts: 0, testModeRows: 0 };
     if (error instanceof ImportCanceled || options.signal?.aborted) {
