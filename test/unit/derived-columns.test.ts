@@ -1,30 +1,35 @@
 // The columns the flag queries read must follow every kind of change an import makes.
-import { describe, expect, it } from 'vitest';
-import { csv, flags, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER } from '../support/db.js';
+import { expect, it } from 'vitest';
+import type { Store } from '../../main/core/store/store.js';
+import { csv, flags, importText, LEDGER_HEADER, PAYMENTS_HEADER } from '../support/db.js';
+import { storesPerTest } from '../support/store-per-test.js';
+import { describeStores } from '../support/stores.js';
 
 const AS_OF = '2026-03-15T12:00:00Z';
-const keys = async (db: ReturnType<typeof memoryDb>) => (await flags(db, AS_OF)).duplicates!.map((d) => [d.key, d.whilePending]);
+const keys = async (db: Store) => (await flags(db, AS_OF)).duplicates!.map((d) => [d.key, d.whilePending]);
 
-describe('derived flag columns across imports', () => {
+describeStores('derived flag columns across imports', (kind) => {
+  const fresh = storesPerTest(kind);
+
   it('a payment imported after its ledger credit counts as credited', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(db, 'l.csv', csv(LEDGER_HEADER, 'le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T10:00:30Z,pay_1'));
     await importText(db, 'p.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,,,,'));
     expect((await flags(db, AS_OF)).stuck).toEqual([]);
-    expect(db.prepare('SELECT credited_at FROM payments').pluck().get()).toBe(Date.parse('2026-03-15T10:00:30Z'));
+    expect(await db.value('SELECT credited_at FROM payments')).toBe(Date.parse('2026-03-15T10:00:30Z'));
   });
 
   it('a later, earlier credit entry moves credited_at back; a later one does not', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(db, 'p.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,,,,'));
     await importText(db, 'l1.csv', csv(LEDGER_HEADER, 'le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T10:05:00Z,pay_1'));
     await importText(db, 'l2.csv', csv(LEDGER_HEADER, 'le_2,acct_1,credit_purchased,10.00,usd,2026-03-15T10:09:00Z,pay_1'));
     await importText(db, 'l3.csv', csv(LEDGER_HEADER, 'le_3,acct_1,credit_purchased,10.00,usd,2026-03-15T10:01:00Z,pay_1'));
-    expect(db.prepare('SELECT credited_at FROM payments').pluck().get()).toBe(Date.parse('2026-03-15T10:01:00Z'));
+    expect(await db.value('SELECT credited_at FROM payments')).toBe(Date.parse('2026-03-15T10:01:00Z'));
   });
 
   it('a cluster dissolves when a newer snapshot says one of its payments failed, and forms again when it did not', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(db, 'a.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,pending,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,10.00,usd,pending,2026-03-15T10:02:00Z,,,,', 'pay_3,acct_1,10.00,usd,pending,2026-03-15T10:04:00Z,,,,'));
     expect(await keys(db)).toEqual([['pay_1|pay_2|pay_3', true]]);
     await importText(db, 'b.csv', csv(PAYMENTS_HEADER, 'pay_2,acct_1,10.00,usd,failed,2026-03-15T10:02:00Z,2026-03-15T10:03:00Z,,,'));
@@ -34,7 +39,7 @@ describe('derived flag columns across imports', () => {
   });
 
   it('a payment whose amount or account changes leaves its old group', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(db, 'a.csv', csv(PAYMENTS_HEADER, 'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,,,,', 'pay_2,acct_1,10.00,usd,succeeded,2026-03-15T10:02:00Z,,,,', 'pay_9,acct_2,20.00,usd,succeeded,2026-03-15T10:03:00Z,,,,'));
     expect(await keys(db)).toEqual([['pay_1|pay_2', true]]);
     await importText(db, 'b.csv', csv(PAYMENTS_HEADER, 'pay_2,acct_2,20.00,usd,succeeded,2026-03-15T10:02:00Z,2026-03-15T10:05:00Z,,,'));
@@ -50,9 +55,9 @@ describe('derived flag columns across imports', () => {
       'pay_5,acct_2,10.00,usd,pending,2026-03-15T10:00:00Z,,,,',
       'pay_6,acct_2,10.00,usd,succeeded,2026-03-15T10:10:00Z,,,,',
     ];
-    const whole = memoryDb();
+    const whole = await fresh();
     await importText(whole, 'all.csv', csv(PAYMENTS_HEADER, ...rows));
-    const split = memoryDb();
+    const split = await fresh();
     for (const part of [[rows[3], rows[0]], [rows[5]], [rows[2], rows[4], rows[1]]]) await importText(split, `part-${part[0]}.csv`, csv(PAYMENTS_HEADER, ...part));
     expect(await keys(split)).toEqual(await keys(whole));
     expect(await keys(whole)).toEqual([

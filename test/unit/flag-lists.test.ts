@@ -1,6 +1,6 @@
 // The flag list tables: built from exactly what the rules find, rebuilt when the data or the thresholds change,
 // and paged by SQL in one total order for every sort, in both directions, with every filter.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DUPLICATE_SORTS, LIMITED_SORTS, MISMATCH_SORTS, STUCK_SORTS, type ListFilter, type SortDir } from '../../shared/api.js';
 import type { FlagKind } from '../../shared/domain.js';
 import { writeDemoExports } from '../../main/core/demo/generate.js';
@@ -9,11 +9,13 @@ import { flagListsFresh, refreshFlagLists } from '../../main/core/flag-lists/ref
 import { syncPaths } from '../../main/core/import/sync.js';
 import { applyReviewDecision } from '../../main/core/reviews.js';
 import { writeSettings } from '../../main/core/settings.js';
-import { csv, flags, importText, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir, type TestDb } from '../support/db.js';
+import type { Store } from '../../main/core/store/store.js';
+import { csv, flags, importText, LEDGER_HEADER, PAYMENTS_HEADER, tempDir } from '../support/db.js';
+import { storesPerTest } from '../support/store-per-test.js';
+import { describeStores } from '../support/stores.js';
 
-async function demoDb(): Promise<TestDb> {
+async function withDemo(db: Store): Promise<Store> {
   const demo = await writeDemoExports(tempDir(), { seed: 7, accounts: 400, months: 3 });
-  const db = memoryDb();
   await syncPaths(db, Object.values(demo.files));
   return db;
 }
@@ -59,15 +61,14 @@ function mismatches(n: number): { payments: string; ledger: string } {
   return { payments: csv(PAYMENTS_HEADER, ...payments), ledger: csv(LEDGER_HEADER, ...ledger) };
 }
 
-async function mismatchesDb(n: number): Promise<TestDb> {
-  const db = memoryDb();
+async function withMismatches(db: Store, n: number): Promise<Store> {
   const data = mismatches(n);
   await importText(db, 'payments.csv', data.payments);
   await importText(db, 'ledger.csv', data.ledger);
   return db;
 }
 
-const pageOf = (db: TestDb, kind: FlagKind, query: ListQuery<string>) =>
+const pageOf = (db: Store, kind: FlagKind, query: ListQuery<string>) =>
   kind === 'stuck'
     ? stuckPage(db, query as ListQuery<(typeof STUCK_SORTS)[number]>)
     : kind === 'duplicates'
@@ -79,7 +80,7 @@ const pageOf = (db: TestDb, kind: FlagKind, query: ListQuery<string>) =>
 type AnyRow = Awaited<ReturnType<typeof pageOf>>['rows'][number] & Record<string, unknown>;
 
 /** Every row of a list, read 7 at a time. */
-async function allPages(db: TestDb, kind: FlagKind, sort?: { column: string; dir: SortDir }, filter?: ListFilter): Promise<AnyRow[]> {
+async function allPages(db: Store, kind: FlagKind, sort?: { column: string; dir: SortDir }, filter?: ListFilter): Promise<AnyRow[]> {
   const rows: AnyRow[] = [];
   for (let offset = 0; ; offset += 7) {
     const page = await pageOf(db, kind, { sort, filter, offset, limit: 7 });
@@ -125,9 +126,11 @@ const reviewValue = (r: AnyRow) => (r.review as { decision: string } | null)?.de
 
 const SORTS: Record<FlagKind, readonly string[]> = { stuck: STUCK_SORTS, duplicates: DUPLICATE_SORTS, limited: LIMITED_SORTS, mismatches: MISMATCH_SORTS };
 
-describe('flag lists', () => {
+describeStores('flag lists', (storeKind) => {
+  const fresh = storesPerTest(storeKind);
+
   it('hold exactly what the rules find, the duplicates in the rules order', async () => {
-    const db = await demoDb();
+    const db = await withDemo(await fresh());
     expect((await refreshFlagLists(db)).rebuilt).toBe(true);
     const expected = await flags(db);
     expect((await allPages(db, 'duplicates')).map((r) => r.key)).toEqual(expected.duplicates!.map((d) => d.key));
@@ -148,7 +151,7 @@ describe('flag lists', () => {
   });
 
   it('hold exactly the mismatches the rules find, largest amount at stake first', async () => {
-    const db = await mismatchesDb(40);
+    const db = await withMismatches(await fresh(), 40);
     expect((await refreshFlagLists(db)).rows.mismatches).toBe(42);
     const expected = (await flags(db)).mismatches!;
     expect(await allPages(db, 'mismatches')).toEqual(expected.map((m) => ({ ...m, review: null })));
@@ -162,7 +165,7 @@ describe('flag lists', () => {
   });
 
   it('are rebuilt after an import or a change of thresholds, and only then', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(db, 'p.csv', clusters(3));
     expect(await flagListsFresh(db)).toBe(false);
     expect(await refreshFlagLists(db)).toMatchObject({ rebuilt: true, rows: { duplicates: 3 } });
@@ -184,13 +187,12 @@ describe('flag lists', () => {
   });
 
   it('page every sort in both directions through one total order', async () => {
-    const db = await demoDb();
+    const db = await withDemo(await fresh());
     await importText(db, 'clusters.csv', clusters(60));
     await refreshFlagLists(db);
-    const reconciled = await mismatchesDb(40);
+    const reconciled = await withMismatches(await fresh(), 40);
     await refreshFlagLists(reconciled);
     for (const kind of ['stuck', 'duplicates', 'limited', 'mismatches'] as FlagKind[]) {
-      if (kind === 'mismatches') await db.close();
       const listDb = kind === 'mismatches' ? reconciled : db;
       const keys = (await allPages(listDb, kind)).map(keyOf[kind]);
       expect(keys.length).toBeGreaterThan(10);
@@ -213,7 +215,7 @@ describe('flag lists', () => {
   });
 
   it('filter by text in ids and emails, by decision, by stage and by paid-while-pending', async () => {
-    const db = await demoDb();
+    const db = await withDemo(await fresh());
     await importText(db, 'clusters.csv', clusters(60));
     await refreshFlagLists(db);
     const all = await allPages(db, 'duplicates');
@@ -249,7 +251,7 @@ describe('flag lists', () => {
   });
 
   it('read every row when no limit is given (exports)', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(db, 'p.csv', clusters(30));
     await refreshFlagLists(db);
     expect((await duplicatesPage(db, { offset: 0, limit: null })).rows).toHaveLength(30);

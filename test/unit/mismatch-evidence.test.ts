@@ -1,14 +1,16 @@
 // A mismatch's evidence: both sides' arithmetic and the note for finance.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEFAULT_FLAG_SETTINGS } from '../../shared/domain.js';
 import { computeFlags } from '../../main/core/flags/index.js';
 import { buildEvidence } from '../../main/core/service/evidence.js';
-import { csv, importText, LEDGER_HEADER, memoryDb } from '../support/db.js';
+import type { Store } from '../../main/core/store/store.js';
+import { csv, importText, LEDGER_HEADER } from '../support/db.js';
+import { storesPerTest } from '../support/store-per-test.js';
+import { describeStores } from '../support/stores.js';
 
 const HEADER = 'id,Created date (UTC),Amount,Currency,Status,PaymentIntent ID,Customer ID';
 
-async function stripeRetry() {
-  const db = memoryDb();
+async function stripeRetry(db: Store) {
   await importText(db, 'payments.csv', csv(HEADER,
     'ch_declined,2026-03-01 10:00:00,20.00,usd,Failed,pi_shared,cus_1',
     'ch_paid,2026-03-01 10:01:00,20.00,usd,Paid,pi_shared,cus_1',
@@ -22,9 +24,11 @@ async function stripeRetry() {
   return { db, flags: await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, only: 'mismatches' }) };
 }
 
-describe('mismatch evidence', () => {
+describeStores('mismatch evidence', (kind) => {
+  const fresh = storesPerTest(kind);
+
   it('a declined charge whose PaymentIntent a retry paid is flagged as the rule says, and the note names the paid retry', async () => {
-    const { db, flags } = await stripeRetry();
+    const { db, flags } = await stripeRetry(await fresh());
     expect(flags.mismatches!.map((m) => [m.key, m.deltaCents])).toEqual([
       ['credited_not_paid:ch_lone', 3000],
       ['credited_not_paid:ch_declined', 2000],

@@ -1,14 +1,15 @@
 // The new columns of formats.md: a payment's method, refunds and disputes (canonical, Stripe, JSON Lines), test-mode
 // rows, and newer snapshots that add a refund or a dispute. Expected values are worked out from formats.md by hand.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { syncPaths } from '../../main/core/import/sync.js';
-import { csv, importText, memoryDb, tempDir, writeExport } from '../support/db.js';
-
-type Db = ReturnType<typeof memoryDb>;
+import type { Store } from '../../main/core/store/store.js';
+import { csv, importText, tempDir, writeExport } from '../support/db.js';
+import { storesPerTest } from '../support/store-per-test.js';
+import { describeStores } from '../support/stores.js';
 
 const RETURNS = ['method', 'status', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'] as const;
-const stored = (db: Db, id: string) => {
-  const row = db.prepare(`SELECT ${RETURNS.join(', ')} FROM payments WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+const stored = async (db: Store, id: string) => {
+  const row = await db.get<Record<string, unknown>>(`SELECT ${RETURNS.join(', ')} FROM payments WHERE id = ?`, [id]);
   if (!row) throw new Error(`payment ${id} was not imported`);
   return row;
 };
@@ -17,9 +18,11 @@ const utc = (iso: string) => Date.parse(iso);
 const CANONICAL = 'payment_id,account_id,amount,currency,status,created_at,updated_at,payment_method,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at';
 const CANONICAL_CENTS = 'payment_id,account_id,amount_cents,currency,status,created_at,payment_method,amount_refunded_cents,refunded_at,disputed_amount_cents,dispute_status,disputed_at';
 
-describe('canonical payments: payment_method, amount_refunded, refunded_at, disputed_amount, dispute_status, disputed_at', () => {
+describeStores('canonical payments: payment_method, amount_refunded, refunded_at, disputed_amount, dispute_status, disputed_at', (kind) => {
+  const fresh = storesPerTest(kind);
+
   it('reads the decimal forms exactly, times as UTC, and empty cells as unknown', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'payments.csv',
@@ -34,27 +37,27 @@ describe('canonical payments: payment_method, amount_refunded, refunded_at, disp
       ),
     );
     expect(report).toMatchObject({ status: 'imported', inserted: 6, rejected: 0 });
-    expect(stored(db, 'pay_1')).toEqual({
+    expect(await stored(db, 'pay_1')).toEqual({
       method: 'card', status: 'partially_refunded', amount_refunded_cents: 250, refunded_at: utc('2026-03-11T10:00:00Z'),
       disputed_amount_cents: null, dispute_status: null, disputed_at: null,
     });
-    expect(stored(db, 'pay_2')).toEqual({
+    expect(await stored(db, 'pay_2')).toEqual({
       method: 'us_bank_account', status: 'succeeded', amount_refunded_cents: null, refunded_at: null,
       disputed_amount_cents: 2000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:30:00Z'),
     });
-    expect(stored(db, 'pay_3')).toEqual({
+    expect(await stored(db, 'pay_3')).toEqual({
       method: 'sepa_debit', status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z'),
       disputed_amount_cents: 350, dispute_status: 'needs_response', disputed_at: utc('2026-03-11T00:00:00.500Z'),
     });
     // No refund column value: nothing refunded (formats.md: default 0), no dispute, method unknown.
-    expect(stored(db, 'pay_4')).toMatchObject({ method: null, status: 'succeeded', refunded_at: null, disputed_amount_cents: null, dispute_status: null, disputed_at: null });
-    expect(stored(db, 'pay_4').amount_refunded_cents ?? 0).toBe(0);
-    expect(stored(db, 'pay_5')).toMatchObject({ amount_refunded_cents: 500 });
-    expect(stored(db, 'pay_6')).toMatchObject({ amount_refunded_cents: 1234567 });
+    expect(await stored(db, 'pay_4')).toMatchObject({ method: null, status: 'succeeded', refunded_at: null, disputed_amount_cents: null, dispute_status: null, disputed_at: null });
+    expect((await stored(db, 'pay_4')).amount_refunded_cents ?? 0).toBe(0);
+    expect(await stored(db, 'pay_5')).toMatchObject({ amount_refunded_cents: 500 });
+    expect(await stored(db, 'pay_6')).toMatchObject({ amount_refunded_cents: 1234567 });
   });
 
   it('reads the _cents forms as integer minor units', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'payments.csv',
@@ -65,12 +68,12 @@ describe('canonical payments: payment_method, amount_refunded, refunded_at, disp
       ),
     );
     expect(report).toMatchObject({ status: 'imported', inserted: 2, rejected: 0 });
-    expect(stored(db, 'pay_1')).toMatchObject({ amount_refunded_cents: 250, refunded_at: utc('2026-03-11T10:00:00Z') });
-    expect(stored(db, 'pay_2')).toMatchObject({ disputed_amount_cents: 1500, dispute_status: 'won', disputed_at: utc('2026-03-12T08:30:00Z') });
+    expect(await stored(db, 'pay_1')).toMatchObject({ amount_refunded_cents: 250, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'pay_2')).toMatchObject({ disputed_amount_cents: 1500, dispute_status: 'won', disputed_at: utc('2026-03-12T08:30:00Z') });
   });
 
   it('rejects a bad refunded amount, refund time or disputed amount with its line, and imports the rest', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const rows = [
       'pay_1,acct_1,10.00,usd,refunded,2026-03-10T09:00:00Z,,card,ten,2026-03-11T10:00:00Z,,,',
       'pay_2,acct_1,10.00,usd,refunded,2026-03-10T09:00:00Z,,card,10.00,yesterday,,,',
@@ -90,11 +93,11 @@ describe('canonical payments: payment_method, amount_refunded, refunded_at, disp
     expect(report.errors[1].reason).toMatch(/^refunded_at: /);
     expect(report.errors[2].reason).toMatch(/^disputed_amount: /);
     expect(report.errors[3].reason).toMatch(/^disputed_at: /);
-    expect(db.prepare('SELECT id FROM payments').pluck().all()).toEqual(['pay_5']);
+    expect(await db.column('SELECT id FROM payments')).toEqual(['pay_5']);
   });
 
   it('rejects a bad _cents value with its line', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'payments.csv',
@@ -112,7 +115,7 @@ describe('canonical payments: payment_method, amount_refunded, refunded_at, disp
   });
 
   it('reads the same fields from JSON Lines, decimal or _cents', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const line = (fields: Record<string, unknown>) =>
       JSON.stringify({ kind: 'payment', account_id: 'acct_1', currency: 'usd', created_at: '2026-03-10T09:00:00Z', ...fields });
     const report = await importText(
@@ -128,18 +131,20 @@ describe('canonical payments: payment_method, amount_refunded, refunded_at, disp
     expect(report).toMatchObject({ status: 'imported', inserted: 3, rejected: 1 });
     expect(report.errors.map((e) => e.line)).toEqual([4]);
     expect(report.errors[0].reason).toMatch(/^amount_refunded: /);
-    expect(stored(db, 'pay_1')).toMatchObject({ method: 'card', amount_refunded_cents: 250, refunded_at: utc('2026-03-11T10:00:00Z') });
-    expect(stored(db, 'pay_2')).toMatchObject({ method: 'us_bank_account', disputed_amount_cents: 2000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:30:00Z') });
-    expect(stored(db, 'pay_3')).toMatchObject({ method: null, status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'pay_1')).toMatchObject({ method: 'card', amount_refunded_cents: 250, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'pay_2')).toMatchObject({ method: 'us_bank_account', disputed_amount_cents: 2000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:30:00Z') });
+    expect(await stored(db, 'pay_3')).toMatchObject({ method: null, status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z') });
   });
 });
 
 const STRIPE =
   'id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Refunded date (UTC),Payment Source Type,payment_method_type (metadata),Disputed Amount,Dispute Status,Dispute Date (UTC),Mode,Customer ID,PaymentIntent ID';
 
-describe('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, payment_method_type (metadata), disputes, Mode', () => {
+describeStores('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, payment_method_type (metadata), disputes, Mode', (kind) => {
+  const fresh = storesPerTest(kind);
+
   it('sets the status from Amount Refunded as the table says, and keeps the refund and its date', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'unified_payments.csv',
@@ -154,17 +159,17 @@ describe('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, 
       ),
     );
     expect(report).toMatchObject({ status: 'imported', format: 'payments.stripe', inserted: 6, rejected: 0, ignored: 0 });
-    expect(stored(db, 'ch_none')).toMatchObject({ status: 'succeeded', amount_refunded_cents: 0, refunded_at: null });
-    expect(stored(db, 'ch_refunded_no_amount')).toMatchObject({ status: 'refunded' });
-    expect(stored(db, 'ch_empty')).toMatchObject({ status: 'succeeded' });
-    expect(stored(db, 'ch_empty').amount_refunded_cents ?? 0).toBe(0);
-    expect(stored(db, 'ch_part')).toMatchObject({ status: 'partially_refunded', amount_refunded_cents: 400, refunded_at: utc('2026-03-11T10:00:00Z') });
-    expect(stored(db, 'ch_whole')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z') });
-    expect(stored(db, 'ch_refunded')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T11:00:00Z') });
+    expect(await stored(db, 'ch_none')).toMatchObject({ status: 'succeeded', amount_refunded_cents: 0, refunded_at: null });
+    expect(await stored(db, 'ch_refunded_no_amount')).toMatchObject({ status: 'refunded' });
+    expect(await stored(db, 'ch_empty')).toMatchObject({ status: 'succeeded' });
+    expect((await stored(db, 'ch_empty')).amount_refunded_cents ?? 0).toBe(0);
+    expect(await stored(db, 'ch_part')).toMatchObject({ status: 'partially_refunded', amount_refunded_cents: 400, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'ch_whole')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'ch_refunded')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T11:00:00Z') });
   });
 
   it('reads the method from payment_method_type (metadata) when set, else Payment Source Type, with 3-D Secure as card', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     await importText(
       db,
       'unified_payments.csv',
@@ -180,14 +185,14 @@ describe('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, 
         'ch_other,2026-03-10 09:00:00,10.00,0.00,usd,Pending,,ach_debit,,,,,Live,cus_1,pi_8',
       ),
     );
-    const method = (id: string) => stored(db, id).method;
-    expect(['ch_card', 'ch_3ds', 'ch_3ds2', 'ch_meta', 'ch_meta_only', 'ch_meta_empty', 'ch_unknown', 'ch_other'].map(method)).toEqual([
+    const method = async (id: string) => (await stored(db, id)).method;
+    expect(await Promise.all(['ch_card', 'ch_3ds', 'ch_3ds2', 'ch_meta', 'ch_meta_only', 'ch_meta_empty', 'ch_unknown', 'ch_other'].map(method))).toEqual([
       'card', 'card', 'card', 'us_bank_account', 'sepa_debit', 'card', null, 'ach_debit',
     ]);
   });
 
   it('keeps Disputed Amount, Dispute Status and Dispute Date', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'unified_payments.csv',
@@ -198,12 +203,12 @@ describe('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, 
       ),
     );
     expect(report).toMatchObject({ inserted: 2, rejected: 0 });
-    expect(stored(db, 'ch_lost')).toMatchObject({ status: 'succeeded', disputed_amount_cents: 1000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:30:00Z') });
-    expect(stored(db, 'ch_open')).toMatchObject({ disputed_amount_cents: 650, dispute_status: 'needs_response', disputed_at: utc('2026-03-12T08:30:00Z') });
+    expect(await stored(db, 'ch_lost')).toMatchObject({ status: 'succeeded', disputed_amount_cents: 1000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:30:00Z') });
+    expect(await stored(db, 'ch_open')).toMatchObject({ disputed_amount_cents: 650, dispute_status: 'needs_response', disputed_at: utc('2026-03-12T08:30:00Z') });
   });
 
   it('rejects a bad Amount Refunded, Refunded date or Disputed Amount with its line', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'unified_payments.csv',
@@ -223,7 +228,7 @@ describe('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, 
   });
 
   it('does not import test-mode rows (Mode = Test): they are counted as ignored, and as test-mode rows', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(
       db,
       'unified_payments.csv',
@@ -238,19 +243,21 @@ describe('Stripe payments: Amount Refunded, Refunded date, Payment Source Type, 
     );
     // a test-mode row is left out before it is read: even an unreadable one is ignored, not rejected
     expect(report).toMatchObject({ status: 'imported', rows: 5, inserted: 1, ignored: 4, rejected: 0, testModeRows: 3 });
-    expect(db.prepare('SELECT id FROM payments').pluck().all()).toEqual(['ch_live']);
+    expect(await db.column('SELECT id FROM payments')).toEqual(['ch_live']);
   });
 
   it('says there were no test-mode rows when there were none', async () => {
-    const db = memoryDb();
+    const db = await fresh();
     const report = await importText(db, 'unified_payments.csv', csv(STRIPE, 'ch_live,2026-03-10 09:00:00,10.00,0.00,usd,Paid,,card,,,,,Live,cus_1,pi_1'));
     expect(report.testModeRows ?? 0).toBe(0);
   });
 });
 
-describe('a newer snapshot that adds a refund or a dispute updates the stored payment', () => {
+describeStores('a newer snapshot that adds a refund or a dispute updates the stored payment', (kind) => {
+  const fresh = storesPerTest(kind);
+
   async function importInOrder(files: [name: string, content: string][]) {
-    const db = memoryDb();
+    const db = await fresh();
     const dir = tempDir();
     const reports = [];
     for (const [name, content] of files) reports.push(...(await syncPaths(db, [writeExport(name, content, dir)])));
@@ -263,7 +270,7 @@ describe('a newer snapshot that adds a refund or a dispute updates the stored pa
       ['payments-2.csv', csv(CANONICAL, 'pay_1,acct_1,10.00,usd,refunded,2026-03-10T09:00:00Z,2026-03-11T10:00:00Z,card,10.00,2026-03-11T10:00:00Z,,,')],
     ]);
     expect(reports[1]).toMatchObject({ status: 'imported', inserted: 0, updated: 1 });
-    expect(stored(db, 'pay_1')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'pay_1')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-11T10:00:00Z') });
   });
 
   it('canonical: a dispute added with the same updated_at (the later import wins)', async () => {
@@ -273,7 +280,7 @@ describe('a newer snapshot that adds a refund or a dispute updates the stored pa
       ['payments-3.csv', csv(CANONICAL, 'pay_1,acct_1,10.00,usd,succeeded,2026-03-10T09:00:00Z,,card,,,10.00,lost,2026-03-12T08:00:00Z')],
     ]);
     expect(reports.slice(1).map((r) => r.updated)).toEqual([1, 1]);
-    expect(stored(db, 'pay_1')).toMatchObject({ status: 'succeeded', disputed_amount_cents: 1000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:00:00Z') });
+    expect(await stored(db, 'pay_1')).toMatchObject({ status: 'succeeded', disputed_amount_cents: 1000, dispute_status: 'lost', disputed_at: utc('2026-03-12T08:00:00Z') });
   });
 
   it('Stripe (no updated_at): a partial refund, then the whole refund, then a dispute', async () => {
@@ -283,17 +290,17 @@ describe('a newer snapshot that adds a refund or a dispute updates the stored pa
       ['b/unified_payments.csv', csv(STRIPE, row('4.00', '2026-03-11 10:00:00'))],
     ]);
     expect(reports[1]).toMatchObject({ status: 'imported', updated: 1 });
-    expect(stored(db, 'ch_1')).toMatchObject({ status: 'partially_refunded', amount_refunded_cents: 400, refunded_at: utc('2026-03-11T10:00:00Z') });
+    expect(await stored(db, 'ch_1')).toMatchObject({ status: 'partially_refunded', amount_refunded_cents: 400, refunded_at: utc('2026-03-11T10:00:00Z') });
 
     const dir = tempDir();
     const [whole] = await syncPaths(db, [writeExport('c/unified_payments.csv', csv(STRIPE, row('10.00', '2026-03-12 10:00:00')), dir)]);
     expect(whole).toMatchObject({ updated: 1 });
-    expect(stored(db, 'ch_1')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-12T10:00:00Z') });
+    expect(await stored(db, 'ch_1')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000, refunded_at: utc('2026-03-12T10:00:00Z') });
 
     // An older snapshot imported afterwards does not undo the refund.
     const [older] = await syncPaths(db, [writeExport('d/unified_payments.csv', csv(STRIPE, row('0.00', '') + '\n'), dir)]);
     expect(older.updated).toBe(0);
-    expect(stored(db, 'ch_1')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000 });
+    expect(await stored(db, 'ch_1')).toMatchObject({ status: 'refunded', amount_refunded_cents: 1000 });
   });
 
   it('Stripe: a dispute opened on a paid charge', async () => {
@@ -303,6 +310,6 @@ describe('a newer snapshot that adds a refund or a dispute updates the stored pa
       ['b/unified_payments.csv', csv(STRIPE, row('10.00,under_review,2026-03-12 08:00:00'))],
     ]);
     expect(reports[1]).toMatchObject({ status: 'imported', updated: 1 });
-    expect(stored(db, 'ch_1')).toMatchObject({ status: 'succeeded', disputed_amount_cents: 1000, dispute_status: 'under_review', disputed_at: utc('2026-03-12T08:00:00Z') });
+    expect(await stored(db, 'ch_1')).toMatchObject({ status: 'succeeded', disputed_amount_cents: 1000, dispute_status: 'under_review', disputed_at: utc('2026-03-12T08:00:00Z') });
   });
 });
