@@ -59,11 +59,10 @@ const WORK_TABLES = `
 const SORT_MEMORY = '64MB';
 
 export async function applyStagedRows(store: PostgresStore, importId: number, paymentsWereEmpty: boolean): Promise<AppliedRows> {
-  // Sorts of a whole file's rows (DISTINCT ON, the purchase-gap windows) in memory rather than on disk; one import
+  // Sorts of a whole file's rows (repeated ids, line order, the purchase-gap windows) in memory rather than on disk; one import
   // runs at a time (the write lock), and the setting ends with the transaction.
   await store.exec(`SET LOCAL work_mem = '${SORT_MEMORY}';
     ${WORK_TABLES}
-    CREATE INDEX ON ${STAGE_TABLE} (kind, line);
     ANALYZE ${STAGE_TABLE};`);
   const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
   const payments = await applyPayments(store, importId, counts);
