@@ -46,6 +46,8 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '';
+    // libpq also takes the password as a parameter (?password=…).
+    for (const name of [...parsed.searchParams.keys()]) if (name.toLowerCase() === 'password') parsed.searchParams.delete(name);
     return parsed.toString().replace(/^(postgres(?:ql)?:\/\/[^@/]*):@/, '$1@');
   } catch {
     return 'postgres://(unreadable URL)';
@@ -316,7 +318,8 @@ function named(params: SqlParams, name: string): SqlValue {
 
 function passwordOf(url: string): string {
   try {
-    return decodeURIComponent(new URL(url).password);
+    const parsed = new URL(url);
+    return decodeURIComponent(parsed.password) || (parsed.searchParams.get('password') ?? '');
   } catch {
     return '';
   }
