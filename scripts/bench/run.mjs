@@ -220,13 +220,16 @@ async function postgresSection() {
 }
 const postgres = withPostgres ? await postgresSection() : { skipped: '--no-postgres' };
 if (!postgres.skipped) {
-  // The small run's ratio is a regression guard, as SQLite's above.
+  // The small run's ratio is a regression guard, as SQLite's above: at 50,000 rows the import's fixed costs (a
+  // transaction per file, the derived columns' statements, a staging table per file) weigh most, and it measured
+  // 0.36 there on 2026-11-26 (load 6-13), so an import three times slower than that falls below 0.12.
+  const minPostgresRatio = small ? 0.12 : 1.0;
   const ratio = postgres.importSeconds === undefined ? undefined : postgres.referenceSeconds / postgres.importSeconds;
   checks.push([
     'PostgreSQL: first import vs psql \\copy (ratio)',
     ratio ?? 'not yet measured',
-    `≥ ${minRatio}`,
-    ratio === undefined ? null : ratio >= minRatio && postgres.importStatuses.every((s) => s === 'imported'),
+    `≥ ${minPostgresRatio}`,
+    ratio === undefined ? null : ratio >= minPostgresRatio && postgres.importStatuses.every((s) => s === 'imported'),
   ]);
   for (const what of ['stuck', 'duplicates', 'limited', 'mismatches']) {
     checks.push([`PostgreSQL: ${what} warm (ms)`, postgres.queries[what].warmMs, '≤ 500', postgres.queries[what].warmMs <= 500]);
