@@ -1,20 +1,18 @@
-// The real `paydesk` bin (built by the test command) on fixture files: exit codes, JSON shapes, CSV exports.
-import { spawnSync } from 'node:child_process';
+// The real `paydesk` bin (built by the test command) on fixture files, on each store (`--db` a SQLite file or a
+// team database's URL): exit codes, JSON shapes, CSV exports.
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliDatabase, closeCliDatabases, ensureCliBuilt, runPaydesk } from '../support/cli.js';
 import { csv, LEDGER_HEADER, PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
-
-const BIN = path.resolve(__dirname, '../../bin/paydesk.js');
+import { describeStores } from '../support/stores.js';
 
 function paydesk(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, PAYDESK_DB: '' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runPaydesk(args);
 }
 
-beforeAll(() => {
-  if (!fs.existsSync(path.resolve(__dirname, '../../dist/main/cli/index.js'))) throw new Error('run `npm run build` first (npm test does)');
-});
+beforeAll(() => ensureCliBuilt(), 180_000);
+afterEach(() => closeCliDatabases());
 
 function fixtureFolder() {
   const dir = tempDir();
@@ -44,6 +42,7 @@ function fixtureFolder() {
   return dir;
 }
 
+// Help and usage errors open no database.
 describe('paydesk CLI', () => {
   it('prints help and exits 0; a usage error exits 2', () => {
     const help = paydesk('--help');
@@ -53,8 +52,19 @@ describe('paydesk CLI', () => {
     expect(paydesk('import').code).toBe(2);
   });
 
-  it('imports a folder and prints exactly one JSON document with the documented shape', () => {
+  // File modes are SQLite's: a team database is no file of ours.
+  it('creates the SQLite database file 0600', () => {
     const db = path.join(tempDir(), 'p.db');
+    expect(paydesk('import', '--db', db, '--json', fixtureFolder()).code).toBe(0);
+    expect(fs.statSync(db).mode & 0o777).toBe(0o600);
+  });
+});
+
+describeStores('paydesk CLI', (kind) => {
+  const newDb = async () => (await cliDatabase(kind)).target;
+
+  it('imports a folder and prints exactly one JSON document with the documented shape', async () => {
+    const db = await newDb();
     const result = paydesk('import', '--db', db, '--json', fixtureFolder());
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
@@ -62,23 +72,22 @@ describe('paydesk CLI', () => {
     expect(json.files[0]).toMatchObject({ format: 'ledger.canonical', status: 'imported', rows: 5, inserted: 5, updated: 0, unchanged: 0, ignored: 0, rejected: 0, conflicts: 0, errors: [] });
     expect(json.files[1]).toMatchObject({ format: 'payments.canonical', status: 'imported', rows: 4, inserted: 3, rejected: 1 });
     expect(json.files[1].errors).toEqual([{ line: 5, reason: expect.stringContaining('amount'), raw: 'pay_4,acct_4,=HYPERLINK("http://x"),usd,succeeded,2026-03-15T10:05:00Z,,,,' }]);
-    expect(fs.statSync(db).mode & 0o777).toBe(0o600);
 
     const again = JSON.parse(paydesk('import', '--db', db, '--json', fixtureFolder()).stdout);
     expect(again.files.map((f: { status: string }) => f.status)).toEqual(['skipped', 'skipped']);
   });
 
-  it('exits 1 naming the file and line when a file is rejected, and still imports the others', () => {
+  it('exits 1 naming the file and line when a file is rejected, and still imports the others', async () => {
     const dir = fixtureFolder();
     writeExport('broken.csv', csv(PAYMENTS_HEADER, 'pay_9,acct_9,1.00,usd,pending,2026-03-15T10:00:00Z,,,,"'), dir);
-    const result = paydesk('import', '--db', path.join(tempDir(), 'p.db'), dir);
+    const result = paydesk('import', '--db', await newDb(), dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken\.csv: rejected: line 2: unterminated quoted field/);
     expect(result.stdout).toMatch(/imported\s+.*payments\.csv/);
   });
 
-  it('flags --json gives the four lists with the documented fields; a positional filter computes one list', () => {
-    const db = path.join(tempDir(), 'p.db');
+  it('flags --json gives the four lists with the documented fields; a positional filter computes one list', async () => {
+    const db = await newDb();
     paydesk('import', '--db', db, fixtureFolder());
     const result = paydesk('flags', '--db', db, '--json', '--as-of', '2026-03-15T12:00:00Z');
     expect(result.code).toBe(0);
@@ -106,8 +115,8 @@ describe('paydesk CLI', () => {
     expect(paydesk('flags', '--db', db, 'everything').code).toBe(1);
   });
 
-  it('finds an account by email or payment id and shows its flags', () => {
-    const db = path.join(tempDir(), 'p.db');
+  it('finds an account by email or payment id and shows its flags', async () => {
+    const db = await newDb();
     paydesk('import', '--db', db, fixtureFolder());
     const view = JSON.parse(paydesk('account', '--db', db, '--json', 'TWO@example.com').stdout);
     expect(view.accountId).toBe('acct_2');
@@ -117,9 +126,9 @@ describe('paydesk CLI', () => {
     expect(paydesk('account', '--db', db, 'nobody@example.com').code).toBe(1);
   });
 
-  it('records reviews that survive a re-import, and exports CSV safe for spreadsheets', () => {
+  it('records reviews that survive a re-import, and exports CSV safe for spreadsheets', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 'p.db');
+    const db = await newDb();
     paydesk('import', '--db', db, fixtureFolder());
     const review = paydesk('review', '--db', db, 'pay_2|pay_3', 'refund_needed', '--note', '=SUM(A1) customer asked', '--reviewer', 'finance-1');
     expect(review.code).toBe(0);
@@ -140,7 +149,7 @@ describe('paydesk CLI', () => {
 
     const reviewsOut = path.join(dir, 'reviews.csv');
     paydesk('export', '--db', db, 'reviews', '--out', reviewsOut);
-    const other = path.join(tempDir(), 'other.db');
+    const other = await newDb();
     const shared = JSON.parse(paydesk('import', '--db', other, '--json', reviewsOut).stdout);
     expect(shared.files[0]).toMatchObject({ format: 'reviews', status: 'imported', inserted: 1 });
     paydesk('import', '--db', other, fixtureFolder());
@@ -149,9 +158,9 @@ describe('paydesk CLI', () => {
     expect(fs.readFileSync(exported, 'utf8')).toContain(`refund_needed,"'=SUM(A1) customer asked"`);
   });
 
-  it('saves a column mapping for an unrecognised header and then imports that file', () => {
+  it('saves a column mapping for an unrecognised header and then imports that file', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 'p.db');
+    const db = await newDb();
     const file = writeExport('other.csv', 'Txn,Customer,Gross,Cur,State,When\nT1,acct_7,9.99,usd,succeeded,2026-03-15 10:00\n', dir);
     expect(JSON.parse(paydesk('import', '--db', db, '--json', file).stdout).files[0]).toMatchObject({ status: 'unrecognised', header: 'Txn,Customer,Gross,Cur,State,When' });
     const bad = paydesk('mapping', '--db', db, 'save', file, '--map', 'payment_id=Txn');
@@ -165,9 +174,15 @@ describe('paydesk CLI', () => {
     expect(paydesk('mapping', '--db', db, 'delete', '1').code).toBe(0);
   });
 
-  it('loads the demo dataset and prints all four lists, each with something in it', () => {
-    const db = path.join(tempDir(), 'demo.db');
-    expect(paydesk('demo', '--db', db).code).toBe(0);
+  // `paydesk demo` loads into a local database only: a team database gets the demo data by `paydesk copy`.
+  it('loads the demo dataset and prints all four lists, each with something in it', async () => {
+    const local = path.join(tempDir(), 'demo.db');
+    expect(paydesk('demo', '--db', local).code).toBe(0);
+    const db = kind === 'sqlite' ? local : await newDb();
+    if (db !== local) {
+      const copied = paydesk('copy', '--from', local, '--to', db);
+      expect(copied.code, copied.stderr).toBe(0);
+    }
     const result = paydesk('flags', '--db', db);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Stuck payments \((\d+)\)/);

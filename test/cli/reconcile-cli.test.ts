@@ -1,14 +1,17 @@
 // Reconciliation through the real `paydesk` bin: per-method stuck thresholds, `flags mismatches`, `followups`,
-// decisions on mismatches, and the CSV exports (shared/spec/cli.md). Expected values are worked out by hand.
+// decisions on mismatches, and the CSV exports (shared/spec/cli.md), on each store (`--db` a SQLite file or a team
+// database's URL). Expected values are worked out by hand.
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeSettings } from '../../main/core/settings.js';
-import { SqliteStore } from '../../main/core/store/sqlite-store.js';
-import { ensureCliBuilt, runPaydesk } from '../support/cli.js';
+import { openStore } from '../../main/core/store/open-store.js';
+import { cliDatabase, closeCliDatabases, ensureCliBuilt, runPaydesk } from '../support/cli.js';
 import { csv, LEDGER_HEADER, tempDir, writeExport } from '../support/db.js';
+import { describeStores, type StoreKind } from '../support/stores.js';
 
 beforeAll(() => ensureCliBuilt(), 180_000);
+afterEach(() => closeCliDatabases());
 
 const HEADER = 'payment_id,account_id,amount,currency,status,created_at,updated_at,payment_method,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at,email';
 const STRIPE = 'id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Refunded date (UTC),Payment Source Type,payment_method_type (metadata),Disputed Amount,Dispute Status,Dispute Date (UTC),Mode,Customer ID,PaymentIntent ID';
@@ -30,9 +33,10 @@ function importFiles(db: string, ...files: [name: string, content: string][]) {
   return json('import', '--db', db, dir);
 }
 
-const newDb = () => path.join(tempDir(), 'p.db');
+/** A SQLite file (not yet created) or a fresh team database, as `--db` names it. */
+const newDb = async (kind: StoreKind) => (await cliDatabase(kind)).target;
 
-describe('flags: thresholds per payment method', () => {
+describeStores('flags: thresholds per payment method', (kind) => {
   const payments = csv(
     HEADER,
     'pay_card,acct_1,10.00,usd,pending,2026-03-15T11:30:00Z,,card,,,,,,',
@@ -44,8 +48,8 @@ describe('flags: thresholds per payment method', () => {
   const stuckOf = (output: { stuck: { paymentId: string; method: string | null; stuckAfterMinutes: number }[] }) =>
     output.stuck.map((s) => [s.paymentId, s.method, s.stuckAfterMinutes]);
 
-  it('settings carry the bank-debit and per-method thresholds; each stuck row its method and the threshold applied', () => {
-    const db = newDb();
+  it('settings carry the bank-debit and per-method thresholds; each stuck row its method and the threshold applied', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const defaults = json('flags', '--db', db, 'stuck');
     expect(defaults.settings).toEqual({
@@ -75,9 +79,9 @@ describe('flags: thresholds per payment method', () => {
   });
 
   it("adds the command line's method thresholds to the ones saved in Settings, replacing the same method's", async () => {
-    const db = newDb();
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
-    const saved = SqliteStore.open(db);
+    const saved = await openStore(db);
     await writeSettings(saved, { methodStuckAfterMinutes: { us_bank_account: 1440, card: 60 }, bankDebitStuckAfterMinutes: 20_160 });
     await saved.close();
     const stored = json('flags', '--db', db, 'stuck');
@@ -103,8 +107,8 @@ describe('flags: thresholds per payment method', () => {
     ['--method-stuck-after', '=60', '--method-stuck-after'],
     ['--bank-debit-stuck-after', 'a week', '--bank-debit-stuck-after'],
     ['--bank-debit-stuck-after', '-5', '--bank-debit-stuck-after'],
-  ])('%s %s is refused with exit 1 and one clear line', (option, value, named) => {
-    const db = newDb();
+  ])('%s %s is refused with exit 1 and one clear line', async (option, value, named) => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments]);
     const result = paydesk('flags', '--db', db, '--json', option, value);
     expect(result.code).toBe(1);
@@ -113,8 +117,8 @@ describe('flags: thresholds per payment method', () => {
     expect(result.stderr).toContain(named);
   });
 
-  it('the human table shows the method and the threshold', () => {
-    const db = newDb();
+  it('the human table shows the method and the threshold', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const result = paydesk('flags', '--db', db, 'stuck');
     expect(result.code).toBe(0);
@@ -123,8 +127,8 @@ describe('flags: thresholds per payment method', () => {
     expect(result.stdout).toMatch(/pay_ach_8d\s+acct_3\s+processor\s+us_bank_account\s+10\.00 USD\s+8 d\s+7 d/);
   });
 
-  it('a Stripe-shaped export: the method from payment_method_type (metadata), else Payment Source Type', () => {
-    const db = newDb();
+  it('a Stripe-shaped export: the method from payment_method_type (metadata), else Payment Source Type', async () => {
+    const db = await newDb(kind);
     importFiles(
       db,
       [
@@ -145,9 +149,9 @@ describe('flags: thresholds per payment method', () => {
     ]);
   });
 
-  it('the stuck CSV carries the method and the threshold applied', () => {
+  it('the stuck CSV carries the method and the threshold applied', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 'p.db');
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const out = path.join(dir, 'stuck.csv');
     expect(paydesk('export', '--db', db, 'stuck', '--out', out, '--method-stuck-after', 'sepa_debit=60').code).toBe(0);
@@ -162,8 +166,8 @@ describe('flags: thresholds per payment method', () => {
     ]);
   });
 
-  it('the real FMM export: no stuck payment by default, all 6 older ACH debits with --bank-debit-stuck-after 15', () => {
-    const db = newDb();
+  it('the real FMM export: no stuck payment by default, all 6 older ACH debits with --bank-debit-stuck-after 15', async () => {
+    const db = await newDb(kind);
     const file = fs.readdirSync(SAMPLES).find((name) => name.startsWith('stripe_payments_ach_pending'))!;
     expect(json('import', '--db', db, path.join(SAMPLES, file)).files[0]).toMatchObject({ status: 'imported', inserted: 7 });
     expect(json('flags', '--db', db, 'stuck').stuck).toEqual([]);
@@ -173,7 +177,7 @@ describe('flags: thresholds per payment method', () => {
   });
 });
 
-describe('flags mismatches', () => {
+describeStores('flags mismatches', (kind) => {
   // Canonical: pay_twice credited twice (+10.00), pay_short credited 5.00 of 30.00 (−25.00), pay_refunded refunded 4.50
   // with no reversal (+4.50), pay_failed credited 3.00 (+3.00), le_ghost names no payment (+7.00).
   const payments = csv(
@@ -197,8 +201,8 @@ describe('flags mismatches', () => {
   );
   const amounts = (m: Record<string, unknown>) => [m.key, m.amountCents, m.creditedCents, m.reversedCents, m.returnedCents, m.deltaCents, m.entryIds];
 
-  it('prints only that list, with the documented fields, largest amount at stake first', () => {
-    const db = newDb();
+  it('prints only that list, with the documented fields, largest amount at stake first', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const output = json('flags', '--db', db, 'mismatches');
     expect(output.stuck).toBeUndefined();
@@ -215,8 +219,8 @@ describe('flags mismatches', () => {
     expect(output.mismatches[2]).toMatchObject({ kind: 'unknown_payment', paymentId: 'pay_elsewhere', accountId: 'acct_5' });
   });
 
-  it('a Stripe-shaped export links credits by PaymentIntent id; test-mode rows are left out and counted', () => {
-    const db = newDb();
+  it('a Stripe-shaped export links credits by PaymentIntent id; test-mode rows are left out and counted', async () => {
+    const db = await newDb(kind);
     const report = importFiles(
       db,
       [
@@ -258,8 +262,8 @@ describe('flags mismatches', () => {
     expect(output.mismatches.find((m: { key: string }) => m.key === 'refund_not_reversed:ch_3').returnedAt).toBe('2026-03-14T11:00:00.000Z');
   });
 
-  it('without a ledger export: an empty list and a note that one is needed', () => {
-    const db = newDb();
+  it('without a ledger export: an empty list and a note that one is needed', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments]);
     const output = json('flags', '--db', db, 'mismatches');
     expect(output.mismatches).toEqual([]);
@@ -267,8 +271,8 @@ describe('flags mismatches', () => {
     expect(paydesk('flags', '--db', db, 'mismatches').stdout).toMatch(/Note: No ledger export/);
   });
 
-  it('the human table: kind, payment, account, amounts and the signed delta', () => {
-    const db = newDb();
+  it('the human table: kind, payment, account, amounts and the signed delta', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const result = paydesk('flags', '--db', db, 'mismatches');
     expect(result.code).toBe(0);
@@ -278,9 +282,9 @@ describe('flags mismatches', () => {
     expect(result.stdout).toMatch(/credited_twice\s+pay_twice\s+acct_1\s+10\.00 USD\s+20\.00 USD\s+0\.00 USD\s+0\.00 USD\s+\+10\.00 USD/);
   });
 
-  it('decisions on mismatches: the kind is told by the key or the decision, they survive a re-import and go into the CSV', () => {
+  it('decisions on mismatches: the kind is told by the key or the decision, they survive a re-import and go into the CSV', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 'p.db');
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const fixed = paydesk('review', '--db', db, 'credited_twice:pay_twice', 'fixed', '--note', '=took back 10.00', '--reviewer', 'ana');
     expect(fixed.code).toBe(0);
@@ -307,8 +311,8 @@ describe('flags mismatches', () => {
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
   });
 
-  it('the account view shows its mismatches', () => {
-    const db = newDb();
+  it('the account view shows its mismatches', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', payments], ['ledger.csv', ledger]);
     const view = json('account', '--db', db, 'acct_1');
     expect(view.flags.mismatches.map((m: { key: string }) => m.key)).toEqual(['credited_twice:pay_twice']);
@@ -316,7 +320,7 @@ describe('flags mismatches', () => {
   });
 });
 
-describe('followups', () => {
+describeStores('followups', (kind) => {
   const first = csv(
     HEADER,
     'pay_a,acct_1,10.00,usd,succeeded,2026-03-10T09:00:00Z,,card,,,,,,',
@@ -330,9 +334,8 @@ describe('followups', () => {
     'le_end1,acct_9,usage,-1.00,usd,2026-03-10T12:00:00Z,',
   );
 
-  it('--json follows each decision as later snapshots arrive, oldest first, and drops it once done', () => {
-    const dir = tempDir();
-    const db = path.join(dir, 'p.db');
+  it('--json follows each decision as later snapshots arrive, oldest first, and drops it once done', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', first], ['ledger.csv', firstLedger]);
     expect(json('followups', '--db', db)).toEqual({ followups: [] });
     expect(paydesk('review', '--db', db, 'pay_a|pay_b', 'refund_needed', '--reviewer', 'ana').code).toBe(0);
@@ -371,8 +374,8 @@ describe('followups', () => {
     expect(human.stdout).toContain('(0)');
   });
 
-  it('a Stripe-shaped export: the refund and the reversal are linked by the PaymentIntent id', () => {
-    const db = newDb();
+  it('a Stripe-shaped export: the refund and the reversal are linked by the PaymentIntent id', async () => {
+    const db = await newDb(kind);
     const charge = (id: string, minute: string, refunded = '0.00', refundedAt = '') =>
       `${id},2026-03-10 09:${minute}:00,10.00,${refunded},usd,Paid,${refundedAt},card,,,,,Live,cus_1,${id.replace('ch_', 'pi_')}`;
     importFiles(
@@ -394,9 +397,9 @@ describe('followups', () => {
     expect(state()).toEqual([]);
   });
 
-  it('the readable table and the CSV export', () => {
+  it('the readable table and the CSV export', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 'p.db');
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', first], ['ledger.csv', firstLedger]);
     paydesk('review', '--db', db, 'pay_a|pay_b', 'refund_needed', '--reviewer', 'ana', '--note', '@refund the second');
     const human = paydesk('followups', '--db', db);
@@ -411,8 +414,8 @@ describe('followups', () => {
     expect(lines[1]).toMatch(/^duplicates,pay_a\|pay_b,acct_1,refund_needed,waiting,\d{4}-\d\d-\d\dT[\d:.]+Z,ana,"'@refund the second",/);
   });
 
-  it('the account view shows the account\'s follow-ups', () => {
-    const db = newDb();
+  it('the account view shows the account\'s follow-ups', async () => {
+    const db = await newDb(kind);
     importFiles(db, ['payments.csv', first], ['ledger.csv', firstLedger]);
     paydesk('review', '--db', db, 'pay_s', 'escalated', '--reviewer', 'bo');
     const view = json('account', '--db', db, 'acct_2');
@@ -422,16 +425,19 @@ describe('followups', () => {
   });
 });
 
-describe('import and help', () => {
-  it('the import report says how many rows were test-mode', () => {
-    const db = newDb();
+describeStores('import', (kind) => {
+  it('the import report says how many rows were test-mode', async () => {
+    const db = await newDb(kind);
     const dir = tempDir();
     writeExport('unified_payments.csv', csv(STRIPE, 'ch_1,2026-03-14 09:00:00,10.00,0.00,usd,Paid,,card,,,,,Live,cus_1,pi_1', 'ch_t,2026-03-14 09:00:00,10.00,0.00,usd,Paid,,card,,,,,Test,cus_1,pi_t'), dir);
     const result = paydesk('import', '--db', db, dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 ignored (1 test-mode)');
   });
+});
 
+// Help opens no database.
+describe('help', () => {
   it('help names the new list, options and command', () => {
     expect(paydesk('--help').stdout).toMatch(/followups/);
     const flagsHelp = paydesk('flags', '--help').stdout;

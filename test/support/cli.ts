@@ -1,7 +1,11 @@
 // The built `paydesk` bin for tests that need a real process: run it to completion, or spawn it to kill it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { openStore } from '../../main/core/store/open-store.js';
+import type { Store } from '../../main/core/store/store.js';
+import { freshStore, type StoreKind } from './stores.js';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const PAYDESK_BIN = path.join(REPO_ROOT, 'bin/paydesk.js');
@@ -95,4 +99,35 @@ export function spawnPaydesk(args: readonly string[]): ChildProcess {
 export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** A database the CLI opens by `--db <target>`, and the test's own connection to it for reads and writes. */
+export interface CliDatabase {
+  target: string;
+  /** The test's connection (opened on first use, closed by closeCliDatabases). */
+  store(): Promise<Store>;
+}
+
+const cliDatabases: { close(): Promise<void> }[] = [];
+
+/**
+ * A database of the kind for CLI runs: a SQLite file not yet created in a fresh temp folder (SQLite in memory
+ * cannot be shared with another process), or a fresh migrated PostgreSQL database. Call closeCliDatabases in
+ * afterEach/afterAll.
+ */
+export async function cliDatabase(kind: StoreKind): Promise<CliDatabase> {
+  if (kind === 'postgres') {
+    const fresh = await freshStore(kind);
+    cliDatabases.push(fresh);
+    return { target: fresh.target, store: () => Promise.resolve(fresh.store) };
+  }
+  const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-test-')), 'paydesk.db');
+  let opened: Promise<Store> | undefined;
+  cliDatabases.push({ close: async () => (await opened)?.close() });
+  return { target, store: () => (opened ??= openStore(target)) };
+}
+
+/** Closes the test's connections to every CliDatabase, and drops the PostgreSQL ones. */
+export async function closeCliDatabases(): Promise<void> {
+  while (cliDatabases.length) await cliDatabases.pop()!.close();
 }
