@@ -11,7 +11,6 @@ import { LINK_SCHEME, type AppRoute } from '../shared/links.js';
 import { loadDemoIfEmpty } from './core/demo-first-launch.js';
 import { ServiceHost } from './core/service/service-host.js';
 import type { Secrets } from './core/service/team-config.js';
-import { readSettings } from './core/settings.js';
 import { DeepLinkHandoff } from './deep-link-handoff.js';
 import { appFileFor } from './hardening.js';
 import { registerIpc } from './ipc.js';
@@ -116,8 +115,8 @@ app.whenReady().then(async () => {
   });
   let notifyEnabled = true;
   const unsubscribeNotify = service.events.subscribe((event) => {
-    if (event.name !== 'flags:new' || !service.store) return;
-    void readSettings(service.store).then(
+    if (event.name !== 'flags:new') return;
+    void Promise.resolve(service.handlers['settings:get']({})).then(
       (settings) => {
         notifyEnabled = settings.notifyNewFlags;
         notifyNewFlags(event.payload as NewFlags);

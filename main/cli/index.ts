@@ -138,7 +138,8 @@ export function buildProgram(io: CliIo = processIo): { program: Command; exitCod
         const kind = (options.kind as FlagKind | undefined) ?? inferReviewKind(key, decision);
         if (kind === undefined || !FLAG_KINDS.includes(kind)) throw new CliFailure(`cannot tell which flag "${key}" is; pass --kind`);
         if (!isDecisionFor(kind, decision)) throw new CliFailure(`"${decision}" is not a decision for ${kind}`);
-        const reviewer = options.reviewer ?? ((await readSettings(db)).reviewerName || os.userInfo().username);
+        // On a team database the name in a computer's Settings is that computer's: the command line signs as its user.
+        const reviewer = options.reviewer ?? ((await readSettings(db, db.kind === 'local' ? db : null)).reviewerName || os.userInfo().username);
         const outcome = await applyReviewDecision(db, { kind, key, decision, note: options.note, reviewer, decidedAt: Date.now() }, 'user');
         io.out(`${outcome === 'inserted' ? 'recorded' : 'updated'}: ${kind} ${key} → ${decision} by ${reviewer}`);
       }),

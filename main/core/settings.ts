@@ -24,21 +24,42 @@ export const DEFAULT_SETTINGS: Settings = {
   notifyNewFlags: true,
 };
 
-export async function readSettings(db: Store): Promise<Settings> {
-  const rows = (await db.all('SELECT key, value FROM settings')) as { key: string; value: string }[];
-  const stored = Object.fromEntries(rows.filter((row) => row.key in DEFAULT_SETTINGS).map((row) => [row.key, JSON.parse(row.value)]));
-  return { ...DEFAULT_SETTINGS, ...stored };
+/**
+ * What belongs to one computer rather than to the team: whose name its decisions carry, which folders it syncs,
+ * and its notifications. They are kept in this computer's database, also while the data is a team database's,
+ * so one agent's name never signs another's decisions. Everything else (the rules' thresholds, the as-of) is
+ * the data's, shared by everyone who reads the same lists.
+ */
+export const MACHINE_SETTINGS: readonly (keyof Settings)[] = ['reviewerName', 'exportFolders', 'autoSync', 'notifyNewFlags'];
+const isMachineSetting = (key: string) => (MACHINE_SETTINGS as readonly string[]).includes(key);
+
+async function storedSettings(db: Store, wanted: (key: string) => boolean): Promise<Partial<Settings>> {
+  const rows = await db.all<{ key: string; value: string }>('SELECT key, value FROM settings');
+  return Object.fromEntries(rows.filter((row) => row.key in DEFAULT_SETTINGS && wanted(row.key)).map((row) => [row.key, JSON.parse(row.value)]));
 }
 
-export async function writeSettings(db: Store, changes: Partial<Settings>): Promise<Settings> {
-  await db.write(async () => {
-    for (const [key, value] of Object.entries(changes)) {
-      if (key in DEFAULT_SETTINGS && value !== undefined) {
-        await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+/** The settings: the data's from `db`, this computer's from `machine` (the same store on a local database; none: the defaults). */
+export async function readSettings(db: Store, machine: Store | null = db): Promise<Settings> {
+  const shared = await storedSettings(db, (key) => !isMachineSetting(key));
+  const own = machine ? await storedSettings(machine, isMachineSetting) : {};
+  return { ...DEFAULT_SETTINGS, ...shared, ...own };
+}
+
+export async function writeSettings(db: Store, changes: Partial<Settings>, machine: Store | null = db): Promise<Settings> {
+  const write = (store: Store, entries: [string, unknown][]) =>
+    store.write(async () => {
+      for (const [key, value] of entries) {
+        await store.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
       }
-    }
-  });
-  return readSettings(db);
+    });
+  const entries = Object.entries(changes).filter(([key, value]) => key in DEFAULT_SETTINGS && value !== undefined);
+  if (machine === db) {
+    await write(db, entries);
+  } else {
+    await write(db, entries.filter(([key]) => !isMachineSetting(key)));
+    if (machine) await write(machine, entries.filter(([key]) => isMachineSetting(key)));
+  }
+  return readSettings(db, machine);
 }
 
 export function flagSettingsOf(settings: Settings): FlagSettings {

@@ -36,8 +36,9 @@ function tempDir(): string {
   return dir;
 }
 
+/** A browser-mode server as on a computer of its own: its own app data folder (this computer's database). */
 async function serve(db: string): Promise<string> {
-  const { server, url } = await startServer(db);
+  const { server, url } = await startServer(db, [], { XDG_CONFIG_HOME: tempDir() });
   cleanups.push(() => stop(server));
   return url;
 }
@@ -112,7 +113,8 @@ test('a decision made in one server’s tab shows in another server’s tab with
   expect(copied.status, copied.stderr).toBe(0);
 
   const [urlA, urlB] = await Promise.all([serve(team.url), serve(team.url)]);
-  await apiOf(urlA).call('settings:update', { reviewerName: 'Ana' }); // settings live in the team database
+  await apiOf(urlA).call('settings:update', { reviewerName: 'Ana' }); // on A's computer: A's decisions carry it
+  expect((await apiOf(urlB).call('settings:get', {})).reviewerName).toBe(''); // B's computer does not sign as Ana
 
   const contextA = await browser.newContext();
   const contextB = await browser.newContext({ bypassCSP: true });
@@ -213,12 +215,12 @@ test('a team database that goes away is one line in the sidebar, the screen stay
 
   // The sidebar asks every 5 s on a team database.
   await relay.cut();
-  await expect(indicator).toContainText('Team database unreachable: retrying', { timeout: 12_000 });
+  await expect(indicator).toContainText('Team database unreachable: retrying', { timeout: 20_000 });
   expect(await gridKeys(page)).toEqual(keys); // what is on screen stays
   await expect(indicator.locator('.db-problem')).toHaveCount(1);
 
   await relay.restore();
-  await expect(indicator).not.toContainText('unreachable', { timeout: 12_000 });
+  await expect(indicator).not.toContainText('unreachable', { timeout: 20_000 });
   expect(await gridKeys(page)).toEqual(keys);
 });
 

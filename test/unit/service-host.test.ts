@@ -81,18 +81,19 @@ describe('the service host', () => {
     const config = fs.readFileSync(path.join(dir, 'team-database.json'), 'utf8');
     for (const text of [JSON.stringify(used), JSON.stringify(info), config]) expect(text).not.toContain(PASSWORD);
     // The service works on the team database now.
-    expect(await call('settings:update', { reviewerName: 'Ana' })).toMatchObject({ ok: true });
+    expect(await call('settings:update', { reviewerName: 'Ana', stuckAfterMinutes: 30 })).toMatchObject({ ok: true });
 
     // The next start opens the team database again, with the keychain's password.
     await host.close();
     const again = await start(dir, { secrets: keychain });
     expect(again.host.store?.kind).toBe('team');
-    expect(await again.call('settings:get')).toMatchObject({ ok: true, value: { reviewerName: 'Ana' } });
+    expect(await again.call('settings:get')).toMatchObject({ ok: true, value: { reviewerName: 'Ana', stuckAfterMinutes: 30 } });
 
     const left = await again.call('team:leave');
     expect(left).toMatchObject({ ok: true, value: { database: { kind: 'local', location: path.join(dir, 'paydesk.db') }, configuredUrl: null } });
     expect(fs.existsSync(path.join(dir, 'team-database.json'))).toBe(false);
-    expect(await again.call('settings:get')).toMatchObject({ ok: true, value: { reviewerName: '' } }); // nothing was copied
+    // The team's rules stay the team's (nothing was copied); the reviewer name was this computer's all along.
+    expect(await again.call('settings:get')).toMatchObject({ ok: true, value: { reviewerName: 'Ana', stuckAfterMinutes: 15 } });
   });
 
   it('tells another paydesk on the same team database who decided', async () => {

@@ -27,7 +27,7 @@ import { LEDGER_FIELDS, PAYMENT_FIELDS, REQUIRED_LEDGER_FIELDS, REQUIRED_PAYMENT
 import { readExportHeader } from '../import/read-header.js';
 import { deleteMapping, listMappings, saveMapping } from '../mappings.js';
 import { applyReviewDecision, listReviews, reviewsByKey } from '../reviews.js';
-import { flagSettingsOf, readSettings, writeSettings } from '../settings.js';
+import { flagSettingsOf, MACHINE_SETTINGS, readSettings, writeSettings } from '../settings.js';
 import { checkExportFolders, checkSyncPaths } from './chosen-paths.js';
 import { buildEvidence, NotFoundError } from './evidence.js';
 import { EventHub } from './events.js';
@@ -40,6 +40,11 @@ import { SyncRunner } from './sync-runner.js';
 
 export interface ServiceDeps {
   dbFile: string;
+  /**
+   * This computer's database, for this computer's own settings (MACHINE_SETTINGS: reviewer name, folders)
+   * while the data is a team database's. Default: the store itself.
+   */
+  machine?: Store;
   mode: 'desktop' | 'browser';
   version: string;
   /** Who decisions are recorded as when Settings names nobody (the OS user). */
@@ -74,7 +79,8 @@ const toSummary = (r: ImportRow): ImportSummary => ({
 export function createService(db: Store, deps: ServiceDeps): Service {
   const events = new EventHub();
   const workerFile = deps.workerFile ?? path.join(__dirname, '..', 'import-worker.js');
-  const settings = async () => (await readSettings(db)) as AppSettings;
+  const machine = deps.machine ?? db;
+  const settings = async () => (await readSettings(db, machine)) as AppSettings;
   const emailOf = (accountId: string) => accountEmail(db, accountId);
 
   let syncAgain = false;
@@ -247,8 +253,8 @@ export function createService(db: Store, deps: ServiceDeps): Service {
     'settings:get': () => settings(),
     'settings:update': async (changes) => {
       if (changes.exportFolders) checkExportFolders(changes.exportFolders);
-      const updated = (await writeSettings(db, changes)) as AppSettings;
-      await db.announce({ tables: ['settings'] });
+      const updated = (await writeSettings(db, changes, machine)) as AppSettings;
+      if (Object.keys(changes).some((key) => !(MACHINE_SETTINGS as readonly string[]).includes(key))) await db.announce({ tables: ['settings'] });
       if ('exportFolders' in changes || 'autoSync' in changes) await rewatch();
       await lists(); // new thresholds: start the rebuild now rather than at the next read
       events.emit('data:changed', { tables: ['settings'] });

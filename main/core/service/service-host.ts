@@ -46,6 +46,8 @@ export interface ServiceHostOptions {
 
 interface Opened {
   store: Store;
+  /** This computer's database, for its own settings, while `store` is a team database. */
+  machine?: Store;
   service: Service;
   readOnly: boolean;
   stopForwarding: () => void;
@@ -235,17 +237,25 @@ export class ServiceHost implements Service {
   }
 
   private async open(wanted: Wanted): Promise<Opened> {
-    const target = wanted.kind === 'team' ? connectionTarget(wanted.choice) : this.options.localDbFile;
-    if (wanted.kind === 'local') fs.mkdirSync(path.dirname(target), { recursive: true });
+    const target = wanted.kind === 'team' ? connectionTarget(wanted.choice) : this.localFile();
     const store = await (this.options.openStore ?? openAnyStore)(target);
+    let machine: Store | undefined;
     try {
       const readOnly = store.kind === 'team' && !(await store.canWrite());
-      const service = (this.options.createService ?? createAnyService)(store, { ...this.options.service, dbFile: target });
-      return { store, service, readOnly, stopForwarding: () => {} };
+      // On a team database, this computer's settings (whose name decisions carry, its folders) stay in its own.
+      if (store.kind === 'team') machine = await (this.options.openStore ?? openAnyStore)(this.localFile());
+      const service = (this.options.createService ?? createAnyService)(store, { ...this.options.service, dbFile: target, machine });
+      return { store, machine, service, readOnly, stopForwarding: () => {} };
     } catch (error) {
+      await machine?.close();
       await store.close();
       throw error;
     }
+  }
+
+  private localFile(): string {
+    fs.mkdirSync(path.dirname(this.options.localDbFile), { recursive: true });
+    return this.options.localDbFile;
   }
 
   private install(next: Opened): void {
@@ -257,6 +267,7 @@ export class ServiceHost implements Service {
     opened.stopForwarding();
     await opened.service.close().catch((error: unknown) => this.log(`closing the service: ${(error as Error).message}`));
     await opened.store.close().catch((error: unknown) => this.log(`closing the database: ${(error as Error).message}`));
+    await opened.machine?.close().catch((error: unknown) => this.log(`closing this computer's database: ${(error as Error).message}`));
   }
 
   /** The team database answers again: what other paydesks announced meanwhile was lost, so every screen reads again. */
