@@ -1,14 +1,17 @@
-// Every export in the bad corpus (test/fixtures/bad, expected.json) through the real CLI on a fresh database:
-// the exit code, the status, the reason naming the file and line, exactly which rows were applied, and that a
+// Every export in the bad corpus (test/fixtures/bad, expected.json) through the real CLI on a fresh database of
+// each store (a SQLite file, or a team database's URL): the exit code, the status, the reason naming the file and line, exactly which rows were applied, and that a
 // rejected file changed nothing but the import history.
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
-import { openDb } from '../../main/core/db/open.js';
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
+import { SqliteStore } from '../../main/core/store/sqlite-store.js';
+import type { Store } from '../../main/core/store/store.js';
 import { BAD_EXPORTS_DIR, badExportCases, tenMegabyteDescription, writeGeneratedExport, type BadExportCase } from '../support/bad-exports.js';
-import { ensureCliBuilt, runPaydeskAsync } from '../support/cli.js';
+import { cliDatabase, closeCliDatabases, ensureCliBuilt, runPaydeskAsync } from '../support/cli.js';
 import { tempDir } from '../support/db.js';
-import { contentDigests, IMPORT_HISTORY_TABLES, ids, integrityCheck, tableCounts } from '../support/db-state.js';
+import { IMPORT_HISTORY_TABLES, integrityCheck } from '../support/db-state.js';
+import { storeContentDigests, storeIds, storeTableCounts } from '../support/store-contents.js';
+import { describeStores } from '../support/stores.js';
 
 const cases = badExportCases();
 
@@ -29,24 +32,20 @@ interface ReportedFile {
   importId: number;
 }
 
-function snapshot(dbFile: string) {
-  const db = openDb(dbFile);
-  try {
-    return {
-      digests: contentDigests(db, IMPORT_HISTORY_TABLES),
-      counts: tableCounts(db, IMPORT_HISTORY_TABLES),
-      payments: ids(db, 'payments'),
-      ledger_entries: ids(db, 'ledger_entries'),
-    };
-  } finally {
-    db.close();
-  }
+async function snapshot(db: Store) {
+  return {
+    digests: await storeContentDigests(db, IMPORT_HISTORY_TABLES),
+    counts: await storeTableCounts(db, IMPORT_HISTORY_TABLES),
+    payments: await storeIds(db, 'payments'),
+    ledger_entries: await storeIds(db, 'ledger_entries'),
+  };
 }
 
 const added = (after: string[], before: string[]) => after.filter((id) => !before.includes(id));
 
 beforeAll(() => ensureCliBuilt(), 120_000);
 
+// The corpus itself: no database.
 describe('the bad-export corpus', () => {
   it('holds at least 25 committed files, each with an expected outcome', () => {
     const committed = (fs.readdirSync(BAD_EXPORTS_DIR, { recursive: true, withFileTypes: true }) as fs.Dirent[])
@@ -57,18 +56,24 @@ describe('the bad-export corpus', () => {
     expect(committed.filter((file) => !covered(file))).toEqual([]);
     expect(cases.filter((c) => c.generated).map((c) => c.path)).toEqual(['ten-megabyte-field.csv', 'million-columns.csv', 'too-many-bad-rows.csv']);
   });
+});
+
+describeStores('the bad-export corpus', (kind) => {
+  // Not afterEach: the cases run concurrently, each on its own database.
+  afterAll(() => closeCliDatabases());
 
   // Concurrent, two CLI processes at a time (runPaydeskAsync): each case has its own folder and database.
   it.concurrent.for(cases.map((c) => [c.path, c] as const))('%s', async ([, expected], { expect }) => {
     const dir = tempDir();
-    const dbFile = path.join(dir, 'paydesk.db');
+    const database = await cliDatabase(kind);
     for (const first of expected.before ?? []) {
-      expect((await runPaydeskAsync(['import', '--json', '--db', dbFile, path.join(BAD_EXPORTS_DIR, first)])).code).toBe(0);
+      expect((await runPaydeskAsync(['import', '--json', '--db', database.target, path.join(BAD_EXPORTS_DIR, first)])).code).toBe(0);
     }
     const target = expected.generated ? writeGeneratedExport(expected.path, dir) : path.join(BAD_EXPORTS_DIR, expected.path);
-    const before = snapshot(dbFile);
+    const db = await database.store();
+    const before = await snapshot(db);
 
-    const result = await runPaydeskAsync(['import', '--json', '--db', dbFile, target]);
+    const result = await runPaydeskAsync(['import', '--json', '--db', database.target, target]);
 
     expect(result.code).toBe(expected.exitCode);
     const reports = (JSON.parse(result.stdout) as { files: ReportedFile[] }).files;
@@ -81,7 +86,7 @@ describe('the bad-export corpus', () => {
       expectCounts(expect, reports[0], expected);
     }
 
-    const after = snapshot(dbFile);
+    const after = await snapshot(db);
     expect({ payments: added(after.payments, before.payments), ledger_entries: added(after.ledger_entries, before.ledger_entries) }).toEqual(
       expected.applied,
     );
@@ -89,7 +94,7 @@ describe('the bad-export corpus', () => {
       expect(after.counts).toEqual(before.counts);
       expect(after.digests).toEqual(before.digests);
     }
-    expectStoredState(expect, dbFile, expected, reports[0]);
+    await expectStoredState(expect, db, expected, reports[0]);
     fs.rmSync(dir, { recursive: true, force: true }); // kept when a check above fails, to look at
   });
 });
@@ -133,27 +138,23 @@ function expectCounts(expect: ExpectStatic, report: ReportedFile, expected: BadE
   }
 }
 
-function expectStoredState(expect: ExpectStatic, dbFile: string, expected: BadExportCase, report: ReportedFile) {
-  const db = openDb(dbFile);
-  try {
-    expect(integrityCheck(db)).toBe('ok');
-    for (const [table, rows] of Object.entries(expected.stored ?? {})) {
-      for (const [id, values] of Object.entries(rows)) {
-        expect(db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id), `${table} ${id}`).toMatchObject(values);
-      }
+async function expectStoredState(expect: ExpectStatic, db: Store, expected: BadExportCase, report: ReportedFile) {
+  // PRAGMA integrity_check is SQLite's own check of its file; PostgreSQL has none to ask.
+  if (db instanceof SqliteStore) expect(integrityCheck(db)).toBe('ok');
+  for (const [table, rows] of Object.entries(expected.stored ?? {})) {
+    for (const [id, values] of Object.entries(rows)) {
+      expect(await db.get(`SELECT * FROM ${table} WHERE id = ?`, [id]), `${table} ${id}`).toMatchObject(values);
     }
-    if (expected.conflicts) {
-      const conflicts = db.prepare('SELECT entry_id AS entry, line FROM ledger_conflicts WHERE import_id = ? ORDER BY id').all(report.importId);
-      expect(conflicts).toEqual(expected.conflicts);
-    }
-    if (expected.path === 'ten-megabyte-field.csv') {
-      expect(db.prepare(`SELECT description FROM payments WHERE id = 'pay_1'`).pluck().get()).toBe(tenMegabyteDescription());
-    }
-    if (expected.path === 'too-many-bad-rows.csv') {
-      // The user can still see why: the first rejected rows are kept with the rejected import.
-      expect(db.prepare('SELECT count(*) FROM rejected_rows WHERE import_id = ?').pluck().get(report.importId)).toBe(100);
-    }
-  } finally {
-    db.close();
+  }
+  if (expected.conflicts) {
+    const conflicts = await db.all('SELECT entry_id AS entry, line FROM ledger_conflicts WHERE import_id = ? ORDER BY id', [report.importId]);
+    expect(conflicts).toEqual(expected.conflicts);
+  }
+  if (expected.path === 'ten-megabyte-field.csv') {
+    expect(await db.value(`SELECT description FROM payments WHERE id = 'pay_1'`)).toBe(tenMegabyteDescription());
+  }
+  if (expected.path === 'too-many-bad-rows.csv') {
+    // The user can still see why: the first rejected rows are kept with the rejected import.
+    expect(await db.value('SELECT count(*) FROM rejected_rows WHERE import_id = ?', [report.importId])).toBe(100);
   }
 }

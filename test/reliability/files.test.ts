@@ -1,13 +1,14 @@
 // Files paydesk writes hold customer emails: the database (with its WAL and shared-memory files) and every CSV
 // export are readable by their owner only, whatever the umask, and an existing file is tightened. Every text
-// cell a spreadsheet would run as a formula is neutralised, in every export.
+// cell a spreadsheet would run as a formula is neutralised, in every export, from either store.
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../main/core/db/open.js';
-import { ensureCliBuilt, runPaydesk, runPaydeskWithUmask } from '../support/cli.js';
+import { cliDatabase, closeCliDatabases, ensureCliBuilt, runPaydesk, runPaydeskWithUmask } from '../support/cli.js';
 import { csv, LEDGER_HEADER, PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
+import { describeStores } from '../support/stores.js';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 const EXPORTS = ['stuck', 'duplicates', 'limited', 'reviews'] as const;
@@ -31,32 +32,10 @@ function hostileFolder(): string {
   return dir;
 }
 
-let dir: string;
-let dbFile: string;
-/** Each export, written under umask 000, and its cells as a CSV reader sees them. */
-const exported = {} as Record<ExportKind, { file: string; rows: string[][] }>;
+beforeAll(() => ensureCliBuilt(), 120_000);
 
-beforeAll(() => {
-  ensureCliBuilt();
-  dir = tempDir();
-  dbFile = path.join(dir, 'paydesk.db');
-  expect(runPaydesk(['import', '--db', dbFile, hostileFolder()]).code).toBe(0);
-  const review = (key: string, decision: string, note: string) =>
-    expect(runPaydesk(['review', '--db', dbFile, '--note', note, '--reviewer', '@reviewer', '--', key, decision]).code).toBe(0);
-  review('=1+2', 'escalated', '\t=cmd|calc');
-  review('-5|@pay', 'refund_needed', '\r=HYPERLINK("http://x")');
-  review('-acct', 'contacted', '+1 555 0100');
-  for (const what of EXPORTS) {
-    const file = path.join(dir, `${what}.csv`);
-    const result = runPaydeskWithUmask('000', ['export', '--db', dbFile, what, '--out', file, '--as-of', '2026-03-15T12:00:00Z']);
-    expect(result.code, result.stderr).toBe(0);
-    const parsed = Papa.parse<string[]>(fs.readFileSync(file, 'utf8').replace(/\r\n$/, ''), { newline: '\r\n' });
-    expect(parsed.errors).toEqual([]);
-    exported[what] = { file, rows: parsed.data };
-  }
-}, 120_000);
-
-describe('owner-only files', () => {
+// Database file modes are SQLite's: a team database is no file of ours.
+describe('owner-only database files', () => {
   it('creates the database 0600 and its folders 0700 under a permissive umask; the WAL and shared memory are 0600 too', () => {
     const newDb = path.join(tempDir(), 'new', 'folder', 'paydesk.db');
     const result = runPaydeskWithUmask('000', ['import', '--db', newDb, hostileFolder()]);
@@ -84,50 +63,80 @@ describe('owner-only files', () => {
     expect(runPaydesk(['flags', '--db', oldDb]).code).toBe(0);
     expect(mode(oldDb)).toBe(0o600);
   });
-
-  it.each(EXPORTS)('writes the %s export 0600 under a permissive umask, and tightens a file that was there', (what) => {
-    expect(mode(exported[what].file)).toBe(0o600);
-    const existing = path.join(dir, `${what}-again.csv`);
-    fs.writeFileSync(existing, 'old contents');
-    fs.chmodSync(existing, 0o644);
-    expect(runPaydesk(['export', '--db', dbFile, what, '--out', existing]).code).toBe(0);
-    expect(mode(existing)).toBe(0o600);
-    expect(fs.readFileSync(existing, 'utf8')).not.toContain('old contents');
-  });
 });
 
-describe('formula cells in CSV exports', () => {
-  const column = (what: ExportKind, name: string) => {
-    const [header, ...rows] = exported[what].rows;
-    return rows.map((row) => row[header.indexOf(name)]);
-  };
+describeStores('CSV exports', (kind) => {
+  let dir: string;
+  let dbTarget: string;
+  /** Each export, written under umask 000, and its cells as a CSV reader sees them. */
+  const exported = {} as Record<ExportKind, { file: string; rows: string[][] }>;
 
-  it('leaves no cell starting with =, +, -, @, |, %, tab or CR unless it is a plain number', () => {
-    const cells = EXPORTS.flatMap((what) => exported[what].rows.slice(1).flat());
-    expect(cells.length).toBeGreaterThan(50);
-    const dangerous = cells.filter((cell) => /^[=+\-@|%\t\r]/.test(cell) && !/^[+-]?\d+(\.\d+)?$/.test(cell));
-    expect(dangerous).toEqual([]);
+  beforeAll(async () => {
+    dir = tempDir();
+    dbTarget = (await cliDatabase(kind)).target;
+    expect(runPaydesk(['import', '--db', dbTarget, hostileFolder()]).code).toBe(0);
+    const review = (key: string, decision: string, note: string) =>
+      expect(runPaydesk(['review', '--db', dbTarget, '--note', note, '--reviewer', '@reviewer', '--', key, decision]).code).toBe(0);
+    review('=1+2', 'escalated', '\t=cmd|calc');
+    review('-5|@pay', 'refund_needed', '\r=HYPERLINK("http://x")');
+    review('-acct', 'contacted', '+1 555 0100');
+    for (const what of EXPORTS) {
+      const file = path.join(dir, `${what}.csv`);
+      const result = runPaydeskWithUmask('000', ['export', '--db', dbTarget, what, '--out', file, '--as-of', '2026-03-15T12:00:00Z']);
+      expect(result.code, result.stderr).toBe(0);
+      const parsed = Papa.parse<string[]>(fs.readFileSync(file, 'utf8').replace(/\r\n$/, ''), { newline: '\r\n' });
+      expect(parsed.errors).toEqual([]);
+      exported[what] = { file, rows: parsed.data };
+    }
+  }, 120_000);
+
+  afterAll(() => closeCliDatabases());
+
+  describe('owner-only export files', () => {
+    it.each(EXPORTS)('writes the %s export 0600 under a permissive umask, and tightens a file that was there', (what) => {
+      expect(mode(exported[what].file)).toBe(0o600);
+      const existing = path.join(dir, `${what}-again.csv`);
+      fs.writeFileSync(existing, 'old contents');
+      fs.chmodSync(existing, 0o644);
+      expect(runPaydesk(['export', '--db', dbTarget, what, '--out', existing]).code).toBe(0);
+      expect(mode(existing)).toBe(0o600);
+      expect(fs.readFileSync(existing, 'utf8')).not.toContain('old contents');
+    });
   });
 
-  it('neutralises with one leading apostrophe and changes nothing else', () => {
-    expect(column('stuck', 'payment_id')).toEqual(expect.arrayContaining(["'=1+2", "'%pay"]));
-    expect(column('stuck', 'account_id')).toEqual(expect.arrayContaining(["'@SUM(A1)", "'|acct"]));
-    expect(column('stuck', 'email')).toContain("'+cmd@example.com");
-    expect(column('stuck', 'invoice_id')).toContain("'-2+3");
-    expect(column('stuck', 'review_note')).toContain("'\t=cmd|calc");
-    expect(column('duplicates', 'key')).toEqual(["'-5|@pay"]);
-    expect(column('duplicates', 'review_note')).toEqual(['\'\r=HYPERLINK("http://x")']);
-    expect(column('limited', 'account_id')).toEqual(expect.arrayContaining(["'-acct", "'+acct"]));
-    expect(column('reviews', 'note')).toEqual(expect.arrayContaining(["'\t=cmd|calc", '\'\r=HYPERLINK("http://x")', "'+1 555 0100"]));
-    expect(column('reviews', 'reviewer')).toEqual(["'@reviewer", "'@reviewer", "'@reviewer"]);
-    // Money is data, not a formula: left as it is.
-    expect(column('stuck', 'amount')).toEqual(expect.arrayContaining(['10.00', '5.00']));
-  });
+  describe('formula cells in CSV exports', () => {
+    const column = (what: ExportKind, name: string) => {
+      const [header, ...rows] = exported[what].rows;
+      return rows.map((row) => row[header.indexOf(name)]);
+    };
 
-  it('reads its own reviews export back to the same keys, notes and reviewers on another machine', () => {
-    const other = path.join(tempDir(), 'other.db');
-    expect(runPaydesk(['import', '--db', other, exported.reviews.file]).code).toBe(0);
-    expect(runPaydesk(['export', '--db', other, 'reviews', '--out', path.join(dir, 'reviews-other.csv')]).code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'reviews-other.csv'), 'utf8')).toBe(fs.readFileSync(exported.reviews.file, 'utf8'));
+    it('leaves no cell starting with =, +, -, @, |, %, tab or CR unless it is a plain number', () => {
+      const cells = EXPORTS.flatMap((what) => exported[what].rows.slice(1).flat());
+      expect(cells.length).toBeGreaterThan(50);
+      const dangerous = cells.filter((cell) => /^[=+\-@|%\t\r]/.test(cell) && !/^[+-]?\d+(\.\d+)?$/.test(cell));
+      expect(dangerous).toEqual([]);
+    });
+
+    it('neutralises with one leading apostrophe and changes nothing else', () => {
+      expect(column('stuck', 'payment_id')).toEqual(expect.arrayContaining(["'=1+2", "'%pay"]));
+      expect(column('stuck', 'account_id')).toEqual(expect.arrayContaining(["'@SUM(A1)", "'|acct"]));
+      expect(column('stuck', 'email')).toContain("'+cmd@example.com");
+      expect(column('stuck', 'invoice_id')).toContain("'-2+3");
+      expect(column('stuck', 'review_note')).toContain("'\t=cmd|calc");
+      expect(column('duplicates', 'key')).toEqual(["'-5|@pay"]);
+      expect(column('duplicates', 'review_note')).toEqual(['\'\r=HYPERLINK("http://x")']);
+      expect(column('limited', 'account_id')).toEqual(expect.arrayContaining(["'-acct", "'+acct"]));
+      expect(column('reviews', 'note')).toEqual(expect.arrayContaining(["'\t=cmd|calc", '\'\r=HYPERLINK("http://x")', "'+1 555 0100"]));
+      expect(column('reviews', 'reviewer')).toEqual(["'@reviewer", "'@reviewer", "'@reviewer"]);
+      // Money is data, not a formula: left as it is.
+      expect(column('stuck', 'amount')).toEqual(expect.arrayContaining(['10.00', '5.00']));
+    });
+
+    it('reads its own reviews export back to the same keys, notes and reviewers on another machine', async () => {
+      const other = (await cliDatabase(kind)).target;
+      expect(runPaydesk(['import', '--db', other, exported.reviews.file]).code).toBe(0);
+      expect(runPaydesk(['export', '--db', other, 'reviews', '--out', path.join(dir, 'reviews-other.csv')]).code).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'reviews-other.csv'), 'utf8')).toBe(fs.readFileSync(exported.reviews.file, 'utf8'));
+    });
   });
 });
