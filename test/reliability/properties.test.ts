@@ -1,6 +1,6 @@
 // Property-based tests (fast-check, fixed seeds): money survives parse ∘ format exactly for every ISO 4217
 // exponent; any cell survives the CSV export and comes back; duplicate clusters do not depend on how the
-// payments were split into files or in which order they were imported.
+// payments were split into files or in which order they were imported (the last two on each store).
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -14,7 +14,8 @@ import { computeFlags } from '../../main/core/flags/index.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { listReviews } from '../../main/core/reviews.js';
 import { readInChunks } from '../support/csv-chunks.js';
-import { LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir } from '../support/db.js';
+import { LEDGER_HEADER, PAYMENTS_HEADER, tempDir } from '../support/db.js';
+import { describeStores, freshStore, type StoreKind } from '../support/stores.js';
 
 const SEED = 5_2026;
 const EXPONENTS = [0, 2, 3, 4] as const;
@@ -124,6 +125,9 @@ describe('CSV export: any cell survives, formulas are neutralised', () => {
     );
   });
 
+});
+
+describeStores('CSV export: reviews exported and imported elsewhere', (kind) => {
   it('review decisions exported as CSV and imported elsewhere come back unchanged (cells are trimmed on import)', async () => {
     // A NUL makes any file "binary data" to the importer (by design), so it stays out of these texts.
     const text = cellText.map((cell) => cell.replace(/\0/g, '').trim());
@@ -140,19 +144,20 @@ describe('CSV export: any cell survives, formulas are neutralised', () => {
         const reviews: Review[] = drafts.map((r) => ({ ...r, kind: 'limited', decision: 'contacted' }));
         const file = path.join(dir, `reviews-${++run}.csv`);
         fs.writeFileSync(file, toCsv(reviewRows(reviews), REVIEW_EXPORT_COLUMNS));
-        const db = memoryDb();
+        const fresh = await freshStore(kind);
+        const db = fresh.store;
         try {
           const [report] = await syncPaths(db, [file]);
           expect(report).toMatchObject({ status: 'imported', format: 'reviews', inserted: reviews.length, rejected: 0 });
           const byKey = (a: Review, b: Review) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
           expect((await listReviews(db)).sort(byKey)).toEqual([...reviews].sort(byKey));
         } finally {
-          await db.close();
+          await fresh.close();
         }
       }),
       { seed: SEED, numRuns: 300 },
     );
-  });
+  }, 600_000); // a fresh database a run: on PostgreSQL each is a CREATE DATABASE (~0.4 s)
 });
 
 describe('the streaming CSV reader does not depend on where chunks end', () => {
@@ -225,7 +230,7 @@ const paymentLine = (p: DraftPayment) => `${p.id},${p.account},${p.amount},${p.c
 const creditLine = (p: DraftPayment) => `le_${p.id},${p.account},credit_purchased,${p.amount},${p.currency},${at(p.minute + p.creditedAfter!)},${p.id}`;
 
 /** Imports the payments as the given files (in that order) plus one ledger export, and lists the duplicate clusters. */
-async function duplicatesAfterImporting(dir: string, files: DraftPayment[][], ledgerPosition: number) {
+async function duplicatesAfterImporting(kind: StoreKind, dir: string, files: DraftPayment[][], ledgerPosition: number) {
   const written = files.map((payments, i) => {
     const file = path.join(dir, `payments-${i}.csv`);
     fs.writeFileSync(file, [PAYMENTS_HEADER, ...payments.map(paymentLine)].join('\n') + '\n');
@@ -235,7 +240,8 @@ async function duplicatesAfterImporting(dir: string, files: DraftPayment[][], le
   const credited = files.flat().filter((p) => p.creditedAfter !== null);
   fs.writeFileSync(ledger, [LEDGER_HEADER, ...credited.sort((a, b) => a.id.localeCompare(b.id)).map(creditLine)].join('\n') + '\n');
   written.splice(Math.min(ledgerPosition, written.length), 0, ledger);
-  const db = memoryDb();
+  const fresh = await freshStore(kind);
+  const db = fresh.store;
   try {
     for (const file of written) {
       const [report] = await syncPaths(db, [file]);
@@ -244,11 +250,11 @@ async function duplicatesAfterImporting(dir: string, files: DraftPayment[][], le
     }
     return (await computeFlags(db, { settings: DEFAULT_FLAG_SETTINGS, asOf: at(24 * 60), only: 'duplicates' })).duplicates;
   } finally {
-    await db.close();
+    await fresh.close();
   }
 }
 
-describe('duplicate clusters do not depend on how the payments arrived', () => {
+describeStores('duplicate clusters do not depend on how the payments arrived', (kind) => {
   it('the same clusters (keys, members, order, whilePending) whatever the order and the split into files', async () => {
     const arrival = fc.record({
       order: fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
@@ -260,17 +266,17 @@ describe('duplicate clusters do not depend on how the payments arrived', () => {
     await fc.assert(
       fc.asyncProperty(draftPayments, arrival, async (payments, { order, cuts, ledgerPosition }) => {
         const dir = tempDir();
-        const reference = await duplicatesAfterImporting(path.join(dir), [payments], 1);
+        const reference = await duplicatesAfterImporting(kind, path.join(dir), [payments], 1);
         const shuffled = payments.map((p, i) => [order[i], i, p] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , p]) => p);
         const bounds = [...new Set([0, ...cuts.map((c) => Math.min(c, shuffled.length)), shuffled.length])].sort((a, b) => a - b);
         const files = bounds.slice(1).map((end, i) => shuffled.slice(bounds[i], end));
         const otherDir = path.join(dir, `split-${++run}`);
         fs.mkdirSync(otherDir);
-        expect(await duplicatesAfterImporting(otherDir, files, ledgerPosition)).toEqual(reference);
+        expect(await duplicatesAfterImporting(kind, otherDir, files, ledgerPosition)).toEqual(reference);
         clustersSeen += reference!.length;
       }),
       { seed: SEED, numRuns: 80 },
     );
     expect(clustersSeen).toBeGreaterThan(20); // the generator does produce clusters
-  });
+  }, 600_000); // two fresh databases a run: on PostgreSQL each is a CREATE DATABASE (~0.4 s)
 });
