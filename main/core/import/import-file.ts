@@ -7,7 +7,7 @@ import { deferIndexesIfWorthIt, tablesWritten } from './deferred-indexes.js';
 import { FileError, ImportCanceled } from './file-error.js';
 import { contentHash } from './file-source.js';
 import type { SavedMapping } from './formats/recognise.js';
-import { parseWorkerAvailable, readOutcomesInWorker } from './parse-in-worker.js';
+import { PARSE_IN_WORKER_BYTES, parseWorkerAvailable, readOutcomesInWorker } from './parse-in-worker.js';
 import { readOutcomes, UnrecognisedHeader, type OutcomeSink } from './read-outcomes.js';
 import { ImportStore } from './store.js';
 
@@ -22,9 +22,7 @@ export interface ImportFileOptions {
 }
 
 /** Errors kept in memory for the returned report; all of them are stored in rejected_rows. */
-const REPORTED_ERRORS = 1000;
-
-const PARSE_IN_WORKER_BYTES = 4 << 20;
+export const REPORTED_ERRORS = 1000;
 
 /** The SQLite store's import: row by row through prepared statements, on the store's connection alone. */
 export async function importFile(sqlite: SqliteStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {

@@ -13,7 +13,21 @@ const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
 /** The worker runs from the build (dist/); from TypeScript sources (the unit tests) it is not there. */
 export const parseWorkerAvailable = (): boolean => fs.existsSync(WORKER_FILE);
 
-export function readOutcomesInWorker(file: string, mappings: readonly SavedMapping[], sink: OutcomeSink, signal?: AbortSignal): Promise<void> {
+/** From this size a file is parsed on another core while the importing thread writes (both stores). */
+export const PARSE_IN_WORKER_BYTES = 4 << 20;
+
+/**
+ * `beforeAck`: the consumer's backpressure. The worker keeps a few batches in flight and parses on only when
+ * one is acknowledged; the acknowledgement waits for this (by default, none: the batch was written when the
+ * sink returned, as on SQLite).
+ */
+export function readOutcomesInWorker(
+  file: string,
+  mappings: readonly SavedMapping[],
+  sink: OutcomeSink,
+  signal?: AbortSignal,
+  beforeAck?: () => Promise<unknown>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_FILE, { workerData: { file, mappings: [...mappings] } satisfies ParseJob });
     let settled = false;
@@ -40,7 +54,11 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
           case 'outcomes':
             decodeOutcomes(message.batch, (line, outcome, raw) => sink.outcome(line, outcome, raw));
             sink.progress(message.bytesRead);
-            return worker.postMessage('ack');
+            if (!beforeAck) return worker.postMessage('ack');
+            void beforeAck().then(() => {
+              if (!settled) worker.postMessage('ack');
+            }, settle);
+            return;
           case 'done':
             return settle();
           case 'fileError':

@@ -11,7 +11,7 @@ import type { RowHash } from './row-hash.js';
 import { RowHashSet } from './row-hash-set.js';
 
 // How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
-const STATUS_RANK: Record<PaymentStatus, number> = {
+export const STATUS_RANK: Readonly<Record<PaymentStatus, number>> = {
   incomplete: 0,
   pending: 1,
   processing: 2,
@@ -43,8 +43,11 @@ const storedValues = (p: PaymentRecord) =>
     p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt] as const;
 const sameValues = (values: ReturnType<typeof storedValues>, stored: StoredPayment) => values.every((value, i) => value === stored[i]);
 
+/** The dispute statuses that end a dispute. */
+export const DECIDED_DISPUTES: readonly string[] = ['won', 'lost'];
+
 /** How far a dispute has got: none, open, decided (won or lost). */
-const disputeRank = (status: string | null) => (status === null ? 0 : status === 'won' || status === 'lost' ? 2 : 1);
+const disputeRank = (status: string | null) => (status === null ? 0 : DECIDED_DISPUTES.includes(status) ? 2 : 1);
 
 /**
  * Whether an incoming snapshot of a payment replaces the stored one. Processor exports often carry no

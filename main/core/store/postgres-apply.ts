@@ -5,7 +5,8 @@
 //   left; so the rows are applied in rounds, the n-th row of every id in round n (a file repeats few ids, so
 //   there are mostly one or two rounds).
 // - Ledger entries: inserted once; a row whose id is stored with other values is recorded as a conflict.
-import type { StoreCounts } from '../import/store.js';
+import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
+import { DECIDED_DISPUTES, STATUS_RANK, type StoreCounts } from '../import/store.js';
 import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
 
@@ -13,10 +14,11 @@ const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'stat
   'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
 
 /** ImportStore's STATUS_RANK: on equal updated_at the status further along its lifecycle wins. */
-const statusRank = (status: string) => `CASE ${status} WHEN 'incomplete' THEN 0 WHEN 'pending' THEN 1 WHEN 'processing' THEN 2
-  WHEN 'succeeded' THEN 3 WHEN 'failed' THEN 3 WHEN 'canceled' THEN 3 WHEN 'partially_refunded' THEN 4 WHEN 'refunded' THEN 5 END`;
+const statusRank = (status: string) =>
+  `CASE ${status} ${Object.entries(STATUS_RANK).map(([name, rank]) => `WHEN '${name}' THEN ${rank}`).join(' ')} END`;
 /** How far a dispute has got: none, open, decided (won or lost). */
-const disputeRank = (status: string) => `CASE WHEN ${status} IS NULL THEN 0 WHEN ${status} IN ('won', 'lost') THEN 2 ELSE 1 END`;
+const disputeRank = (status: string) =>
+  `CASE WHEN ${status} IS NULL THEN 0 WHEN ${status} IN (${DECIDED_DISPUTES.map((d) => `'${d}'`).join(', ')}) THEN 2 ELSE 1 END`;
 const refunded = (alias: string) => `coalesce(${alias}.amount_refunded_cents, 0)`;
 
 /** The incoming row `r` holds exactly the stored values of `p`. */
@@ -41,10 +43,12 @@ export interface AppliedRows {
   counts: StoreCounts;
   /** The payments table was empty before the file. */
   paymentsWereEmpty: boolean;
-  /** Payments inserted or replaced, listed in temp table file_payments (id). */
+  /** Payments inserted or replaced, listed in temp table file_payments (id) unless the table was empty before. */
   paymentsChanged: boolean;
   /** Entries inserted, listed in temp table new_entries. */
   ledgerInserted: boolean;
+  /** purchase_gap_ms was written with the rows (a first load into an empty table). */
+  purchaseGapsWritten: boolean;
 }
 
 /** Temp tables the apply leaves for the derived columns; they end with the transaction. */
@@ -65,17 +69,41 @@ export async function applyStagedRows(store: PostgresStore, importId: number, pa
     ${WORK_TABLES}
     ANALYZE ${STAGE_TABLE};`);
   const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
-  const payments = await applyPayments(store, importId, counts);
+  const payments = await applyPayments(store, importId, counts, paymentsWereEmpty);
   const ledgerInserted = await applyLedger(store, importId, counts);
   await store.run(`INSERT INTO rejected_rows (import_id, line, reason, raw)
     SELECT ?, line, reason, raw FROM ${STAGE_TABLE} WHERE kind = 'e' ORDER BY line`, [importId]);
   await raiseBounds(store);
-  return { counts, paymentsWereEmpty, paymentsChanged: payments, ledgerInserted };
+  return { counts, paymentsWereEmpty, paymentsChanged: payments.changed, ledgerInserted, purchaseGapsWritten: payments.gapsWritten };
 }
 
-async function applyPayments(store: PostgresStore, importId: number, counts: StoreCounts): Promise<boolean> {
+const IS_CANDIDATE = `r.account_id IS NOT NULL AND r.status IN ${CANDIDATE_STATUSES_SQL}`;
+/**
+ * Into an empty table, a file that gives each id once is the whole table: the time since the previous candidate of
+ * the same purchase group (postgres-derived.ts computeAllPurchaseGaps) is known as the rows go in, which saves
+ * rewriting most of them right after.
+ */
+const PURCHASE_GAP = `CASE WHEN ${IS_CANDIDATE} THEN r.created_at - lag(r.created_at) OVER (
+  PARTITION BY r.account_id, r.currency, r.amount_cents, ${IS_CANDIDATE} ORDER BY r.created_at, r.id) END`;
+
+async function applyPayments(
+  store: PostgresStore,
+  importId: number,
+  counts: StoreCounts,
+  paymentsWereEmpty: boolean,
+): Promise<{ changed: boolean; gapsWritten: boolean }> {
   const roundCount = (await store.value<number>(`SELECT max(n) FROM (SELECT count(*) AS n FROM ${STAGE_TABLE} WHERE kind = 'p' GROUP BY id) AS per_id`)) ?? 0;
-  if (roundCount === 0) return false;
+  if (roundCount === 0) return { changed: false, gapsWritten: false };
+  const gapsWritten = paymentsWereEmpty && roundCount === 1;
+  if (gapsWritten) {
+    // Every row is new and none repeats: inserted as read, without the rounds' bookkeeping (file_payments is
+    // not filled, as the derived columns take every payment for the file's).
+    const { changes } = await store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
+      SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
+      FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]);
+    counts.inserted += changes;
+    return { changed: changes > 0, gapsWritten };
+  }
   await store.exec(`
     CREATE TEMP TABLE incoming_payments ON COMMIT DROP AS
       SELECT line, id, ${VALUE_COLUMNS.join(', ')}, hash_hi, hash_lo, row_number() OVER (PARTITION BY id ORDER BY line) AS nth
@@ -115,13 +143,19 @@ async function applyPayments(store: PostgresStore, importId: number, counts: Sto
     }
     await store.run('DELETE FROM payment_round');
   }
-  return (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0;
+  return { changed: (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0, gapsWritten };
 }
 
 interface ConflictRow {
   line: number;
   id: string;
-  incoming: string;
+  /** The incoming row's values (the stored entry's are the unprefixed ones). */
+  in_account_id: string;
+  in_type: string;
+  in_amount_cents: number;
+  in_currency: string;
+  in_created_at: number;
+  in_payment_id: string | null;
   account_id: string;
   type: string;
   amount_cents: number;
@@ -160,21 +194,25 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
   const staged = (await store.value<number>(`SELECT count(*) FROM ${STAGE_TABLE} WHERE kind = 'l'`))!;
   if (staged === inserted) return inserted > 0;
   await store.exec(`CREATE TEMP TABLE repeated_entries ON COMMIT DROP AS
-    SELECT r.line, r.id, r.incoming, l.account_id, l.type, l.amount_cents, l.currency, l.created_at, l.payment_id,
+    SELECT r.line, r.id, r.account_id AS in_account_id, r.type AS in_type, r.amount_cents AS in_amount_cents, r.currency AS in_currency,
+      r.created_at AS in_created_at, r.payment_id AS in_payment_id, l.account_id, l.type, l.amount_cents, l.currency, l.created_at, l.payment_id,
       l.account_id = r.account_id AND l.type = r.type AND l.amount_cents = r.amount_cents AND l.currency = r.currency
         AND l.created_at = r.created_at AND l.payment_id IS NOT DISTINCT FROM r.payment_id AS same
     FROM ${STAGE_TABLE} r JOIN ledger_entries l ON l.id = r.id
     WHERE r.kind = 'l' AND (NOT EXISTS (SELECT 1 FROM new_entries n WHERE n.id = r.id)
       OR r.line > (SELECT f.first_line FROM repeated_ids f WHERE f.id = r.id))`);
   counts.unchanged += (await store.value<number>('SELECT count(*) FROM repeated_entries WHERE same'))!;
-  const conflicts = await store.all<ConflictRow>(`SELECT line, id, incoming, account_id, type, amount_cents, currency, created_at, payment_id
-    FROM repeated_entries WHERE NOT same ORDER BY line`);
+  const conflicts = await store.all<ConflictRow>(`SELECT * FROM repeated_entries WHERE NOT same ORDER BY line`);
   if (conflicts.length > 0) {
-    // The stored entry as ImportStore records it: JSON.stringify of the entry read back, keys in this order.
+    // Both entries as ImportStore records them: JSON.stringify of the entry stored and of the one read, whose keys
+    // come in LedgerRecord's order.
     const stored = (c: ConflictRow) =>
       JSON.stringify({ id: c.id, accountId: c.account_id, type: c.type, amountCents: c.amount_cents, currency: c.currency, createdAt: c.created_at, paymentId: c.payment_id });
+    const incoming = (c: ConflictRow) =>
+      JSON.stringify({ id: c.id, accountId: c.in_account_id, type: c.in_type, amountCents: c.in_amount_cents, currency: c.in_currency,
+        createdAt: c.in_created_at, paymentId: c.in_payment_id });
     await store.insertRows('ledger_conflicts', ['import_id', 'entry_id', 'line', 'stored', 'incoming'],
-      conflicts.map((c) => [importId, c.id, c.line, stored(c), c.incoming]));
+      conflicts.map((c) => [importId, c.id, c.line, stored(c), incoming(c)]));
     counts.conflicts += conflicts.length;
   }
   return inserted > 0;

@@ -5,7 +5,10 @@ import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 import type { AppliedRows } from './postgres-apply.js';
 import type { Store } from './store.js';
 
-const FILE_PAYMENTS = 'id IN (SELECT id FROM file_payments)';
+/** Which payments the file inserted or replaced, as a condition on payments alias `p`. */
+type FilePayments = (p: string) => string;
+const FILE_PAYMENTS: FilePayments = (p) => `${p}.id IN (SELECT id FROM file_payments)`;
+const ALL_PAYMENTS: FilePayments = () => 'TRUE';
 const LINKED_TYPES = `('credit_purchased', 'refund')`;
 
 /** What the linked credit_purchased and refund entries add up to, per payment (`l` is the entries). */
@@ -15,11 +18,19 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
   (-coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0))::bigint AS reversed`;
 
-export async function refreshDerivedColumnsPostgres(store: Store, applied: AppliedRows): Promise<void> {
-  if (applied.ledgerInserted) await linkNewEntries(store);
+export interface DerivedOptions {
+  /** Called before the new entries' sums are added to the payments they link to, with how many payments that is at most. */
+  beforeLinking?: (payments: number) => Promise<void>;
+}
+
+export async function refreshDerivedColumnsPostgres(store: Store, applied: AppliedRows, options: DerivedOptions = {}): Promise<void> {
+  if (applied.ledgerInserted) await linkNewEntries(store, options);
   if (!applied.paymentsChanged) return;
-  await creditPayments(store);
-  await linkCredits(store);
+  // Into an empty table, every payment is one the file brought.
+  const filePayments = applied.paymentsWereEmpty ? ALL_PAYMENTS : FILE_PAYMENTS;
+  await creditPayments(store, filePayments);
+  await linkCredits(store, filePayments);
+  if (applied.purchaseGapsWritten) return;
   if (applied.paymentsWereEmpty) await computeAllPurchaseGaps(store);
   else await refreshPurchaseGaps(store);
 }
@@ -28,12 +39,13 @@ export async function refreshDerivedColumnsPostgres(store: Store, applied: Appli
  * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever inserted),
  * and records the new credits that link to none.
  */
-async function linkNewEntries(store: Store): Promise<void> {
+async function linkNewEntries(store: Store, options: DerivedOptions): Promise<void> {
   await store.exec(`CREATE TEMP TABLE new_links ON COMMIT DROP AS
       SELECT l.payment_id, ${ENTRY_SUMS} FROM new_entries l
       WHERE l.type IN ${LINKED_TYPES} AND l.payment_id IS NOT NULL GROUP BY l.payment_id;
     ALTER TABLE new_links ADD PRIMARY KEY (payment_id);
     ANALYZE new_links;`);
+  if (options.beforeLinking) await options.beforeLinking((await store.value<number>('SELECT count(*) FROM new_links'))!);
   for (const column of ['id', 'alt_id']) {
     await store.run(`UPDATE payments SET
         credited_at = CASE WHEN c.at IS NOT NULL AND (payments.credited_at IS NULL OR payments.credited_at > c.at) THEN c.at ELSE payments.credited_at END,
@@ -45,42 +57,45 @@ async function linkNewEntries(store: Store): Promise<void> {
       FROM new_links AS c
       WHERE payments.${column} = c.payment_id${column === 'alt_id' ? ' AND payments.alt_id <> payments.id' : ''}`);
   }
-  // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment.
+  // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment. In two steps, the
+  // second with the first's count known: estimated as one, the ids no payment has were each compared with a scan
+  // of the payments (when their alt_id index is being rebuilt).
+  await store.exec(`CREATE TEMP TABLE unknown_ids ON COMMIT DROP AS
+      SELECT c.payment_id FROM new_links c WHERE c.n > 0 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id);
+    ANALYZE unknown_ids;`);
   await store.run(`INSERT INTO unlinked_credits (entry_id, payment_id, created_at)
     SELECT l.id, l.payment_id, l.created_at
-    FROM new_links c JOIN new_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased'
-    WHERE c.n > 0
-      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id)
-      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)
+    FROM unknown_ids c JOIN new_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased'
+    WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)
     ON CONFLICT (entry_id) DO NOTHING`);
 }
 
 /** Credits waiting for a payment that the file brought (by id or alt id) are linked now. */
-async function linkCredits(store: Store): Promise<void> {
+async function linkCredits(store: Store, filePayments: FilePayments): Promise<void> {
   if ((await store.value('SELECT 1 FROM unlinked_credits LIMIT 1')) === undefined) return;
   await store.run(`DELETE FROM unlinked_credits WHERE payment_id IN (
-    SELECT id FROM file_payments UNION ALL SELECT p.alt_id FROM payments p WHERE p.${FILE_PAYMENTS} AND p.alt_id IS NOT NULL)`);
+    SELECT p.id FROM payments p WHERE ${filePayments('p')} UNION ALL SELECT p.alt_id FROM payments p WHERE ${filePayments('p')} AND p.alt_id IS NOT NULL)`);
 }
 
 /**
  * Recomputes, from every linked entry, the sums of the payments the file inserted or replaced: they may already
  * have entries in the ledger, under their id or alt id.
  */
-async function creditPayments(store: Store): Promise<void> {
+async function creditPayments(store: Store, filePayments: FilePayments): Promise<void> {
   if ((await store.value(`SELECT 1 FROM ledger_entries WHERE type IN ${LINKED_TYPES} LIMIT 1`)) === undefined) return;
   await store.run(`UPDATE payments SET credited_at = NULL, credit_count = 0, credited_cents = 0, credited_currency = NULL, reversed_cents = 0
-    WHERE ${FILE_PAYMENTS} AND (credited_at IS NOT NULL OR credit_count <> 0 OR reversed_cents <> 0)`);
+    WHERE ${filePayments('payments')} AND (credited_at IS NOT NULL OR credit_count <> 0 OR reversed_cents <> 0)`);
   // Two joins, not one on `id OR alt_id`: each then walks an index. No entry matches both (that needs alt_id = id).
   await store.run(`UPDATE payments SET credited_at = s.at, credit_count = s.n, credited_cents = s.credited, credited_currency = s.currency,
       reversed_cents = s.reversed
     FROM (SELECT l.payment_key AS id, ${ENTRY_SUMS} FROM (
         SELECT p.id AS payment_key, e.type, e.created_at, e.amount_cents, e.currency
         FROM payments p JOIN ledger_entries e ON e.payment_id = p.id
-        WHERE p.${FILE_PAYMENTS} AND e.type IN ${LINKED_TYPES}
+        WHERE ${filePayments('p')} AND e.type IN ${LINKED_TYPES}
         UNION ALL
         SELECT p.id, e.type, e.created_at, e.amount_cents, e.currency
         FROM payments p JOIN ledger_entries e ON e.payment_id = p.alt_id AND p.alt_id <> p.id
-        WHERE p.${FILE_PAYMENTS} AND e.type IN ${LINKED_TYPES}
+        WHERE ${filePayments('p')} AND e.type IN ${LINKED_TYPES}
       ) AS l GROUP BY l.payment_key) AS s
     WHERE payments.id = s.id`);
 }
@@ -101,10 +116,10 @@ async function computeAllPurchaseGaps(store: Store): Promise<void> {
  */
 async function refreshPurchaseGaps(store: Store): Promise<void> {
   await store.run(`INSERT INTO touched_groups SELECT DISTINCT account_id, currency, amount_cents FROM payments
-    WHERE ${FILE_PAYMENTS} AND account_id IS NOT NULL ON CONFLICT DO NOTHING`);
+    WHERE ${FILE_PAYMENTS('payments')} AND account_id IS NOT NULL ON CONFLICT DO NOTHING`);
   await store.exec('ANALYZE touched_groups');
   // A payment that stopped being a candidate (failed, refunded, no account) has no gap.
-  await store.run(`UPDATE payments SET purchase_gap_ms = NULL WHERE ${FILE_PAYMENTS} AND purchase_gap_ms IS NOT NULL
+  await store.run(`UPDATE payments SET purchase_gap_ms = NULL WHERE ${FILE_PAYMENTS('payments')} AND purchase_gap_ms IS NOT NULL
     AND NOT (account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL})`);
   await store.run(`WITH gaps AS (
       SELECT p.id, p.created_at - lag(p.created_at) OVER (

@@ -7,22 +7,17 @@ import type { ImportFileReport, RowError } from '../../../shared/domain.js';
 import { tablesWritten } from '../import/deferred-indexes.js';
 import { FileError, ImportCanceled } from '../import/file-error.js';
 import { contentHash } from '../import/file-source.js';
-import type { ImportFileOptions } from '../import/import-file.js';
-import { parseWorkerAvailable, readOutcomesInWorker } from '../import/parse-in-worker.js';
+import { REPORTED_ERRORS, type ImportFileOptions } from '../import/import-file.js';
+import { PARSE_IN_WORKER_BYTES, parseWorkerAvailable, readOutcomesInWorker } from '../import/parse-in-worker.js';
 import { readOutcomes, UnrecognisedHeader, type OutcomeSink } from '../import/read-outcomes.js';
 import type { ReviewRecord } from '../import/records.js';
 import { applyReviewDecision } from '../reviews.js';
 import { applyStagedRows } from './postgres-apply.js';
 import { refreshDerivedColumnsPostgres } from './postgres-derived.js';
+import { DEFER_WHEN_UPDATING_AT_LEAST, dropSecondaryIndexes, rebuildIndexes, tableSmallNextTo, type DeferredIndexes } from './postgres-indexes.js';
 import { storedRowHashes } from './postgres-row-hashes.js';
 import { createStageSql, StagedRows } from './postgres-staging.js';
 import type { PostgresStore } from './postgres-store.js';
-
-/** Errors kept in memory for the returned report; all of them are stored in rejected_rows (as importFile keeps). */
-const REPORTED_ERRORS = 1000;
-
-/** From this size the file is parsed on another core while this thread streams rows to the server (as importFile). */
-const PARSE_IN_WORKER_BYTES = 4 << 20;
 
 /** The file is not applied: its transaction is rolled back, then the file is recorded as `extra` says. */
 class NothingApplied extends Error {
@@ -81,6 +76,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         const staged = new StagedRows(client);
         const reviews: ReviewRecord[] = [];
         let unchanged = 0;
+        const stagedRows = { payments: 0, ledger: 0 };
         let lastProgress = 0;
         const sink: OutcomeSink = {
           format(format) {
@@ -92,12 +88,14 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
             switch (outcome.kind) {
               case 'payment':
                 staged.payment(line, outcome.payment, outcome.rowHash);
+                stagedRows.payments++;
                 break;
               case 'unchanged':
                 unchanged++;
                 break;
               case 'ledger':
                 staged.ledger(line, outcome.entry);
+                stagedRows.ledger++;
                 break;
               case 'review':
                 reviews.push(outcome.review);
@@ -125,7 +123,9 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         };
         try {
           if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
-            await readOutcomesInWorker(file, options.mappings, sink, options.signal);
+            // The worker parses the next batch only once the COPY has taken this one: memory stays flat when the
+            // server is slower than the parsing.
+            await readOutcomesInWorker(file, options.mappings, sink, options.signal, () => staged.ready());
           } else {
             await readOutcomes(file, options.mappings, sink, { signal: options.signal, beforeChunk: () => staged.ready().then(() => {}) });
           }
@@ -146,9 +146,21 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         }
         const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
           [report.path, fileHash, started]))!;
+        // The file is staged: from here on, a table whose indexes are dropped is locked until commit.
+        const deferred: DeferredIndexes = { tables: [], definitions: [] };
+        if (await tableSmallNextTo(store, 'payments', stagedRows.payments)) await dropSecondaryIndexes(store, 'payments', deferred);
+        if (await tableSmallNextTo(store, 'ledger_entries', stagedRows.ledger)) await dropSecondaryIndexes(store, 'ledger_entries', deferred);
         const rows = await applyStagedRows(store, importId, paymentsWereEmpty);
+        await rebuildIndexes(store, 'ledger_entries', deferred);
         for (const record of reviews) rows.counts[await applyReviewDecision(store, record, 'import')]++;
-        await refreshDerivedColumnsPostgres(store, rows);
+        await refreshDerivedColumnsPostgres(store, rows, {
+          // New entries linking to a large share of the payments rewrite that share of its rows (the sums of
+          // the linked entries): once the payments are loaded, the first ledger is such a file.
+          async beforeLinking(payments) {
+            if (await tableSmallNextTo(store, 'payments', payments, 1 / DEFER_WHEN_UPDATING_AT_LEAST)) await dropSecondaryIndexes(store, 'payments', deferred);
+          },
+        });
+        await rebuildIndexes(store, 'payments', deferred);
         rows.counts.unchanged += unchanged;
         Object.assign(report, rows.counts);
         report.durationMs = Date.now() - started;

@@ -39,8 +39,6 @@ const STAGE_COLUMNS = [
   ['hash_lo', 'BIGINT'],
   ['type', 'TEXT'],
   ['payment_id', 'TEXT'],
-  // The ledger entry as the SQLite import records it in a conflict: JSON.stringify of the record read.
-  ['incoming', 'TEXT'],
   ['reason', 'TEXT'],
   ['raw', 'TEXT'],
 ] as const;
@@ -72,12 +70,12 @@ export class StagedRows {
   payment(line: number, p: PaymentRecord, rowHash: RowHash | undefined): void {
     this.add(['p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email,
       p.description, p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt,
-      rowHash?.hi ?? null, rowHash?.lo ?? null, null, null, null, null, null]);
+      rowHash?.hi ?? null, rowHash?.lo ?? null, null, null, null, null]);
   }
 
   ledger(line: number, e: LedgerRecord): void {
     this.add(['l', line, e.id, null, e.accountId, e.amountCents, e.currency, null, e.createdAt, null, null, null, null, null, null, null, null,
-      null, null, null, null, e.type, e.paymentId, JSON.stringify(e), null, null]);
+      null, null, null, null, e.type, e.paymentId, null, null]);
   }
 
   rejected(line: number, reason: string, raw: string): void {

@@ -1,0 +1,144 @@
+// A first load into the team database builds the secondary indexes after the rows (postgres-indexes.ts): the
+// files large enough for that give the same reports and rows as SQLite, the indexes come back exactly as the
+// schema has them, other sessions' reads of the table wait for the file's transaction only, and a sync killed
+// (SIGKILL) while the indexes are dropped leaves the indexes and the rows as they were.
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportFileReport } from '../../shared/domain.js';
+import { syncPaths } from '../../main/core/import/sync.js';
+import { listMappings } from '../../main/core/mappings.js';
+import { openStore } from '../../main/core/store/open-store.js';
+import { importFilePostgres } from '../../main/core/store/postgres-import.js';
+import type { PostgresStore } from '../../main/core/store/postgres-store.js';
+import type { Store } from '../../main/core/store/store.js';
+import { ensureCliBuilt, exited, runPaydeskAsync, spawnPaydesk } from '../support/cli.js';
+import { memoryDb, tempDir, type TestDb } from '../support/db.js';
+import { generatePayments, writeCreditsExport, writePaymentsExport } from '../support/payment-exports.js';
+import { pause } from '../support/import-watch.js';
+import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
+
+// Enough rows that both tables are loaded without their indexes, and that the ledger's links rewrite the payments.
+const PAYMENTS = 80_000;
+
+let dir: string;
+let paymentsFile: string;
+let ledgerFile: string;
+const open: { close(): Promise<void> }[] = [];
+
+beforeAll(() => {
+  ensureCliBuilt();
+  dir = tempDir();
+  paymentsFile = path.join(dir, 'payments.csv');
+  ledgerFile = path.join(dir, 'ledger.csv');
+  const payments = [...generatePayments({ seed: 20261126, count: PAYMENTS })];
+  writePaymentsExport(paymentsFile, payments);
+  writeCreditsExport(ledgerFile, payments);
+}, 120_000);
+
+afterEach(async () => {
+  while (open.length) await open.pop()!.close();
+});
+
+afterAll(async () => {
+  while (open.length) await open.pop()!.close();
+});
+
+async function teamDatabase(): Promise<{ db: PgDatabase; store: PostgresStore }> {
+  const db = await freshPgDatabase();
+  const store = (await openStore(db.url)) as PostgresStore;
+  open.push({ close: async () => { await store.close(); await db.drop(); } });
+  return { db, store };
+}
+
+function sqliteStore(): TestDb {
+  const sqlite = memoryDb();
+  open.push({ close: async () => sqlite.close() });
+  return sqlite;
+}
+
+const INDEXES = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('payments', 'ledger_entries')
+  ORDER BY indexname`;
+
+const TABLES = {
+  payments: 'SELECT * FROM payments ORDER BY id',
+  ledger_entries: 'SELECT * FROM ledger_entries ORDER BY id',
+  account_totals: 'SELECT * FROM account_totals ORDER BY account_id, currency',
+  data_bounds: 'SELECT * FROM data_bounds ORDER BY name',
+  unlinked_credits: 'SELECT * FROM unlinked_credits ORDER BY entry_id',
+  imports: 'SELECT id, path, content_hash, format, status, rows, inserted, updated, unchanged, ignored, rejected, conflicts FROM imports ORDER BY id',
+};
+
+async function tables(store: Store): Promise<Record<string, unknown[]>> {
+  const dump: Record<string, unknown[]> = {};
+  for (const [name, sql] of Object.entries(TABLES)) dump[name] = await store.all(sql);
+  return dump;
+}
+
+/** A report without what differs between any two runs. */
+function comparable(report: ImportFileReport) {
+  const rest: Partial<ImportFileReport> = { ...report };
+  delete rest.durationMs;
+  delete rest.importId;
+  return rest;
+}
+
+describe('a first load into the team database', () => {
+  for (const order of [['payments', 'ledger'], ['ledger', 'payments']] as const) {
+    it(`gives the rows and reports SQLite gives, ${order.join(' then ')}, and builds every index again`, async () => {
+      const files = order.map((kind) => (kind === 'payments' ? paymentsFile : ledgerFile));
+      const { store } = await teamDatabase();
+      const indexesBefore = await store.all(INDEXES);
+      expect(indexesBefore.length).toBeGreaterThanOrEqual(10);
+      const mappings = await listMappings(store);
+      const fromPostgres: ImportFileReport[] = [];
+      for (const file of files) fromPostgres.push(await importFilePostgres(store, file, { mappings, displayPath: file }));
+      expect(fromPostgres.map((r) => r.status)).toEqual(['imported', 'imported']);
+      expect(await store.all(INDEXES)).toEqual(indexesBefore);
+
+      const sqlite = sqliteStore();
+      const fromSqlite = await syncPaths(sqlite, files);
+      expect(fromPostgres.map(comparable)).toEqual(fromSqlite.map(comparable));
+      const [a, b] = [await tables(sqlite), await tables(store)];
+      for (const name of Object.keys(TABLES)) expect(b[name], name).toEqual(a[name]);
+      expect((b.payments as { purchase_gap_ms: number | null }[]).some((p) => p.purchase_gap_ms !== null)).toBe(true);
+      expect((b.payments as { credit_count: number }[]).filter((p) => p.credit_count > 0).length).toBeGreaterThan(PAYMENTS / 2);
+    }, 300_000);
+  }
+
+  it('holds other sessions\' reads of the table only until the file commits, and a sync killed meanwhile leaves the indexes and rows as they were', async () => {
+    const { db, store } = await teamDatabase();
+    const indexesBefore = await store.all(INDEXES);
+    const watcher = new pg.Client({ connectionString: db.url });
+    await watcher.connect();
+    open.push({ close: () => watcher.end() });
+    const payments = 'SELECT count(*)::int AS n FROM payments';
+    const dropped = `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+      WHERE c.relname = 'payments' AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.pid <> pg_backend_pid()`;
+
+    const child = spawnPaydesk(['import', '--db', db.url, paymentsFile]);
+    let seen = false;
+    while (child.exitCode === null && !seen) {
+      seen = (await watcher.query<{ n: number }>(dropped)).rows[0].n > 0;
+      if (!seen) await pause(5);
+    }
+    expect(seen, 'the import ended before its indexes were seen dropped').toBe(true);
+    // Meanwhile a reader of the table waits (here, up to its lock timeout) rather than seeing a half-loaded table.
+    await watcher.query(`SET lock_timeout = '200ms'`);
+    await expect(watcher.query(payments)).rejects.toThrow(/lock timeout/);
+    await watcher.query('RESET lock_timeout');
+    child.kill('SIGKILL');
+    expect((await exited(child)).signal).toBe('SIGKILL');
+
+    // The server rolls the transaction back once it finds its client gone; then readers go on.
+    expect((await watcher.query<{ n: number }>(payments)).rows[0].n).toBe(0);
+    expect((await watcher.query<{ n: number }>(dropped)).rows[0].n).toBe(0);
+    expect(await store.all(INDEXES)).toEqual(indexesBefore);
+    expect(await store.value('SELECT count(*) FROM imports')).toBe(0);
+
+    const again = await runPaydeskAsync(['import', '--json', '--db', db.url, paymentsFile]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { files: { status: string; inserted: number }[] }).files[0]).toMatchObject({ status: 'imported', inserted: PAYMENTS });
+    expect(await store.all(INDEXES)).toEqual(indexesBefore);
+  }, 300_000);
+});
