@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { afterEach, describe } from 'vitest';
 import { copyDatabase } from '../../main/core/store/copy-database.js';
 import { openStore } from '../../main/core/store/open-store.js';
 import { PostgresStore } from '../../main/core/store/postgres-store.js';
@@ -102,4 +102,26 @@ export async function freshStore(kind: StoreKind): Promise<FreshStore> {
 /** One suite, run against each store kind: `suite(kind)` declares its tests. */
 export function describeStores(name: string, suite: (kind: StoreKind) => void): void {
   describe.each(STORE_KINDS)(`%s: ${name}`, (kind) => suite(kind));
+}
+
+/**
+ * Empty stores for a file's tests, each closed (and on PostgreSQL dropped) after the test that opened it. Call
+ * at the top of the file or of a suite: it registers that afterEach.
+ */
+export function emptyStores(): (kind: StoreKind) => Promise<Store> {
+  const opened: FreshStore[] = [];
+  afterEach(async () => {
+    while (opened.length) await opened.pop()!.close();
+  });
+  return async (kind) => {
+    const fresh = await freshStore(kind);
+    opened.push(fresh);
+    return fresh.store;
+  };
+}
+
+/** emptyStores() for one kind: inside a describeStores suite. */
+export function storesPerTest(kind: StoreKind): () => Promise<Store> {
+  const empty = emptyStores();
+  return () => empty(kind);
 }

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, flags, importText, LEDGER_HEADER, PAYMENTS_HEADER } from '../support/db.js';
-import { storesPerTest } from '../support/store-per-test.js';
+import { storesPerTest } from '../support/stores.js';
 import { describeStores } from '../support/stores.js';
 
 const AS_OF = '2026-03-15T12:00:00Z';

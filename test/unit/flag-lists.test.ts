@@ -11,7 +11,7 @@ import { applyReviewDecision } from '../../main/core/reviews.js';
 import { writeSettings } from '../../main/core/settings.js';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, flags, importText, LEDGER_HEADER, PAYMENTS_HEADER, tempDir } from '../support/db.js';
-import { storesPerTest } from '../support/store-per-test.js';
+import { storesPerTest } from '../support/stores.js';
 import { describeStores } from '../support/stores.js';
 
 async function withDemo(db: Store): Promise<Store> {

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paidWhilePending } from '../../main/core/flags/duplicates.js';
-import type { Store } from '../../main/core/store/store.js';
 import { csv, flags, importText, LEDGER_HEADER, PAYMENTS_HEADER } from '../support/db.js';
-import { describeStores, freshStore, type FreshStore, type StoreKind } from '../support/stores.js';
+import { describeStores, emptyStores, type StoreKind } from '../support/stores.js';
 
 const AS_OF = '2026-03-15T12:00:00Z';
 
-const opened: FreshStore[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-async function emptyStore(kind: StoreKind): Promise<Store> {
-  const fresh = await freshStore(kind);
-  opened.push(fresh);
-  return fresh.store;
-}
+const emptyStore = emptyStores();
 
 async function load(kind: StoreKind, payments: string[], ledger?: string[]) {
   const db = await emptyStore(kind);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, importText, LEDGER_HEADER, PAYMENTS_HEADER } from '../support/db.js';
-import { storesPerTest } from '../support/store-per-test.js';
+import { storesPerTest } from '../support/stores.js';
 import { describeStores } from '../support/stores.js';
 
 const payment = (db: Store, id: string) => db.get<Record<string, unknown>>('SELECT * FROM payments WHERE id = ?', [id]);

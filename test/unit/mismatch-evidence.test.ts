@@ -5,7 +5,7 @@ import { computeFlags } from '../../main/core/flags/index.js';
 import { buildEvidence } from '../../main/core/service/evidence.js';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, importText, LEDGER_HEADER } from '../support/db.js';
-import { storesPerTest } from '../support/store-per-test.js';
+import { storesPerTest } from '../support/stores.js';
 import { describeStores } from '../support/stores.js';
 
 const HEADER = 'id,Created date (UTC),Amount,Currency,Status,PaymentIntent ID,Customer ID';

@@ -6,7 +6,7 @@ import type { ImportFileReport } from '../../shared/domain.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import type { Store } from '../../main/core/store/store.js';
 import { flags } from '../support/db.js';
-import { storesPerTest } from '../support/store-per-test.js';
+import { storesPerTest } from '../support/stores.js';
 import { describeStores, STORE_KINDS } from '../support/stores.js';
 
 const SAMPLES = path.resolve(__dirname, '../../../shared/samples/real-exports');

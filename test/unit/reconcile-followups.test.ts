@@ -1,6 +1,6 @@
 // rules.md §5 "Follow-ups": a decision that asks for an action is followed on every later sync until the data shows
 // it done; becoming done is recorded in the audit log once. Each step imports a later snapshot, as a sync does.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_FLAG_SETTINGS, type FlagKind } from '../../shared/domain.js';
 import { refreshFlagListsAfter } from '../../main/core/flag-lists/refresh.js';
 import { listFollowups } from '../../main/core/followups.js';
@@ -8,20 +8,11 @@ import { syncPaths } from '../../main/core/import/sync.js';
 import { applyReviewDecision, reviewLog } from '../../main/core/reviews.js';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, flags, LEDGER_HEADER, tempDir, writeExport } from '../support/db.js';
-import { describeStores, freshStore, type FreshStore, type StoreKind } from '../support/stores.js';
+import { describeStores, emptyStores } from '../support/stores.js';
 
 type Db = Store;
 
-const opened: FreshStore[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-async function emptyStore(kind: StoreKind): Promise<Store> {
-  const fresh = await freshStore(kind);
-  opened.push(fresh);
-  return fresh.store;
-}
+const emptyStore = emptyStores();
 
 const HEADER = 'payment_id,account_id,amount,currency,status,created_at,updated_at,payment_method,amount_refunded,refunded_at';
 

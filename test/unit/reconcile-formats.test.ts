@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { syncPaths } from '../../main/core/import/sync.js';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, importText, tempDir, writeExport } from '../support/db.js';
-import { storesPerTest } from '../support/store-per-test.js';
+import { storesPerTest } from '../support/stores.js';
 import { describeStores } from '../support/stores.js';
 
 const RETURNS = ['method', 'status', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'] as const;

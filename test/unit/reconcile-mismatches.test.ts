@@ -2,28 +2,19 @@
 // number is worked out by hand from the rule: creditedCents = linked credit_purchased, reversedCents = −linked refunds,
 // returnedCents = amount_refunded (refunded without one: the whole amount; partially_refunded without one: 0) plus a
 // lost dispute's amount.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_FLAG_SETTINGS, type FlagSettings, type Mismatch } from '../../shared/domain.js';
 import { computeFlags } from '../../main/core/flags/index.js';
 import type { Store } from '../../main/core/store/store.js';
 import { csv, importText, LEDGER_HEADER } from '../support/db.js';
-import { describeStores, freshStore, type FreshStore, type StoreKind } from '../support/stores.js';
+import { describeStores, emptyStores, type StoreKind } from '../support/stores.js';
 
 const AS_OF = '2026-03-15T12:00:00Z';
 const HEADER = 'payment_id,account_id,amount,currency,status,created_at,updated_at,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at,email';
 /** The ledger export was taken at 12:00 on 15 March: its newest entry. */
 const LEDGER_END = 'le_end,acct_z,usage,-1.00,usd,2026-03-15T12:00:00Z,';
 
-const opened: FreshStore[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-async function emptyStore(kind: StoreKind): Promise<Store> {
-  const fresh = await freshStore(kind);
-  opened.push(fresh);
-  return fresh.store;
-}
+const emptyStore = emptyStores();
 
 async function load(kind: StoreKind, payments: string[], ledger: string[] | null) {
   const db = await emptyStore(kind);

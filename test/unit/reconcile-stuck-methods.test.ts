@@ -1,10 +1,9 @@
 // rules.md §1 "Slow payment methods": the processor-stage threshold per method; the credit stage always uses
 // stuckAfterMinutes. As of 2026-03-15T12:00:00Z throughout; ages are worked out by hand from the created_at values.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlagSettings } from '../../shared/domain.js';
-import type { Store } from '../../main/core/store/store.js';
 import { csv, flags, importText, LEDGER_HEADER } from '../support/db.js';
-import { describeStores, freshStore, type FreshStore, type StoreKind } from '../support/stores.js';
+import { describeStores, emptyStores, type StoreKind } from '../support/stores.js';
 
 const AS_OF = '2026-03-15T12:00:00Z';
 const HEADER = 'payment_id,account_id,amount,currency,status,created_at,payment_method';
@@ -14,16 +13,7 @@ const MINUTE = 60_000;
 const before = (minutes: number) => new Date(Date.parse(AS_OF) - minutes * MINUTE).toISOString();
 const DAY_MINUTES = 24 * 60;
 
-const opened: FreshStore[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-async function emptyStore(kind: StoreKind): Promise<Store> {
-  const fresh = await freshStore(kind);
-  opened.push(fresh);
-  return fresh.store;
-}
+const emptyStore = emptyStores();
 
 async function load(kind: StoreKind, payments: string[], ledger: string[] = ['le_last,acct_x,usage,-1.00,usd,2026-03-15T12:00:00Z,']) {
   const db = await emptyStore(kind);

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyReviewDecision, inferReviewKind, listReviews, reviewLog } from '../../main/core/reviews.js';
-import type { Store } from '../../main/core/store/store.js';
 import { csv, importText, PAYMENTS_HEADER } from '../support/db.js';
-import { describeStores, freshStore, type FreshStore, type StoreKind } from '../support/stores.js';
+import { describeStores, emptyStores } from '../support/stores.js';
 
 const decision = (over: Partial<Parameters<typeof applyReviewDecision>[1]> = {}) => ({
   kind: 'duplicates' as const,
@@ -14,16 +13,7 @@ const decision = (over: Partial<Parameters<typeof applyReviewDecision>[1]> = {})
   ...over,
 });
 
-const opened: FreshStore[] = [];
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
-
-async function emptyStore(kind: StoreKind): Promise<Store> {
-  const fresh = await freshStore(kind);
-  opened.push(fresh);
-  return fresh.store;
-}
+const emptyStore = emptyStores();
 
 describeStores('reviews', (kind) => {
   it('keep one current decision per flag and log every change', async () => {
