@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DATA_TABLES, type AccountMatch, type AppSettings, type DataTable, type Handlers, type ImportReportDetail, type ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
 import { accountEmail, accountView, resolveAccountId } from '../account.js';
-import { ReadOnlyError, type Store, type StoreChange } from '../store/store.js';
+import { READ_ONLY_MESSAGE, type Store, type StoreChange } from '../store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import {
   duplicateItem,
@@ -113,12 +113,13 @@ export function createService(db: Store, deps: ServiceDeps): Service {
   };
 
   const startSync = async (paths: string[] | undefined, auto = false) => {
+    // Said, not thrown: an auto-sync of a viewer's folders must not fail, and the screen shows the reason.
+    if (!(await db.canWrite())) return { started: false, reason: READ_ONLY_MESSAGE };
     const s = await settings();
     const targets = paths ?? s.exportFolders;
     const busy = { started: false, reason: 'A sync is already running.' };
     if (targets.length === 0) return { started: false, reason: 'No exports folder yet: add one, or choose files to import.' };
     if (runner.running) return busy;
-    if (!(await db.canWrite())) throw new ReadOnlyError();
     await rebuild.stop(); // the sync needs the write lock, and rebuilds the lists at its end anyway
     if (runner.running) return busy;
     await newFlags.started(auto);
