@@ -47,6 +47,8 @@ export interface AppliedRows {
   paymentsChanged: boolean;
   /** Entries inserted, listed in temp table new_entries. */
   ledgerInserted: boolean;
+  /** Where the inserted entries are listed: temp table new_entries, or the staged rows when all were inserted. */
+  newEntries: string;
   /** purchase_gap_ms was written with the rows (a first load into an empty table). */
   purchaseGapsWritten: boolean;
 }
@@ -70,11 +72,12 @@ export async function applyStagedRows(store: PostgresStore, importId: number, pa
     ANALYZE ${STAGE_TABLE};`);
   const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
   const payments = await applyPayments(store, importId, counts, paymentsWereEmpty);
-  const ledgerInserted = await applyLedger(store, importId, counts);
+  const newEntries = await applyLedger(store, importId, counts);
   await store.run(`INSERT INTO rejected_rows (import_id, line, reason, raw)
     SELECT ?, line, reason, raw FROM ${STAGE_TABLE} WHERE kind = 'e' ORDER BY line`, [importId]);
   await raiseBounds(store);
-  return { counts, paymentsWereEmpty, paymentsChanged: payments.changed, ledgerInserted, purchaseGapsWritten: payments.gapsWritten };
+  return { counts, paymentsWereEmpty, paymentsChanged: payments.changed, ledgerInserted: newEntries !== undefined,
+    newEntries: newEntries ?? NEW_ENTRIES, purchaseGapsWritten: payments.gapsWritten };
 }
 
 const IS_CANDIDATE = `r.account_id IS NOT NULL AND r.status IN ${CANDIDATE_STATUSES_SQL}`;
@@ -164,14 +167,30 @@ interface ConflictRow {
   payment_id: string | null;
 }
 
-/** Inserts the file's new entries (the first row of each new id) and records conflicts; true when any was new. */
-async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts): Promise<boolean> {
+const NEW_ENTRIES = 'new_entries';
+/** The staged ledger rows as new entries: what a load into an empty table inserts. */
+const STAGED_ENTRIES = `(SELECT id, account_id, type, amount_cents, currency, created_at, payment_id FROM ${STAGE_TABLE} WHERE kind = 'l')`;
+
+/**
+ * Inserts the file's new entries (the first row of each new id) and records conflicts; returns where the new
+ * entries are listed (a relation of ledger_entries' columns), or undefined when none was new.
+ */
+async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts): Promise<string | undefined> {
   const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
   // The ids the file gives more than once, with the line of their first row: of those rows, the first is the
   // one inserted (when the id is new), so the file's rows go in in line order. Without any, order is no matter.
   await store.exec(`CREATE TEMP TABLE repeated_ids ON COMMIT DROP AS
     SELECT id, min(line) AS first_line FROM ${STAGE_TABLE} WHERE kind = 'l' GROUP BY id HAVING count(*) > 1`);
   const repeats = (await store.value<number>('SELECT count(*) FROM repeated_ids'))!;
+  if (repeats === 0 && (await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
+    // Into an empty table, and no id given twice: every row is new, and no conflict can arise. The staged rows
+    // are then the new entries, without copying them to new_entries.
+    const { changes } = await store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id)
+      SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]);
+    counts.inserted += changes;
+    await addToTotals(store, STAGED_ENTRIES);
+    return changes > 0 ? STAGED_ENTRIES : undefined;
+  }
   await store.run(`WITH inserted AS (
       INSERT INTO ledger_entries (${entryColumns}, import_id)
       SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'${repeats > 0 ? ' ORDER BY line' : ''}
@@ -181,18 +200,11 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
   await store.exec('ANALYZE new_entries');
   const inserted = (await store.value<number>('SELECT count(*) FROM new_entries'))!;
   counts.inserted += inserted;
-  if (inserted > 0) {
-    await store.run(`INSERT INTO account_totals (account_id, currency, balance_cents, free_cents, purchased_cents, entries)
-      SELECT account_id, currency, sum(amount_cents), coalesce(sum(amount_cents) FILTER (WHERE type = 'credit_free'), 0),
-        coalesce(sum(amount_cents) FILTER (WHERE type IN ('credit_purchased', 'refund')), 0), count(*)
-      FROM new_entries GROUP BY account_id, currency
-      ON CONFLICT (account_id, currency) DO UPDATE SET balance_cents = account_totals.balance_cents + excluded.balance_cents,
-        free_cents = account_totals.free_cents + excluded.free_cents, purchased_cents = account_totals.purchased_cents + excluded.purchased_cents,
-        entries = account_totals.entries + excluded.entries`);
-  }
+  if (inserted > 0) await addToTotals(store, 'new_entries');
   // Every other row of the file is compared with the stored entry: stored before, or inserted from an earlier line.
   const staged = (await store.value<number>(`SELECT count(*) FROM ${STAGE_TABLE} WHERE kind = 'l'`))!;
-  if (staged === inserted) return inserted > 0;
+  const newEntries = inserted > 0 ? NEW_ENTRIES : undefined;
+  if (staged === inserted) return newEntries;
   await store.exec(`CREATE TEMP TABLE repeated_entries ON COMMIT DROP AS
     SELECT r.line, r.id, r.account_id AS in_account_id, r.type AS in_type, r.amount_cents AS in_amount_cents, r.currency AS in_currency,
       r.created_at AS in_created_at, r.payment_id AS in_payment_id, l.account_id, l.type, l.amount_cents, l.currency, l.created_at, l.payment_id,
@@ -215,7 +227,18 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
       conflicts.map((c) => [importId, c.id, c.line, stored(c), incoming(c)]));
     counts.conflicts += conflicts.length;
   }
-  return inserted > 0;
+  return newEntries;
+}
+
+/** Adds the new entries (a relation of ledger_entries' columns) to the account totals. */
+async function addToTotals(store: PostgresStore, newEntries: string): Promise<void> {
+  await store.run(`INSERT INTO account_totals (account_id, currency, balance_cents, free_cents, purchased_cents, entries)
+    SELECT account_id, currency, sum(amount_cents), coalesce(sum(amount_cents) FILTER (WHERE type = 'credit_free'), 0),
+      coalesce(sum(amount_cents) FILTER (WHERE type IN ('credit_purchased', 'refund')), 0), count(*)
+    FROM ${newEntries} AS l GROUP BY account_id, currency
+    ON CONFLICT (account_id, currency) DO UPDATE SET balance_cents = account_totals.balance_cents + excluded.balance_cents,
+      free_cents = account_totals.free_cents + excluded.free_cents, purchased_cents = account_totals.purchased_cents + excluded.purchased_cents,
+      entries = account_totals.entries + excluded.entries`);
 }
 
 /** The newest time each kind of row brought, read or not applied (data_bounds). */

@@ -1,6 +1,6 @@
 // The derived columns and tables after a file, on PostgreSQL: what import/derived-columns.ts does on SQLite
 // (credited_at, the sums of the linked entries, unlinked_credits, purchase_gap_ms), from the temp tables the
-// apply left (postgres-apply.ts): file_payments, touched_groups, new_entries.
+// apply left (postgres-apply.ts): file_payments, touched_groups, and the new entries (applied.newEntries).
 import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 import type { AppliedRows } from './postgres-apply.js';
 import type { Store } from './store.js';
@@ -24,7 +24,7 @@ export interface DerivedOptions {
 }
 
 export async function refreshDerivedColumnsPostgres(store: Store, applied: AppliedRows, options: DerivedOptions = {}): Promise<void> {
-  if (applied.ledgerInserted) await linkNewEntries(store, options);
+  if (applied.ledgerInserted) await linkNewEntries(store, applied.newEntries, options);
   if (!applied.paymentsChanged) return;
   // Into an empty table, every payment is one the file brought.
   const filePayments = applied.paymentsWereEmpty ? ALL_PAYMENTS : FILE_PAYMENTS;
@@ -39,9 +39,9 @@ export async function refreshDerivedColumnsPostgres(store: Store, applied: Appli
  * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever inserted),
  * and records the new credits that link to none.
  */
-async function linkNewEntries(store: Store, options: DerivedOptions): Promise<void> {
+async function linkNewEntries(store: Store, newEntries: string, options: DerivedOptions): Promise<void> {
   await store.exec(`CREATE TEMP TABLE new_links ON COMMIT DROP AS
-      SELECT l.payment_id, ${ENTRY_SUMS} FROM new_entries l
+      SELECT l.payment_id, ${ENTRY_SUMS} FROM ${newEntries} l
       WHERE l.type IN ${LINKED_TYPES} AND l.payment_id IS NOT NULL GROUP BY l.payment_id;
     ALTER TABLE new_links ADD PRIMARY KEY (payment_id);
     ANALYZE new_links;`);
@@ -65,7 +65,7 @@ async function linkNewEntries(store: Store, options: DerivedOptions): Promise<vo
     ANALYZE unknown_ids;`);
   await store.run(`INSERT INTO unlinked_credits (entry_id, payment_id, created_at)
     SELECT l.id, l.payment_id, l.created_at
-    FROM unknown_ids c JOIN new_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased'
+    FROM unknown_ids c JOIN ${newEntries} l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased'
     WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)
     ON CONFLICT (entry_id) DO NOTHING`);
 }
