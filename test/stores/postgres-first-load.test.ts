@@ -13,7 +13,7 @@ import { importFilePostgres } from '../../main/core/store/postgres-import.js';
 import type { PostgresStore } from '../../main/core/store/postgres-store.js';
 import type { Store } from '../../main/core/store/store.js';
 import { ensureCliBuilt, exited, runPaydeskAsync, spawnPaydesk } from '../support/cli.js';
-import { memoryDb, tempDir, type TestDb } from '../support/db.js';
+import { csv, LEDGER_HEADER, memoryDb, tempDir, writeExport, type TestDb } from '../support/db.js';
 import { generatePayments, writeCreditsExport, writePaymentsExport } from '../support/payment-exports.js';
 import { pause } from '../support/import-watch.js';
 import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
@@ -105,6 +105,23 @@ describe('a first load into the team database', () => {
       expect((b.payments as { credit_count: number }[]).filter((p) => p.credit_count > 0).length).toBeGreaterThan(PAYMENTS / 2);
     }, 300_000);
   }
+
+  it('loads a ledger that gives an id twice into an empty table as SQLite does: the first row inserted, the other unchanged or a conflict', async () => {
+    const file = writeExport('ledger.csv', csv(LEDGER_HEADER,
+      'le_1,acct_1,credit_free,5.00,usd,2026-11-01T10:00:00Z,',
+      'le_2,acct_1,credit_free,1.00,usd,2026-11-01T11:00:00Z,',
+      'le_1,acct_1,credit_free,5.00,usd,2026-11-01T10:00:00Z,',
+      'le_2,acct_1,credit_free,2.00,usd,2026-11-01T11:00:00Z,'));
+    const { store } = await teamDatabase();
+    const report = await importFilePostgres(store, file, { mappings: [], displayPath: file });
+    const sqlite = sqliteStore();
+    const [fromSqlite] = await syncPaths(sqlite, [file]);
+    expect(comparable(report)).toEqual(comparable(fromSqlite));
+    expect(report).toMatchObject({ status: 'imported', inserted: 2, unchanged: 1, conflicts: 1 });
+    for (const sql of [TABLES.ledger_entries, TABLES.account_totals, 'SELECT entry_id, line, stored, incoming FROM ledger_conflicts ORDER BY line']) {
+      expect(await store.all(sql), sql).toEqual(await sqlite.all(sql));
+    }
+  });
 
   it('holds other sessions\' reads of the table only until the file commits, and a sync killed meanwhile leaves the indexes and rows as they were', async () => {
     const { db, store } = await teamDatabase();

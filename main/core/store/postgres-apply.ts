@@ -64,18 +64,30 @@ const WORK_TABLES = `
 
 const SORT_MEMORY = '64MB';
 
-export async function applyStagedRows(store: PostgresStore, importId: number, paymentsWereEmpty: boolean): Promise<AppliedRows> {
+/** What the reader staged, counted as the rows went by: each saves a pass over the staged rows. */
+export interface StagedSummary {
+  payments: number;
+  ledger: number;
+  rejected: number;
+  /** The newest of the staged payments' created_at and updated_at, and of the staged entries' created_at (data_bounds). */
+  newestPaymentAt: number | null;
+  newestLedgerAt: number | null;
+}
+
+export async function applyStagedRows(store: PostgresStore, importId: number, paymentsWereEmpty: boolean, staged: StagedSummary): Promise<AppliedRows> {
   // Sorts of a whole file's rows (repeated ids, line order, the purchase-gap windows) in memory rather than on disk; one import
   // runs at a time (the write lock), and the setting ends with the transaction.
   await store.exec(`SET LOCAL work_mem = '${SORT_MEMORY}';
     ${WORK_TABLES}
     ANALYZE ${STAGE_TABLE};`);
   const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
-  const payments = await applyPayments(store, importId, counts, paymentsWereEmpty);
-  const newEntries = await applyLedger(store, importId, counts);
-  await store.run(`INSERT INTO rejected_rows (import_id, line, reason, raw)
-    SELECT ?, line, reason, raw FROM ${STAGE_TABLE} WHERE kind = 'e' ORDER BY line`, [importId]);
-  await raiseBounds(store);
+  const payments = staged.payments > 0 ? await applyPayments(store, importId, counts, paymentsWereEmpty) : { changed: false, gapsWritten: false };
+  const newEntries = staged.ledger > 0 ? await applyLedger(store, importId, counts) : undefined;
+  if (staged.rejected > 0) {
+    await store.run(`INSERT INTO rejected_rows (import_id, line, reason, raw)
+      SELECT ?, line, reason, raw FROM ${STAGE_TABLE} WHERE kind = 'e' ORDER BY line`, [importId]);
+  }
+  await raiseBounds(store, staged);
   return { counts, paymentsWereEmpty, paymentsChanged: payments.changed, ledgerInserted: newEntries !== undefined,
     newEntries: newEntries ?? NEW_ENTRIES, purchaseGapsWritten: payments.gapsWritten };
 }
@@ -168,6 +180,7 @@ interface ConflictRow {
 }
 
 const NEW_ENTRIES = 'new_entries';
+const UNIQUE_VIOLATION = '23505';
 /** The staged ledger rows as new entries: what a load into an empty table inserts. */
 const STAGED_ENTRIES = `(SELECT id, account_id, type, amount_cents, currency, created_at, payment_id FROM ${STAGE_TABLE} WHERE kind = 'l')`;
 
@@ -177,20 +190,27 @@ const STAGED_ENTRIES = `(SELECT id, account_id, type, amount_cents, currency, cr
  */
 async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts): Promise<string | undefined> {
   const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
+  if ((await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
+    // Into an empty table, a file that gives each id once has every row new and no conflict: a plain insert, and
+    // the staged rows are the new entries. One that repeats an id fails on the primary key, and goes the long way.
+    await store.exec('SAVEPOINT ledger_load');
+    try {
+      const { changes } = await store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id)
+        SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]);
+      await store.exec('RELEASE SAVEPOINT ledger_load');
+      counts.inserted += changes;
+      await addToTotals(store, STAGED_ENTRIES);
+      return changes > 0 ? STAGED_ENTRIES : undefined;
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await store.exec('ROLLBACK TO SAVEPOINT ledger_load');
+    }
+  }
   // The ids the file gives more than once, with the line of their first row: of those rows, the first is the
   // one inserted (when the id is new), so the file's rows go in in line order. Without any, order is no matter.
   await store.exec(`CREATE TEMP TABLE repeated_ids ON COMMIT DROP AS
     SELECT id, min(line) AS first_line FROM ${STAGE_TABLE} WHERE kind = 'l' GROUP BY id HAVING count(*) > 1`);
   const repeats = (await store.value<number>('SELECT count(*) FROM repeated_ids'))!;
-  if (repeats === 0 && (await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
-    // Into an empty table, and no id given twice: every row is new, and no conflict can arise. The staged rows
-    // are then the new entries, without copying them to new_entries.
-    const { changes } = await store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id)
-      SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]);
-    counts.inserted += changes;
-    await addToTotals(store, STAGED_ENTRIES);
-    return changes > 0 ? STAGED_ENTRIES : undefined;
-  }
   await store.run(`WITH inserted AS (
       INSERT INTO ledger_entries (${entryColumns}, import_id)
       SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'${repeats > 0 ? ' ORDER BY line' : ''}
@@ -242,12 +262,10 @@ async function addToTotals(store: PostgresStore, newEntries: string): Promise<vo
 }
 
 /** The newest time each kind of row brought, read or not applied (data_bounds). */
-async function raiseBounds(store: PostgresStore): Promise<void> {
-  await store.run(`INSERT INTO data_bounds (name, newest_at)
-    SELECT name, newest_at FROM (
-      SELECT 'payments' AS name, max(greatest(updated_at, created_at)) AS newest_at FROM ${STAGE_TABLE} WHERE kind = 'p'
-      UNION ALL
-      SELECT 'ledger', max(created_at) FROM ${STAGE_TABLE} WHERE kind = 'l'
-    ) AS bounds WHERE newest_at IS NOT NULL
-    ON CONFLICT (name) DO UPDATE SET newest_at = greatest(data_bounds.newest_at, excluded.newest_at)`);
+async function raiseBounds(store: PostgresStore, staged: StagedSummary): Promise<void> {
+  for (const [name, newest] of [['payments', staged.newestPaymentAt], ['ledger', staged.newestLedgerAt]] as const) {
+    if (newest === null) continue;
+    await store.run(`INSERT INTO data_bounds (name, newest_at) VALUES (?, ?)
+      ON CONFLICT (name) DO UPDATE SET newest_at = greatest(data_bounds.newest_at, excluded.newest_at)`, [name, newest]);
+  }
 }

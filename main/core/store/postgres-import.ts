@@ -12,7 +12,7 @@ import { PARSE_IN_WORKER_BYTES, parseWorkerAvailable, readOutcomesInWorker } fro
 import { readOutcomes, UnrecognisedHeader, type OutcomeSink } from '../import/read-outcomes.js';
 import type { ReviewRecord } from '../import/records.js';
 import { applyReviewDecision } from '../reviews.js';
-import { applyStagedRows } from './postgres-apply.js';
+import { applyStagedRows, type StagedSummary } from './postgres-apply.js';
 import { refreshDerivedColumnsPostgres } from './postgres-derived.js';
 import { DEFER_WHEN_UPDATING_AT_LEAST, dropSecondaryIndexes, rebuildIndexes, tableSmallNextTo, type DeferredIndexes } from './postgres-indexes.js';
 import { storedRowHashes } from './postgres-row-hashes.js';
@@ -76,7 +76,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         const staged = new StagedRows(client);
         const reviews: ReviewRecord[] = [];
         let unchanged = 0;
-        const stagedRows = { payments: 0, ledger: 0 };
+        const stagedRows: StagedSummary = { payments: 0, ledger: 0, rejected: 0, newestPaymentAt: null, newestLedgerAt: null };
         let lastProgress = 0;
         const sink: OutcomeSink = {
           format(format) {
@@ -89,6 +89,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
               case 'payment':
                 staged.payment(line, outcome.payment, outcome.rowHash);
                 stagedRows.payments++;
+                stagedRows.newestPaymentAt = Math.max(stagedRows.newestPaymentAt ?? -Infinity, outcome.payment.createdAt, outcome.payment.updatedAt);
                 break;
               case 'unchanged':
                 unchanged++;
@@ -96,6 +97,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
               case 'ledger':
                 staged.ledger(line, outcome.entry);
                 stagedRows.ledger++;
+                stagedRows.newestLedgerAt = Math.max(stagedRows.newestLedgerAt ?? -Infinity, outcome.entry.createdAt);
                 break;
               case 'review':
                 reviews.push(outcome.review);
@@ -109,6 +111,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
                 const error: RowError = { line, reason: outcome.reason, raw: raw() };
                 if (report.errors.length < REPORTED_ERRORS) report.errors.push(error);
                 staged.rejected(error.line, error.reason, error.raw);
+                stagedRows.rejected++;
               }
             }
             if ((report.rows & 1023) === 0) options.signal?.throwIfAborted();
@@ -150,7 +153,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         const deferred: DeferredIndexes = { tables: [], definitions: [] };
         if (await tableSmallNextTo(store, 'payments', stagedRows.payments)) await dropSecondaryIndexes(store, 'payments', deferred);
         if (await tableSmallNextTo(store, 'ledger_entries', stagedRows.ledger)) await dropSecondaryIndexes(store, 'ledger_entries', deferred);
-        const rows = await applyStagedRows(store, importId, paymentsWereEmpty);
+        const rows = await applyStagedRows(store, importId, paymentsWereEmpty, stagedRows);
         await rebuildIndexes(store, 'ledger_entries', deferred);
         for (const record of reviews) rows.counts[await applyReviewDecision(store, record, 'import')]++;
         await refreshDerivedColumnsPostgres(store, rows, {
