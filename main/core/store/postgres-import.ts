@@ -1,16 +1,22 @@
 // Imports one export file into the team database (PostgreSQL) in one transaction: all of its accepted rows or
-// none. The file is read by the same reader as on SQLite (readOutcomes, or its parse worker), so reports,
+// none. The file is read and counted as on SQLite (file-outcomes.ts), so reports,
 // rejected rows and line numbers are the same; the rows stream into a staging table through COPY
 // (postgres-staging.ts) and are applied set-based (postgres-apply.ts, postgres-derived.ts).
-import fs from 'node:fs';
-import type { ImportFileReport, RowError } from '../../../shared/domain.js';
+import type { ImportFileReport } from '../../../shared/domain.js';
 import { tablesWritten } from '../import/deferred-indexes.js';
 import { FileError, ImportCanceled } from '../import/file-error.js';
-import { contentHash } from '../import/file-source.js';
-import { REPORTED_ERRORS, type ImportFileOptions } from '../import/import-file.js';
-import { PARSE_IN_WORKER_BYTES, parseWorkerAvailable, readOutcomesInWorker } from '../import/parse-in-worker.js';
-import { readOutcomes, UnrecognisedHeader, type OutcomeSink } from '../import/read-outcomes.js';
-import type { ReviewRecord } from '../import/records.js';
+import {
+  fileIdentity,
+  newImportReport,
+  notAppliedReport,
+  outcomeSink,
+  readFileOutcomes,
+  tooManyRejected,
+  type ImportFileOptions,
+  type RowWriter,
+} from '../import/file-outcomes.js';
+import type { LedgerRecord, PaymentRecord, ReviewRecord } from '../import/records.js';
+import type { RowHash } from '../import/row-hash.js';
 import { applyReviewDecision } from '../reviews.js';
 import { applyStagedRows, type StagedSummary } from './postgres-apply.js';
 import { refreshDerivedColumnsPostgres } from './postgres-derived.js';
@@ -26,38 +32,52 @@ class NothingApplied extends Error {
   }
 }
 
+/** Streams the file's rows into the staging table, counting what the set-based apply needs to know of them. */
+class StagingWriter implements RowWriter {
+  readonly summary: StagedSummary = { payments: 0, ledger: 0, rejected: 0, newestPaymentAt: null, newestLedgerAt: null };
+  readonly reviews: ReviewRecord[] = [];
+  unchanged = 0;
+
+  constructor(readonly staged: StagedRows) {}
+
+  payment(record: PaymentRecord, rowHash: RowHash | undefined, line: number): void {
+    this.staged.payment(line, record, rowHash);
+    this.summary.payments++;
+    this.summary.newestPaymentAt = Math.max(this.summary.newestPaymentAt ?? -Infinity, record.createdAt, record.updatedAt);
+  }
+
+  unchangedPayment(): void {
+    this.unchanged++;
+  }
+
+  ledger(record: LedgerRecord, line: number): void {
+    this.staged.ledger(line, record);
+    this.summary.ledger++;
+    this.summary.newestLedgerAt = Math.max(this.summary.newestLedgerAt ?? -Infinity, record.createdAt);
+  }
+
+  review(record: ReviewRecord): void {
+    this.reviews.push(record);
+  }
+
+  rejected(line: number, reason: string, raw: string): void {
+    this.staged.rejected(line, reason, raw);
+    this.summary.rejected++;
+  }
+}
+
 export async function importFilePostgres(store: PostgresStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
   const started = Date.now();
-  const report: ImportFileReport = {
-    path: options.displayPath ?? file,
-    format: null,
-    status: 'imported',
-    rows: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    ignored: 0,
-    rejected: 0,
-    conflicts: 0,
-    testModeRows: 0,
-    errors: [],
-    durationMs: 0,
-  };
+  const report = newImportReport(file, options);
   const finish = async (extra: Partial<ImportFileReport>, hash: string | null, bytes: number) => {
     Object.assign(report, extra, { durationMs: Date.now() - started });
     report.importId = await store.write(() => recordImport(store, report, hash, bytes, started));
     return report;
   };
 
-  let totalBytes = 0;
-  let hash: string | null = null;
-  try {
-    totalBytes = fs.statSync(file).size;
-    hash = await contentHash(file);
-  } catch (error) {
-    return finish({ status: 'rejected', reason: `cannot read the file: ${(error as Error).message}` }, hash, totalBytes);
-  }
-  const fileHash = hash;
+  const identity = await fileIdentity(file);
+  const { bytes: totalBytes, hash: fileHash } = identity;
+  if (fileHash === null) return finish({ status: 'rejected', reason: identity.unreadable }, fileHash, totalBytes);
   // Why the file was not applied, kept as thrown: what leaves the transaction is rewritten by the store's error
   // mapping, which could take a reason that mentions a timeout for a lost server.
   let notApplied: unknown;
@@ -73,66 +93,15 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         }
         const paymentsWereEmpty = (await store.value('SELECT 1 FROM payments LIMIT 1')) === undefined;
         await store.exec(createStageSql);
-        const staged = new StagedRows(client);
-        const reviews: ReviewRecord[] = [];
-        let unchanged = 0;
-        const stagedRows: StagedSummary = { payments: 0, ledger: 0, rejected: 0, newestPaymentAt: null, newestLedgerAt: null };
-        let lastProgress = 0;
-        const sink: OutcomeSink = {
-          format(format) {
-            report.format = format;
-            return tablesWritten(format).includes('payments') && !paymentsWereEmpty ? storedRowHashes(store) : undefined;
-          },
-          outcome(line, outcome, raw) {
-            report.rows++;
-            switch (outcome.kind) {
-              case 'payment':
-                staged.payment(line, outcome.payment, outcome.rowHash);
-                stagedRows.payments++;
-                stagedRows.newestPaymentAt = Math.max(stagedRows.newestPaymentAt ?? -Infinity, outcome.payment.createdAt, outcome.payment.updatedAt);
-                break;
-              case 'unchanged':
-                unchanged++;
-                break;
-              case 'ledger':
-                staged.ledger(line, outcome.entry);
-                stagedRows.ledger++;
-                stagedRows.newestLedgerAt = Math.max(stagedRows.newestLedgerAt ?? -Infinity, outcome.entry.createdAt);
-                break;
-              case 'review':
-                reviews.push(outcome.review);
-                break;
-              case 'ignored':
-                report.ignored++;
-                if (outcome.testMode) report.testModeRows = (report.testModeRows ?? 0) + 1;
-                break;
-              case 'error': {
-                report.rejected++;
-                const error: RowError = { line, reason: outcome.reason, raw: raw() };
-                if (report.errors.length < REPORTED_ERRORS) report.errors.push(error);
-                staged.rejected(error.line, error.reason, error.raw);
-                stagedRows.rejected++;
-              }
-            }
-            if ((report.rows & 1023) === 0) options.signal?.throwIfAborted();
-          },
-          progress(bytesRead) {
-            const now = Date.now();
-            if (now - lastProgress >= 100) {
-              lastProgress = now;
-              options.onProgress?.({ bytesRead, totalBytes, rows: report.rows });
-            }
-          },
-        };
+        const writer = new StagingWriter(new StagedRows(client));
+        const { staged, summary: stagedRows, reviews } = writer;
+        const sink = outcomeSink(report, writer, { signal: options.signal, onProgress: options.onProgress, totalBytes }, (format) =>
+          tablesWritten(format).includes('payments') && !paymentsWereEmpty ? storedRowHashes(store) : undefined,
+        );
         try {
-          if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
-            // The worker parses the next batch only once the COPY has taken this one: memory stays flat when the
-            // server is slower than the parsing.
-            await readOutcomesInWorker(file, options.mappings, sink, options.signal, () => staged.ready());
-          } else {
-            await readOutcomes(file, options.mappings, sink, { signal: options.signal, beforeChunk: () => staged.ready().then(() => {}) });
-          }
-          options.signal?.throwIfAborted();
+          // The parse worker (or the reader) reads on only once the COPY has taken the rows so far: memory stays
+          // flat when the server is slower than the parsing.
+          await readFileOutcomes(file, totalBytes, options.mappings, sink, options.signal, () => staged.ready());
           await staged.end();
         } catch (error) {
           notApplied = error;
@@ -140,13 +109,8 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
           throw error;
         }
 
-        const limit = Math.max(options.maxRejectedRows ?? 1000, Math.floor(report.rows / 100));
-        if (report.rejected > limit) {
-          throw (notApplied = new NothingApplied({
-            status: 'rejected',
-            reason: `${report.rejected} of ${report.rows} rows could not be read (more than ${limit}); nothing was applied`,
-          }));
-        }
+        const tooMany = tooManyRejected(report, options.maxRejectedRows);
+        if (tooMany) throw (notApplied = new NothingApplied({ status: 'rejected', reason: tooMany }));
         const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
           [report.path, fileHash, started]))!;
         // The file is staged: from here on, a table whose indexes are dropped is locked until commit.
@@ -164,7 +128,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
           },
         });
         await rebuildIndexes(store, 'payments', deferred);
-        rows.counts.unchanged += unchanged;
+        rows.counts.unchanged += writer.unchanged;
         Object.assign(report, rows.counts);
         report.durationMs = Date.now() - started;
         await store.run(
@@ -185,14 +149,8 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
     const fileLevel = notApplied instanceof FileError || notApplied instanceof NothingApplied || notApplied instanceof ImportCanceled;
     const error = fileLevel ? notApplied : thrown;
     if (error instanceof NothingApplied) return finish(error.extra, fileHash, totalBytes);
-    const counts = { inserted: 0, updated: 0, unchanged: 0, ignored: 0, conflicts: 0, testModeRows: 0 };
-    if (error instanceof ImportCanceled || options.signal?.aborted) {
-      return finish({ ...counts, status: 'canceled', reason: 'canceled by the user; nothing was applied' }, fileHash, totalBytes);
-    }
-    if (error instanceof UnrecognisedHeader) {
-      return finish({ ...counts, status: error.status, reason: error.reason, header: error.header }, fileHash, totalBytes);
-    }
-    if (error instanceof FileError) return finish({ ...counts, status: 'rejected', reason: error.message }, fileHash, totalBytes);
+    const extra = notAppliedReport(error, options.signal);
+    if (extra) return finish(extra, fileHash, totalBytes);
     throw error;
   }
 }
