@@ -158,4 +158,24 @@ describe('a first load into the team database', () => {
     expect((JSON.parse(again.stdout) as { files: { status: string; inserted: number }[] }).files[0]).toMatchObject({ status: 'imported', inserted: PAYMENTS });
     expect(await store.all(INDEXES)).toEqual(indexesBefore);
   }, 300_000);
+  it("loads a first import made with an agent's role (not the tables' owner) with the indexes kept, not refused as read-only", async () => {
+    const { db, store } = await teamDatabase();
+    const indexes = await store.all(INDEXES);
+    // Role names cannot be bound as parameters: this one is generated here from random hex.
+    const role = `agent_${Math.random().toString(16).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    await admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    await admin.end();
+    const url = new URL(db.url);
+    url.username = role;
+    const agent = await openStore(url.toString());
+    open.push({ close: () => agent.close() });
+
+    const [report] = await syncPaths(agent, [paymentsFile]);
+    expect(report).toMatchObject({ status: 'imported', inserted: PAYMENTS });
+    expect(await store.all(INDEXES)).toEqual(indexes);
+  }, 180_000);
 });

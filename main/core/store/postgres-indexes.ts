@@ -37,6 +37,9 @@ export async function tableSmallNextTo(store: Store, table: ImportTable, rows: n
 /** Drops the secondary indexes of `table` (not those behind a primary key or unique constraint); `deferred` keeps how to build them again. */
 export async function dropSecondaryIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes): Promise<void> {
   if (deferred.tables.includes(table)) return;
+  // Only the table's owner may drop its indexes: an agent's role (read-write, not owner) keeps them and loads slower.
+  const owner = await store.value<boolean>('SELECT pg_has_role(current_user, c.relowner, ?) FROM pg_class c WHERE c.oid = ?::regclass', ['USAGE', table]);
+  if (!owner) return;
   const indexes = await store.all<{ name: string; definition: string }>(
     `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
