@@ -21,8 +21,10 @@ export const postgresDialect: Dialect = {
   least: (a, b) => `least(${a}, ${b})`,
   jsonArray: (expression, orderBy) => `coalesce(json_agg(${expression} ORDER BY ${orderBy})::text, '[]')`,
   contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
-  // The physical row id: stable while a transaction reads, as the lists are rewritten only by a write transaction.
-  rowLocator: 'ctid',
+  pageRows: (key) => ({
+    select: key.map((column, i) => `f.${column} AS page_k${i}`).join(', '),
+    matches: key.map((column, i) => `f.${column} = page.page_k${i}`).join(' AND '),
+  }),
   orderedJoin: 'JOIN',
   noLimit: null,
 };

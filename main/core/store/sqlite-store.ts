@@ -16,7 +16,7 @@ export const sqliteDialect: Dialect = {
   least: (a, b) => `min(${a}, ${b})`,
   jsonArray: (expression, orderBy) => `json_group_array(${expression} ORDER BY ${orderBy})`,
   contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
-  rowLocator: 'rowid',
+  pageRows: () => ({ select: 'f.rowid AS page_row', matches: 'f.rowid = page.page_row' }),
   orderedJoin: 'CROSS JOIN',
   noLimit: -1,
 };

@@ -29,8 +29,12 @@ export interface Dialect {
   jsonArray(expression: string, orderBy: string): string;
   /** True when `needle` occurs in `haystack`. */
   contains(haystack: string, needle: string): string;
-  /** A column that locates a row of a table without a key of its own (the flag lists' pages). */
-  readonly rowLocator: string;
+  /**
+   * How a page of a list finds its rows again after the sort's index picked them (`f` is the list, `page` the
+   * picked rows): by SQLite's rowid, or by the row's own key columns, which PostgreSQL reads from an index-only
+   * scan (it cannot return a row's physical id from one).
+   */
+  pageRows(key: readonly string[]): { select: string; matches: string };
   /** An inner join done in the order written (SQLite's planner keeps a CROSS JOIN's order). */
   readonly orderedJoin: string;
   /** The LIMIT that means "every row". */
