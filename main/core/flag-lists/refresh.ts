@@ -40,7 +40,15 @@ export async function flagListsFresh(db: Store): Promise<boolean> {
 
 const searchText = (...parts: (string | null)[]) => parts.filter((p) => p !== null && p !== '').join('\n').toLowerCase();
 
+const LIST_TABLES = ['flag_stuck', 'flag_duplicates', 'flag_limited', 'flag_mismatches'];
+
 export async function refreshFlagLists(db: Store): Promise<FlagListsRefresh> {
+  const refresh = await rebuildFlagLists(db);
+  if (refresh.rebuilt) await db.afterBulkWrite(LIST_TABLES);
+  return refresh;
+}
+
+async function rebuildFlagLists(db: Store): Promise<FlagListsRefresh> {
   const started = performance.now();
   // A write transaction: the write lock is taken before reading, so no import can commit between the flags and the tables.
   return db.write(async (): Promise<FlagListsRefresh> => {
@@ -75,7 +83,7 @@ async function flagListCounts(db: Store): Promise<FlagListsRefresh['rows']> {
 }
 
 async function writeLists(db: Store, flags: FlagsResult): Promise<void> {
-  for (const table of ['flag_stuck', 'flag_duplicates', 'flag_limited', 'flag_mismatches']) await db.run(`DELETE FROM ${table}`);
+  for (const table of LIST_TABLES) await db.run(`DELETE FROM ${table}`);
   const emails = await accountEmails(db, [...(flags.duplicates ?? []).map((d) => d.accountId), ...(flags.limited ?? []).map((l) => l.accountId)]);
   const email = (accountId: string) => emails.get(accountId) ?? null;
 

@@ -132,6 +132,13 @@ export class PostgresStore implements Store {
     return importFilePostgres(this, file, options);
   }
 
+  async afterBulkWrite(tables: readonly string[]): Promise<void> {
+    // Our own table names, never input. VACUUM cannot run inside a transaction: on the pool, not a joined client.
+    if (tables.length > 0) await this.pool.query(`VACUUM (ANALYZE) ${tables.join(', ')}`).catch((error: unknown) => {
+      throw this.failure(error);
+    });
+  }
+
   async exec(sql: string): Promise<void> {
     await this.on((client) => client.query(sql));
   }

@@ -85,6 +85,8 @@ export class SqliteStore implements Store {
     return importFileSqlite(this, file, options);
   }
 
+  async afterBulkWrite(): Promise<void> {}
+
   exec(sql: string): Promise<void> {
     return this.now(() => void this.db.exec(sql));
   }

@@ -66,6 +66,11 @@ export interface Store {
   insertRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number>;
   /** Imports one export file in one transaction: the adapter's own bulk load (prepared statements, or COPY). */
   importFile(file: string, options: ImportFileOptions): Promise<ImportFileReport>;
+  /**
+   * After tables were rewritten wholesale (the flag lists), outside any transaction: PostgreSQL vacuums and
+   * analyzes them, so that pages are read from index-only scans at once; SQLite needs nothing.
+   */
+  afterBulkWrite(tables: readonly string[]): Promise<void>;
   /** One or more statements without parameters (DDL). */
   exec(sql: string): Promise<void>;
   /**
