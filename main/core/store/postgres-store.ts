@@ -14,7 +14,6 @@ import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, typ
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  insertOrIgnore: (table, columns, conflictKey) => `INSERT INTO ${table} (${columns.join(', ')}) ON CONFLICT (${conflictKey.join(', ')}) DO NOTHING`,
   caseless: (expression) => `lower(${expression})`,
   // The planner keeps statistics of its own (ANALYZE), so it needs no hints.
   indexedBy: () => '',

@@ -10,7 +10,6 @@ import type { Dialect, RunResult, SqlParams, SqlValue, Store } from './store.js'
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  insertOrIgnore: (table, columns) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')})`,
   caseless: (expression) => `${expression} COLLATE NOCASE`,
   indexedBy: (index) => `INDEXED BY ${index}`,
   least: (a, b) => `min(${a}, ${b})`,

@@ -17,8 +17,6 @@ export interface RunResult {
 /** The SQL fragments that differ between the stores, named for what they do. */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
-  /** `INSERT` that leaves an existing row with the same key alone. */
-  insertOrIgnore(table: string, columns: readonly string[], conflictKey: readonly string[]): string;
   /** Text compared without regard to ASCII case (emails). */
   caseless(expression: string): string;
   /** A hint naming the index a query must read, where the planner needs one; nothing where it does not. */
