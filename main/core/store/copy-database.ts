@@ -11,7 +11,7 @@ import { DatabaseFromFutureError } from '../db/migrate.js';
 import { MIGRATIONS } from '../db/migrations/index.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { SCHEMA_TABLES, type SchemaTable } from './postgres-schema.js';
-import { isPostgresUrl, redactUrl } from './postgres-store.js';
+import { isPostgresUrl, redactUrl, WRITE_LOCK } from './postgres-store.js';
 
 export interface CopyOptions {
   log?(line: string): void;
@@ -32,12 +32,6 @@ export interface CopyReport {
 
 /** A copy refused before anything was written; the message says why and what to do instead. */
 export class CopyRefusedError extends Error {}
-
-/**
- * The store's write lock (postgres-store.ts): held for the whole copy, so no paydesk connected to the target writes
- * while it fills, and two copies into one database run one after the other.
- */
-const WRITE_LOCK = { classId: 7501, objectId: 1 };
 
 /** Rows are sent to COPY in chunks of about this many characters: memory stays flat whatever the table's size. */
 const CHUNK_CHARS = 256 * 1024;
@@ -75,6 +69,8 @@ async function copyInto(source: Database, fromFile: string, client: pg.Client, t
   const file = path.basename(fromFile);
   await client.query('BEGIN');
   try {
+    // The store's write lock for the whole copy: no paydesk connected to the target writes while it fills, and two
+    // copies into one database run one after the other.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [WRITE_LOCK.classId, WRITE_LOCK.objectId]);
     const sourceId = sourceIdOf(source);
     const copies = (await client.query<CopiedFromRow>('SELECT source_id, copied_at, source_file, content_digest FROM copied_from ORDER BY copied_at')).rows;

@@ -13,7 +13,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: POSTGRES_BASELINE_VERSION, name: '0007_baseline', sql: baselineSql },
 ];
 
-/** Held by the migrating transaction (pg_advisory_xact_lock's two-key form; the store's write lock is (7501, 1)). */
+/** Held by the migrating transaction (pg_advisory_xact_lock's two-key form, beside the store's WRITE_LOCK). */
 const MIGRATION_LOCK = { classId: 7501, objectId: 2 };
 
 const CREATE_SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -28,8 +28,9 @@ export const postgresDialect: Dialect = {
   noLimit: null,
 };
 
-/** Writers take this advisory lock first, as SQLite's BEGIN IMMEDIATE takes its write lock. */
-const WRITE_LOCK = 'SELECT pg_advisory_xact_lock(7501, 1)';
+/** Writers take this advisory lock first, as SQLite's BEGIN IMMEDIATE takes its write lock (pg_advisory_xact_lock's two keys). */
+export const WRITE_LOCK = { classId: 7501, objectId: 1 };
+const TAKE_WRITE_LOCK = `SELECT pg_advisory_xact_lock(${WRITE_LOCK.classId}, ${WRITE_LOCK.objectId})`;
 
 /** The channel of LISTEN/NOTIFY on which paydesks tell each other what changed. */
 const CHANGES_CHANNEL = 'paydesk_changes';
@@ -147,7 +148,7 @@ export class PostgresStore implements Store {
   }
 
   write<T>(work: () => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN', WRITE_LOCK, work);
+    return this.transaction('BEGIN', TAKE_WRITE_LOCK, work);
   }
 
   /** One connection for `work` (COPY, LISTEN, session settings), joined by the store's calls inside it. */
