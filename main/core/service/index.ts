@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DATA_TABLES, type AccountMatch, type AppSettings, type DataTable, type Handlers, type ImportReportDetail, type ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
-import { accountEmail, accountView, resolveAccountId } from '../account.js';
+import { accountEmail, accountEmails, accountView, resolveAccountId } from '../account.js';
 import { READ_ONLY_MESSAGE, type Store, type StoreChange } from '../store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import {
@@ -188,7 +188,8 @@ export function createService(db: Store, deps: ServiceDeps): Service {
       const rules = flagSettingsOf(await settings());
       return db.read(async () => {
         const followups = await listFollowups(db, rules, { accountId });
-        const withEmails = await Promise.all(followups.map(async (f) => ({ ...f, email: f.accountId === null ? null : await emailOf(f.accountId) })));
+        const emails = await accountEmails(db, followups.flatMap((f) => (f.accountId === null ? [] : [f.accountId])));
+        const withEmails = followups.map((f) => ({ ...f, email: f.accountId === null ? null : (emails.get(f.accountId) ?? null) }));
         return { followups: withEmails, asOf: (await flagListsContext(db)).asOf };
       });
     },
