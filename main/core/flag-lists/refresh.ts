@@ -57,6 +57,7 @@ async function rebuildFlagLists(db: Store): Promise<FlagListsRefresh> {
     const settings = await readSettings(db);
     const flags = await computeFlags(db, { settings: flagSettingsOf(settings), asOf: settings.asOf });
     await writeLists(db, flags);
+    await db.commitDurably();
     const rows = {
       stuck: flags.stuck?.length ?? 0, duplicates: flags.duplicates?.length ?? 0, limited: flags.limited?.length ?? 0, mismatches: flags.mismatches?.length ?? 0,
     };

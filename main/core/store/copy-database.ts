@@ -107,8 +107,13 @@ async function copyInto(source: Database, fromFile: string, client: pg.Client, t
     await client.query('INSERT INTO copied_from (source_id, copied_at, source_file, content_digest, rows) VALUES ($1, $2, $3, $4, $5)', [
       sourceId, copiedAt, file, digest.digest('hex'), rows,
     ]);
+    // Flushed at commit even where the server commits asynchronously: VACUUM marks pages all-visible only once it is.
+    await client.query('SET LOCAL synchronous_commit = on');
     await client.query('COMMIT');
-    // The planner's statistics for the tables just filled: without them it scans where an index answers at once.
+    // The planner's statistics for the tables just filled (without them it scans where an index answers at once),
+    // and their pages marked all-visible: a deep page of a flag list is then read from its index alone, rather
+    // than with a visit to the table for each row it steps over, until autovacuum would have come round to it.
+    await client.query('VACUUM');
     await client.query('ANALYZE');
     log(`copied ${rows} rows from ${file} to ${target}`);
     return { outcome: 'copied', target, sourceId, copiedAt, tables };

@@ -84,6 +84,8 @@ export class SqliteStore implements Store {
     return importFileSqlite(this, file, options);
   }
 
+  async commitDurably(): Promise<void> {}
+
   async afterBulkWrite(): Promise<void> {}
 
   exec(sql: string): Promise<void> {

@@ -65,6 +65,12 @@ export interface Store {
   /** Imports one export file in one transaction: the adapter's own bulk load (prepared statements, or COPY). */
   importFile(file: string, options: ImportFileOptions): Promise<ImportFileReport>;
   /**
+   * Inside a write transaction that rewrites tables wholesale: its commit waits until it is durable, even where
+   * the server commits asynchronously (PostgreSQL's synchronous_commit off), so that afterBulkWrite's VACUUM can
+   * mark the new rows all-visible at once. SQLite needs nothing.
+   */
+  commitDurably(): Promise<void>;
+  /**
    * After tables were rewritten wholesale (the flag lists), outside any transaction: PostgreSQL vacuums and
    * analyzes them, so that pages are read from index-only scans at once; SQLite needs nothing.
    */
