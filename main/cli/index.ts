@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { FLAG_KINDS, REVIEW_DECISIONS, type FlagKind } from '../../shared/domain.js';
 import { accountView, resolveAccountId } from '../core/account.js';
 import { openStore } from '../core/store/open-store.js';
-import { isPostgresUrl } from '../core/store/postgres-store.js';
+import { isPostgresUrl } from '../core/store/postgres-url.js';
 import type { Store } from '../core/store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv, writePrivateFile } from '../core/export-csv.js';
 import { computeFlags } from '../core/flags/index.js';

@@ -12,7 +12,7 @@ import { appDataDir } from '../core/paths.js';
 import type { Service } from '../core/service/index.js';
 import { dispatch } from '../core/service/dispatch.js';
 import { ServiceHost } from '../core/service/service-host.js';
-import { isPostgresUrl } from '../core/store/postgres-store.js';
+import { isPostgresUrl } from '../core/store/postgres-url.js';
 
 export interface BrowserModeOptions {
   /**

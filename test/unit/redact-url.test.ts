@@ -1,6 +1,6 @@
 // A team database's URL is shown (sidebar, errors, app:info) without its password, however libpq was given it.
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../main/core/store/postgres-store.js';
+import { redactUrl } from '../../main/core/store/postgres-url.js';
 
 describe('redactUrl', () => {
   it.each([

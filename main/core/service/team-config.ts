@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isPostgresUrl, splitPassword as splitUrlPassword } from '../store/postgres-url.js';
 import { InvalidArgumentError } from './dispatch.js';
 
 export const TEAM_CONFIG_FILE = 'team-database.json';
@@ -30,31 +31,10 @@ interface StoredChoice {
 
 /** A URL's password (in the user part, or libpq's `password=` parameter) taken out of it. */
 export function splitPassword(url: string): TeamChoice {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
+    return splitUrlPassword(url);
   } catch {
     throw new TeamConfigError('not a URL paydesk can read: postgres://user@host:5432/database');
-  }
-  let password: string | null = null;
-  if (parsed.password) {
-    password = safeDecode(parsed.password);
-    parsed.password = '';
-  }
-  const inQuery = parsed.searchParams.get('password');
-  if (inQuery !== null) {
-    password ??= inQuery;
-    parsed.searchParams.delete('password');
-  }
-  // new URL keeps a bare "user:@"; the URL is shown and stored, so say it as people write it.
-  return { url: parsed.toString().replace(/^(postgres(?:ql)?:\/\/[^@/]*):@/i, '$1@'), password: password === '' ? null : password };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }
 
@@ -84,7 +64,7 @@ export function readTeamChoice(file: string, secrets: Secrets | undefined, log?:
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log?.(`${path.basename(file)} cannot be read (${(error as Error).message}): using this computer's database`);
     return null;
   }
-  if (typeof stored?.url !== 'string' || !/^postgres(ql)?:\/\//i.test(stored.url)) {
+  if (typeof stored?.url !== 'string' || !isPostgresUrl(stored.url)) {
     log?.(`${path.basename(file)} names no team database: using this computer's database`);
     return null;
   }

@@ -11,7 +11,8 @@ import { DatabaseFromFutureError } from '../db/migrate.js';
 import { MIGRATIONS } from '../db/migrations/index.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { SCHEMA_TABLES, type SchemaTable } from './postgres-schema.js';
-import { isPostgresUrl, redactUrl, WRITE_LOCK } from './postgres-store.js';
+import { WRITE_LOCK } from './postgres-store.js';
+import { isPostgresUrl, redactUrl } from './postgres-url.js';
 
 export interface CopyOptions {
   log?(line: string): void;

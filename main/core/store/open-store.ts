@@ -1,5 +1,6 @@
 // Which store a target names: a postgres:// URL is a team database, anything else a SQLite file.
-import { isPostgresUrl, PostgresStore } from './postgres-store.js';
+import { PostgresStore } from './postgres-store.js';
+import { isPostgresUrl } from './postgres-url.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 

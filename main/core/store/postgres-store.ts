@@ -10,6 +10,7 @@ import type { ImportFileReport } from '../../../shared/domain.js';
 import type { ImportFileOptions } from '../import/import-file.js';
 import { importFilePostgres } from './postgres-import.js';
 import { numberPlaceholders } from './postgres-placeholders.js';
+import { redactUrl } from './postgres-url.js';
 import { ReadOnlyError, StoreUnavailableError, type Dialect, type RunResult, type SqlParams, type SqlValue, type Store, type StoreChange } from './store.js';
 
 export const postgresDialect: Dialect = {
@@ -43,20 +44,6 @@ const types = {
     NUMERIC_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** The URL without its password, fit for logs, errors and the import history. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    // libpq also takes the password as a parameter (?password=…).
-    for (const name of [...parsed.searchParams.keys()]) if (name.toLowerCase() === 'password') parsed.searchParams.delete(name);
-    return parsed.toString().replace(/^(postgres(?:ql)?:\/\/[^@/]*):@/, '$1@');
-  } catch {
-    return 'postgres://(unreadable URL)';
-  }
-}
-
-export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
 
 export class PostgresStore implements Store {
   readonly dialect = postgresDialect;
