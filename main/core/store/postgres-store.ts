@@ -156,10 +156,16 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect().catch((error: unknown) => {
       throw this.failure(error);
     });
+    // The pool watches only its idle connections: a checked-out one lost between two queries emits 'error', which
+    // with no listener ends the process. The work's next query fails instead, and the connection is discarded.
+    const held = client as PoolClientWithState;
+    const onLost = (error: Error) => (held.lost ??= error);
+    client.on('error', onLost);
     try {
       return await this.client.run(client, () => work(client));
     } finally {
-      client.release();
+      client.off('error', onLost);
+      client.release(held.lost);
     }
   }
 
@@ -273,7 +279,8 @@ export class PostgresStore implements Store {
     try {
       return await work(this.client.getStore() ?? this.pool);
     } catch (error) {
-      throw this.failure(error);
+      // A query on a lost connection says only that it is "not queryable"; the loss itself says what happened.
+      throw this.failure((this.client.getStore() as PoolClientWithState | undefined)?.lost ?? error);
     }
   }
 }
@@ -296,6 +303,8 @@ function csvField(value: SqlValue): string {
 
 interface PoolClientWithState extends pg.PoolClient {
   inTransaction?: boolean;
+  /** Why the connection was lost while checked out (withClient). */
+  lost?: Error;
 }
 
 // PostgreSQL infers a parameter's type from where it stands, and cannot in `$1 - $2` or `$1 IS NULL`: numbers are
@@ -334,6 +343,9 @@ function passwordOf(url: string): string {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
 
+/** node-postgres's words for a connection that timed out, ended, or was lost earlier. */
+const LOST_CONNECTION = /timeout|Connection terminated|not queryable/i;
+
 /** A database error as the core reports it: read-only refusals and lost servers get their own errors. */
 function describe(error: unknown, location: string): Error {
   if (error instanceof ReadOnlyError || error instanceof StoreUnavailableError) return error;
@@ -341,7 +353,7 @@ function describe(error: unknown, location: string): Error {
   // 25006: read-only transaction; 42501: no privilege (a viewer's role).
   if (code === '25006' || code === '42501') return new ReadOnlyError();
   const message = error instanceof Error ? error.message : String(error);
-  if (UNREACHABLE.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03' || code === '28P01' || code === '28000' || /timeout/i.test(message)) {
+  if (UNREACHABLE.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03' || code === '28P01' || code === '28000' || LOST_CONNECTION.test(message)) {
     return new StoreUnavailableError(`cannot reach the team database at ${location}: ${message}`);
   }
   return error instanceof Error ? error : new Error(message);
