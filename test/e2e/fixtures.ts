@@ -43,6 +43,9 @@ export function apiOf(url: string): { origin: string; token: string; call: ApiCa
 /** `env`: added to this process's environment (e.g. HOME, where the Browse dialog starts). */
 export async function startServer(dbFile: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ server: ChildProcess; url: string }> {
   const server = spawn(process.execPath, [cli, 'serve', '--db', dbFile, '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  // Read for as long as the server runs: its log goes to stderr, and a pipe nobody reads fills up (64 KB) and then
+  // blocks the server's writes, and with them the server (Node writes to pipes synchronously on Linux).
+  server.stderr?.resume();
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not print its URL: ${out}`)), 30_000);
