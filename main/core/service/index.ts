@@ -114,7 +114,7 @@ export function createService(db: Store, deps: ServiceDeps): Service {
 
   const startSync = async (paths: string[] | undefined, auto = false) => {
     // Said, not thrown: an auto-sync of a viewer's folders must not fail, and the screen shows the reason.
-    if (!(await db.canWrite())) return { started: false, reason: READ_ONLY_MESSAGE };
+    if (!(await db.canWrite())) return { started: false, reason: db.writeRefusal ?? READ_ONLY_MESSAGE };
     const s = await settings();
     const targets = paths ?? s.exportFolders;
     const busy = { started: false, reason: 'A sync is already running.' };

@@ -16,7 +16,9 @@ export async function probeTeamDatabase(target: string, shown: string): Promise<
       const where = `Connected to ${db} on ${hostOf(shown)} as ${usr} (PostgreSQL ${version.split(' ')[0]})`;
       const found = await postgresSchemaVersion(client);
       const known = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
-      if (found > known) return { ok: false, message: `${where}, but its paydesk schema is version ${found}, newer than this paydesk knows (${known}): update paydesk` };
+      if (found > known) {
+        return { ok: true, readOnly: true, message: `${where}: read-only here, as its paydesk schema is version ${found}, newer than this paydesk knows (${known}); update paydesk to make decisions and syncs` };
+      }
       if (found === 0) {
         const mayCreate = await client.query<{ ok: boolean }>(`SELECT coalesce(has_schema_privilege(current_schema(), 'CREATE'), false) AS ok`);
         return mayCreate.rows[0].ok

@@ -8,8 +8,12 @@ export async function openStore(target: string): Promise<Store> {
   if (!isPostgresUrl(target)) return SqliteStore.open(target);
   const store = PostgresStore.connect(target);
   try {
-    const { migratePostgres } = await import('./postgres-migrate.js');
-    await store.withClient((client) => migratePostgres(client));
+    const { migratePostgres, TeamDatabaseFromFutureError } = await import('./postgres-migrate.js');
+    await store.withClient((client) => migratePostgres(client)).catch((error: unknown) => {
+      // A newer paydesk migrated it: read what is there, write nothing (team.md), and say which version it needs.
+      if (!(error instanceof TeamDatabaseFromFutureError)) throw error;
+      store.writeRefusal = `read-only: ${error.message} to make decisions and syncs`;
+    });
   } catch (error) {
     await store.close();
     throw error;

@@ -146,6 +146,7 @@ export class PostgresStore implements Store {
   }
 
   write<T>(work: () => Promise<T>): Promise<T> {
+    if (this.writeRefusal !== undefined) return Promise.reject(new ReadOnlyError(this.writeRefusal));
     return this.transaction('BEGIN', TAKE_WRITE_LOCK, work);
   }
 
@@ -184,7 +185,11 @@ export class PostgresStore implements Store {
 
   private writable: Promise<boolean> | undefined;
 
+  /** See Store.writeRefusal; set by openStore, before the store is used. */
+  writeRefusal: string | undefined;
+
   canWrite(): Promise<boolean> {
+    if (this.writeRefusal !== undefined) return Promise.resolve(false);
     // The decisions table stands for the rest: a viewer's role has SELECT on everything and nothing more.
     this.writable ??= this.value<boolean>(`SELECT has_table_privilege('reviews', 'INSERT') AND NOT pg_is_in_recovery()`).then(
       (writable) => writable === true,

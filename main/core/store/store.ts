@@ -75,6 +75,11 @@ export interface Store {
    * analyzes them, so that pages are read from index-only scans at once; SQLite needs nothing.
    */
   afterBulkWrite(tables: readonly string[]): Promise<void>;
+  /**
+   * Why this paydesk refuses every write here whatever its role may do: a team database whose schema is newer
+   * than this paydesk knows (it reads, and says which version it needs). Undefined otherwise.
+   */
+  readonly writeRefusal?: string;
   /** One or more statements without parameters (DDL). */
   exec(sql: string): Promise<void>;
   /**
@@ -98,8 +103,8 @@ export interface Store {
 
 /** A write refused because the database user may only read (team mode's viewers). */
 export class ReadOnlyError extends Error {
-  constructor() {
-    super(READ_ONLY_MESSAGE);
+  constructor(message = READ_ONLY_MESSAGE) {
+    super(message);
   }
 }
 
