@@ -44,7 +44,6 @@ const types = {
     NUMERIC_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-
 export class PostgresStore implements Store {
   readonly dialect = postgresDialect;
   readonly kind = 'team';
