@@ -68,6 +68,8 @@ export interface TeamStatus {
   passwordFrom: 'keychain' | 'environment';
   /** The database user may only read: decisions and syncs are refused. */
   readOnly: boolean;
+  /** What a decision or sync is told when read-only: the user only reads, or the database is newer than this paydesk. */
+  readOnlyReason: string | null;
   /** Why the team database cannot be used right now (one line, retried in the background); null when it can. */
   problem: string | null;
 }

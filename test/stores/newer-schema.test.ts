@@ -9,6 +9,7 @@ import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { dispatch } from '../../main/core/service/dispatch.js';
 import { createService, type Service } from '../../main/core/service/index.js';
+import { ServiceHost } from '../../main/core/service/service-host.js';
 import { probeTeamDatabase } from '../../main/core/service/team-probe.js';
 import { openStore } from '../../main/core/store/open-store.js';
 import { POSTGRES_MIGRATIONS } from '../../main/core/store/postgres-migrate.js';
@@ -90,6 +91,19 @@ describe('a team database newer than this paydesk', () => {
     expect(await call('sync:start', {})).toEqual({ ok: true, value: { started: false, reason: refusal } });
     expect(await store.value('SELECT count(*) FROM reviews')).toBe(0);
     expect(await store.value('SELECT count(*) FROM settings')).toBe(0);
+  });
+
+  it('shows in the app as read-only, with that line (team:status)', async () => {
+    const host = await ServiceHost.start({
+      localDbFile: path.join(tempDir(), 'paydesk.db'),
+      commandLineTarget: database.url,
+      service: { mode: 'browser', version: 'test', defaultReviewer: 'cy' },
+    });
+    try {
+      expect(await dispatch(host.handlers, 'team:status', {})).toMatchObject({ ok: true, value: { database: { kind: 'team' }, readOnly: true, readOnlyReason: refusal, problem: null } });
+    } finally {
+      await host.close();
+    }
   });
 
   it('is "read-only here" in Test connection, with both versions', async () => {

@@ -73,7 +73,7 @@ describe('the service host', () => {
     expect(tested).toMatchObject({ ok: true, value: { ok: true, message: expect.stringMatching(/^Connected to paydesk_test_\w+ on 127\.0\.0\.1:\d+ as paydesk/) } });
 
     const used = await call('team:use', { url: withPassword(team.url) });
-    expect(used).toMatchObject({ ok: true, value: { database: { kind: 'team' }, configuredUrl: team.url, passwordStored: true, readOnly: false, problem: null } });
+    expect(used).toMatchObject({ ok: true, value: { database: { kind: 'team' }, configuredUrl: team.url, passwordStored: true, readOnly: false, readOnlyReason: null, problem: null } });
     expect(host.store?.kind).toBe('team');
     expect(events).toContainEqual({ name: 'data:changed', payload: { tables: expect.arrayContaining(['reviews', 'settings', 'flags']) } });
     const info = await call('app:info');

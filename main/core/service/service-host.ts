@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { API_METHODS, DATA_TABLES, type AllHandlers, type ApiMethod, type AppInfo, type TeamStatus, type TeamTestResult } from '../../../shared/api.js';
 import { openStore as openAnyStore } from '../store/open-store.js';
-import { StoreUnavailableError, type Store } from '../store/store.js';
+import { READ_ONLY_MESSAGE, StoreUnavailableError, type Store } from '../store/store.js';
 import { BusyError } from './dispatch.js';
 import { EventHub } from './events.js';
 import { createService as createAnyService, type Service, type ServiceDeps } from './index.js';
@@ -49,7 +49,8 @@ interface Opened {
   /** This computer's database, for its own settings, while `store` is a team database. */
   machine?: Store;
   service: Service;
-  readOnly: boolean;
+  /** Why decisions and syncs are refused here; null when they are not. */
+  readOnlyReason: string | null;
   stopForwarding: () => void;
 }
 
@@ -166,7 +167,8 @@ export class ServiceHost implements Service {
       configuredUrl: this.wanted.kind === 'team' ? this.wanted.choice.url : null,
       passwordStored: secrets ? this.wanted.kind === 'team' && this.wanted.choice.password !== null : environmentHasPassword(),
       passwordFrom: secrets ? 'keychain' : 'environment',
-      readOnly: this.opened?.readOnly ?? false,
+      readOnly: (this.opened?.readOnlyReason ?? null) !== null,
+      readOnlyReason: this.opened?.readOnlyReason ?? null,
       problem: this.problem,
     };
   }
@@ -241,11 +243,11 @@ export class ServiceHost implements Service {
     const store = await (this.options.openStore ?? openAnyStore)(target);
     let machine: Store | undefined;
     try {
-      const readOnly = store.kind === 'team' && !(await store.canWrite());
+      const readOnlyReason = store.kind === 'team' && !(await store.canWrite()) ? (store.writeRefusal ?? READ_ONLY_MESSAGE) : null;
       // On a team database, this computer's settings (whose name decisions carry, its folders) stay in its own.
       if (store.kind === 'team') machine = await (this.options.openStore ?? openAnyStore)(this.localFile());
       const service = (this.options.createService ?? createAnyService)(store, { ...this.options.service, dbFile: target, machine });
-      return { store, machine, service, readOnly, stopForwarding: () => {} };
+      return { store, machine, service, readOnlyReason, stopForwarding: () => {} };
     } catch (error) {
       await machine?.close();
       await store.close();

@@ -43,14 +43,18 @@ export function DatabaseIndicator() {
   const status = useTeamStatus();
   const [arrivals, dismiss] = useArrivals();
   if (!status) return null;
-  const { database, readOnly, problem } = status;
+  const { database, readOnly, readOnlyReason, problem } = status;
   const team = database.kind === 'team';
   return (
     <div className="db-indicator" data-testid="database-indicator">
       <div className="db-line" title={database.location}>
         <span className={`db-dot ${problem ? 'down' : team ? 'team' : 'local'}`} aria-hidden="true" />
         <span className="db-name">{team ? 'Team: ' : 'This computer'}</span>
-        {readOnly && <span className="badge amber">read-only</span>}
+        {readOnly && (
+          <span className="badge amber" title={readOnlyReason ?? undefined}>
+            read-only
+          </span>
+        )}
         {team && <code className="db-where">{databaseLabel(database)}</code>}
       </div>
       <div role="status" className="db-news">

@@ -72,6 +72,11 @@ export function TeamDatabase() {
           </>
         )}
       </p>
+      {team && status.readOnlyReason && (
+        <p className="muted small" data-testid="read-only-reason">
+          {status.readOnlyReason[0].toUpperCase() + status.readOnlyReason.slice(1)}.
+        </p>
+      )}
       {status.problem && (
         <p className="problem" role="alert">
           {status.problem}; retrying.
