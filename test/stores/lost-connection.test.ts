@@ -2,11 +2,10 @@
 // a COPY, a page being read) must fail that work with the one-line "cannot reach" message, and never end the
 // process: node-postgres reports such a loss as an 'error' event on the checked-out client, which ends a Node
 // process that has no listener for it. The pool then carries on with fresh connections.
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../main/core/store/open-store.js';
 import { StoreUnavailableError, type Store } from '../../main/core/store/store.js';
-import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
+import { freshPgDatabase, withPgClient, type PgDatabase } from '../support/postgres.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,13 +22,7 @@ async function teamStore(): Promise<{ db: PgDatabase; store: Store }> {
 
 /** Ends a backend from another connection, as a server restart or a dropped network would end it. */
 async function terminate(url: string, pid: number): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-  } finally {
-    await admin.end();
-  }
+  await withPgClient(url, (admin) => admin.query('SELECT pg_terminate_backend($1)', [pid]));
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));

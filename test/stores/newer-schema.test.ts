@@ -3,7 +3,6 @@
 // and accounts answer as the newer paydesks built them; decisions, settings and syncs are refused with a line
 // that names both versions; nothing is written, no list is rebuilt; Test connection says the same.
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { syncPaths } from '../../main/core/import/sync.js';
@@ -15,7 +14,7 @@ import { openStore } from '../../main/core/store/open-store.js';
 import { POSTGRES_MIGRATIONS } from '../../main/core/store/postgres-migrate.js';
 import { ReadOnlyError, type Store } from '../../main/core/store/store.js';
 import { csv, LEDGER_HEADER, PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
-import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
+import { freshPgDatabase, withPgClient, type PgDatabase } from '../support/postgres.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const known = POSTGRES_MIGRATIONS.at(-1)!.version;
@@ -26,16 +25,6 @@ let database: PgDatabase;
 let store: Store;
 let service: Service;
 const logged: string[] = [];
-
-async function onDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 beforeAll(async () => {
   database = await freshPgDatabase();
@@ -48,7 +37,7 @@ beforeAll(async () => {
   await refreshFlagLists(writer);
   await writer.close();
   // What a newer paydesk's migration leaves: its version recorded, and (here) a table this paydesk does not know.
-  await onDatabase(async (client) => {
+  await withPgClient(database.url, async (client) => {
     await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)', [newer, `${String(newer).padStart(4, '0')}_from_a_newer_paydesk`]);
     await client.query('CREATE TABLE from_a_newer_paydesk (id INTEGER)');
     await client.query(`UPDATE flag_lists SET built_for = 'a newer build'`);
@@ -73,7 +62,7 @@ describe('a team database newer than this paydesk', () => {
     expect(await store.canWrite()).toBe(false);
     expect(store.writeRefusal).toBe(refusal);
     await expect(store.write(async () => store.run(`INSERT INTO settings (key, value) VALUES ('x', 'y')`))).rejects.toEqual(new ReadOnlyError(refusal));
-    expect(await onDatabase(async (client) => (await client.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v)).toBe(newer);
+    expect(await withPgClient(database.url, async (client) => (await client.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v)).toBe(newer);
   });
 
   it('reads the lists as the newer paydesks built them, and rebuilds nothing', async () => {

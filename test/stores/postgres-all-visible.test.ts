@@ -3,7 +3,6 @@
 // 100,000 rows instead of 10–17 ms). So the tables a bulk write fills are all-visible as soon as it is done: after
 // the flag lists are rebuilt, and after `paydesk copy`, on a server that commits asynchronously too.
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
@@ -13,7 +12,7 @@ import { SqliteStore } from '../../main/core/store/sqlite-store.js';
 import type { Store } from '../../main/core/store/store.js';
 import { tempDir } from '../support/db.js';
 import { generatePayments, writeCreditsExport, writePaymentsExport } from '../support/payment-exports.js';
-import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
+import { freshPgDatabase, withPgClient, type PgDatabase } from '../support/postgres.js';
 
 const FLAG_TABLES = ['flag_stuck', 'flag_duplicates', 'flag_limited', 'flag_mismatches'];
 
@@ -27,18 +26,8 @@ async function asyncCommitDatabase(): Promise<PgDatabase> {
   const db = await freshPgDatabase();
   cleanups.push(db.drop);
   const name = new URL(db.url).pathname.slice(1);
-  await onDatabase(db.url, (client) => client.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`));
+  await withPgClient(db.url, (client) => client.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`));
   return db;
-}
-
-async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 interface Visibility {
@@ -49,7 +38,7 @@ interface Visibility {
 
 /** Each table's pages and how many of them are all-visible, as VACUUM and ANALYZE last counted them. */
 function visibility(url: string, tables: readonly string[]): Promise<Visibility[]> {
-  return onDatabase(url, async (client) => {
+  return withPgClient(url, async (client) => {
     const { rows } = await client.query<{ table: string; pages: number; all_visible: number }>(
       'SELECT relname AS table, relpages AS pages, relallvisible AS all_visible FROM pg_class WHERE relname = ANY($1) ORDER BY relname',
       [tables],

@@ -19,14 +19,19 @@ export interface PgDatabase {
   drop(): Promise<void>;
 }
 
-async function onCluster(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl() });
+/** One connection of its own to `url` for `work` (what a test does as the server's admin), closed after it. */
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function onCluster(sql: string): Promise<void> {
+  await withPgClient(pgUrl(), (client) => client.query(sql));
 }
 
 /** An empty database of its own; drop() removes it even while connections to it are still open. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DATA_TABLES, type AccountMatch, type AppSettings, type DataTable, type Handlers, type ImportReportDetail, type ImportSummary } from '../../../shared/api.js';
 import type { FlagKind, ImportStatus } from '../../../shared/domain.js';
 import { accountEmail, accountEmails, accountView, resolveAccountId } from '../account.js';
-import { READ_ONLY_MESSAGE, type Store, type StoreChange } from '../store/store.js';
+import { refusalOf, type Store, type StoreChange } from '../store/store.js';
 import { flagRows, FOLLOWUP_EXPORT_COLUMNS, followupRows, reviewRows, REVIEW_EXPORT_COLUMNS, toCsv } from '../export-csv.js';
 import {
   duplicateItem,
@@ -114,7 +114,7 @@ export function createService(db: Store, deps: ServiceDeps): Service {
 
   const startSync = async (paths: string[] | undefined, auto = false) => {
     // Said, not thrown: an auto-sync of a viewer's folders must not fail, and the screen shows the reason.
-    if (!(await db.canWrite())) return { started: false, reason: db.writeRefusal ?? READ_ONLY_MESSAGE };
+    if (!(await db.canWrite())) return { started: false, reason: refusalOf(db) };
     const s = await settings();
     const targets = paths ?? s.exportFolders;
     const busy = { started: false, reason: 'A sync is already running.' };

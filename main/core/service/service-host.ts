@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { API_METHODS, DATA_TABLES, type AllHandlers, type ApiMethod, type AppInfo, type TeamStatus, type TeamTestResult } from '../../../shared/api.js';
 import { openStore as openAnyStore } from '../store/open-store.js';
-import { READ_ONLY_MESSAGE, StoreUnavailableError, type Store } from '../store/store.js';
+import { refusalOf, StoreUnavailableError, type Store } from '../store/store.js';
 import { BusyError } from './dispatch.js';
 import { EventHub } from './events.js';
 import { createService as createAnyService, type Service, type ServiceDeps } from './index.js';
@@ -243,7 +243,7 @@ export class ServiceHost implements Service {
     const store = await (this.options.openStore ?? openAnyStore)(target);
     let machine: Store | undefined;
     try {
-      const readOnlyReason = store.kind === 'team' && !(await store.canWrite()) ? (store.writeRefusal ?? READ_ONLY_MESSAGE) : null;
+      const readOnlyReason = store.kind === 'team' && !(await store.canWrite()) ? refusalOf(store) : null;
       // On a team database, this computer's settings (whose name decisions carry, its folders) stay in its own.
       if (store.kind === 'team') machine = await (this.options.openStore ?? openAnyStore)(this.localFile());
       const service = (this.options.createService ?? createAnyService)(store, { ...this.options.service, dbFile: target, machine });

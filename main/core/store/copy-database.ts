@@ -11,7 +11,7 @@ import { DatabaseFromFutureError } from '../db/migrate.js';
 import { MIGRATIONS } from '../db/migrations/index.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { SCHEMA_TABLES, type SchemaTable } from './postgres-schema.js';
-import { WRITE_LOCK } from './postgres-store.js';
+import { COMMIT_DURABLY, vacuumAndAnalyze, WRITE_LOCK } from './postgres-store.js';
 import { isPostgresUrl, redactUrl } from './postgres-url.js';
 
 export interface CopyOptions {
@@ -108,14 +108,12 @@ async function copyInto(source: Database, fromFile: string, client: pg.Client, t
     await client.query('INSERT INTO copied_from (source_id, copied_at, source_file, content_digest, rows) VALUES ($1, $2, $3, $4, $5)', [
       sourceId, copiedAt, file, digest.digest('hex'), rows,
     ]);
-    // Flushed at commit even where the server commits asynchronously: VACUUM marks pages all-visible only once it is.
-    await client.query('SET LOCAL synchronous_commit = on');
+    await client.query(COMMIT_DURABLY);
     await client.query('COMMIT');
     // The planner's statistics for the tables just filled (without them it scans where an index answers at once),
-    // and their pages marked all-visible: a deep page of a flag list is then read from its index alone, rather
-    // than with a visit to the table for each row it steps over, until autovacuum would have come round to it.
-    await client.query('VACUUM');
-    await client.query('ANALYZE');
+    // and their pages marked all-visible (a deep page of a flag list is read from its index alone), now rather than
+    // when autovacuum comes round to them.
+    await vacuumAndAnalyze(client);
     log(`copied ${rows} rows from ${file} to ${target}`);
     return { outcome: 'copied', target, sourceId, copiedAt, tables };
   } catch (error) {

@@ -33,6 +33,23 @@ export const postgresDialect: Dialect = {
 export const WRITE_LOCK = { classId: 7501, objectId: 1 };
 const TAKE_WRITE_LOCK = `SELECT pg_advisory_xact_lock(${WRITE_LOCK.classId}, ${WRITE_LOCK.objectId})`;
 
+/**
+ * Inside a transaction: its commit waits until it is flushed to the WAL, even on a server that commits
+ * asynchronously. VACUUM marks a page all-visible (what lets a deep page be read from an index alone) only once
+ * the commit of its rows is flushed, which an asynchronous commit leaves to the WAL writer, up to a second later.
+ */
+export const COMMIT_DURABLY = 'SET LOCAL synchronous_commit = on';
+
+/**
+ * After a bulk write, outside any transaction: the pages marked all-visible and the planner's statistics
+ * refreshed, for `tables` (our own names, never input) or the whole database. Two commands: VACUUM (ANALYZE) of
+ * several tables left most pages of the later ones not all-visible (15.x).
+ */
+export async function vacuumAndAnalyze(db: pg.Pool | pg.ClientBase, tables: readonly string[] = []): Promise<void> {
+  await db.query(`VACUUM ${tables.join(', ')}`);
+  await db.query(`ANALYZE ${tables.join(', ')}`);
+}
+
 /** The channel of LISTEN/NOTIFY on which paydesks tell each other what changed. */
 const CHANGES_CHANNEL = 'paydesk_changes';
 const RELISTEN_MS = [500, 1000, 2000, 5000];
@@ -119,21 +136,14 @@ export class PostgresStore implements Store {
   }
 
   async commitDurably(): Promise<void> {
-    // VACUUM marks a page all-visible (what lets a deep page be read from an index alone) only once the commit of
-    // its rows is flushed to the WAL, which an asynchronous commit leaves to the WAL writer, up to a second later.
-    await this.run('SET LOCAL synchronous_commit = on');
+    await this.run(COMMIT_DURABLY);
   }
 
   async afterBulkWrite(tables: readonly string[]): Promise<void> {
-    // Our own table names, never input. VACUUM cannot run inside a transaction: on the pool, not a joined client.
-    // Two commands: VACUUM (ANALYZE) of several tables left most pages of the later ones not all-visible (15.x).
-    if (tables.length === 0) return;
-    try {
-      await this.pool.query(`VACUUM ${tables.join(', ')}`);
-      await this.pool.query(`ANALYZE ${tables.join(', ')}`);
-    } catch (error) {
+    // VACUUM cannot run inside a transaction: on the pool, not a joined client.
+    if (tables.length > 0) await vacuumAndAnalyze(this.pool, tables).catch((error: unknown) => {
       throw this.failure(error);
-    }
+    });
   }
 
   async exec(sql: string): Promise<void> {

@@ -110,5 +110,8 @@ export class ReadOnlyError extends Error {
 
 export const READ_ONLY_MESSAGE = 'read-only: decisions and syncs need write access';
 
+/** What a refused decision or sync is told on `store`: its own refusal (a newer team database), else a viewer's line. */
+export const refusalOf = (store: Store): string => store.writeRefusal ?? READ_ONLY_MESSAGE;
+
 /** The database could not be reached: one line, without the password. */
 export class StoreUnavailableError extends Error {}
