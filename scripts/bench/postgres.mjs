@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pgBinDir, startCluster } from '../pg-cluster.mjs';
+import { columnName, headerOf } from './csv-columns.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
@@ -59,18 +60,7 @@ export async function freshDatabase(url, label) {
   };
 }
 
-const PAYMENTS_HEADER =
-  'payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description,' +
-  'payment_method,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at';
 const LEDGER_HEADER = 'entry_id,account_id,type,amount,currency,created_at,payment_id';
-
-function firstLine(file) {
-  const fd = fs.openSync(file, 'r');
-  const head = Buffer.alloc(1024);
-  fs.readSync(fd, head, 0, head.length, 0);
-  fs.closeSync(fd);
-  return head.toString('utf8').split('\n')[0];
-}
 
 /** paydesk's own DDL of a table (postgres-schema.ts), with its primary key, and its secondary indexes apart. */
 function tableDdl(table) {
@@ -83,35 +73,68 @@ function tableDdl(table) {
 const quoted = (file) => `'${file.replace(/'/g, "''")}'`;
 const cents = (column) => `round(${column}::numeric * 100)::bigint`;
 const epochMs = (column) => `(extract(epoch FROM ${column}::timestamptz) * 1000)::bigint`;
+/** A Stripe `… (UTC)` time (`2026-11-20 11:59:04`, no zone) as epoch ms. */
+const utcMs = (column) => `(extract(epoch FROM ${column}::timestamp AT TIME ZONE 'UTC') * 1000)::bigint`;
+// \copy reads an empty unquoted cell as NULL; NULLIF also turns a quoted empty one into NULL, as paydesk does.
+const orNull = (column) => `NULLIF(${column}, '')`;
+
+/** The Stripe columns the reference reads, by paydesk's meaning (formats.md, "Stripe Dashboard payments export"). */
+const STRIPE_COLUMNS = {
+  id: 'id', created: 'Created date (UTC)', amount: 'Amount', refunded: 'Amount Refunded', currency: 'Currency', mode: 'Mode',
+  status: 'Status', customer: 'Customer ID', email: 'Customer Email', invoice: 'Invoice ID', description: 'Description',
+  intent: 'PaymentIntent ID', method: 'Payment Source Type', refundedAt: 'Refunded date (UTC)', disputed: 'Disputed Amount',
+  disputeStatus: 'Dispute Status', disputedAt: 'Dispute Date (UTC)', account: 'account_id (metadata)',
+};
+
+/** The INSERT … SELECT that moves the staged Stripe rows into payments, converting as paydesk's Stripe reader does. */
+function stripePaymentsInsert(header) {
+  const c = {};
+  for (const [meaning, name] of Object.entries(STRIPE_COLUMNS)) {
+    if (!header.includes(name)) throw new Error(`the reference load expects a Stripe payments export with a "${name}" column`);
+    c[meaning] = columnName(name);
+  }
+  const refundedCents = cents(orNull(c.refunded));
+  return `INSERT INTO payments (id, alt_id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email,
+  description, import_id, method, amount_refunded_cents, refunded_at, disputed_amount_cents, dispute_status, disputed_at)
+SELECT ${c.id}, ${orNull(c.intent)}, coalesce(${orNull(c.account)}, ${orNull(c.customer)}, lower(${orNull(c.email)})),
+  ${cents(c.amount)}, lower(${c.currency}),
+  CASE lower(${c.status})
+    WHEN 'paid' THEN CASE WHEN coalesce(${refundedCents}, 0) = 0 THEN 'succeeded'
+      WHEN ${refundedCents} >= ${cents(c.amount)} THEN 'refunded' ELSE 'partially_refunded' END
+    WHEN 'refunded' THEN 'refunded' WHEN 'pending' THEN 'pending' WHEN 'failed' THEN 'failed' WHEN 'canceled' THEN 'canceled'
+  END,
+  ${utcMs(c.created)}, ${utcMs(c.created)}, ${orNull(c.invoice)}, ${orNull(c.email)}, ${orNull(c.description)}, 1,
+  CASE WHEN ${c.method} IN ('three_d_secure', 'three_d_secure_2') THEN 'card' ELSE ${orNull(c.method)} END,
+  ${refundedCents}, ${utcMs(orNull(c.refundedAt))}, ${cents(orNull(c.disputed))}, ${orNull(c.disputeStatus)},
+  ${utcMs(orNull(c.disputedAt))}
+FROM stage_payments
+WHERE ${c.id} <> '' AND lower(${c.mode}) <> 'test';`;
+}
 
 /**
- * The reference: psql's \copy of the two canonical CSV files into paydesk's payments and ledger_entries (its own
- * DDL, primary keys only during the load), then the secondary indexes. The files are paydesk's export format, not
- * the tables', so each is \copy'd into an UNLOGGED staging table of text columns named as in the file and moved
- * with one INSERT … SELECT doing the conversions the import does (decimal amount to cents, ISO time to epoch ms,
- * lower-case currency, an empty updated_at meaning created_at). It does none of the rest of an import (validation,
- * row hashes, content hash, import history, the per-payment ledger sums, account totals, rejected rows).
+ * The reference: psql's \copy of the bench's two files (a Stripe Dashboard payments export and a canonical ledger
+ * export) into paydesk's payments and ledger_entries (its own DDL, primary keys only during the load), then the
+ * secondary indexes. Neither file is shaped like its table, so each is \copy'd into an UNLOGGED staging table of
+ * text columns (the payments' named after the header, in snake_case) and moved with one INSERT … SELECT doing the
+ * conversions the import does (decimal amounts to cents, times to epoch ms, lower-case currency, Stripe's statuses
+ * and account columns to paydesk's; abandoned checkouts without an id and test-mode rows left out). It does none of
+ * the rest of an import (validation, row hashes, content hash, import history, the per-payment ledger sums, account
+ * totals, rejected rows).
  */
 export function referenceScript(files) {
-  for (const [file, header] of [[files.payments, PAYMENTS_HEADER], [files.ledger, LEDGER_HEADER]]) {
-    if (firstLine(file) !== header) throw new Error(`${file}: the reference load expects the header ${header}`);
-  }
+  const header = headerOf(files.payments);
+  if (headerOf(files.ledger).join(',') !== LEDGER_HEADER) throw new Error(`${files.ledger}: the reference load expects the header ${LEDGER_HEADER}`);
   const payments = tableDdl('payments');
   const ledger = tableDdl('ledger_entries');
-  const stage = (name, header) => `CREATE UNLOGGED TABLE ${name} (${header.split(',').map((c) => `${c} TEXT`).join(', ')});`;
+  const stage = (name, columns) => `CREATE UNLOGGED TABLE ${name} (${columns.map((c) => `${c} TEXT`).join(', ')});`;
   return `\\set ON_ERROR_STOP on
 ${payments.create}
 ${ledger.create}
-${stage('stage_payments', PAYMENTS_HEADER)}
-${stage('stage_ledger', LEDGER_HEADER)}
+${stage('stage_payments', header.map(columnName))}
+${stage('stage_ledger', LEDGER_HEADER.split(','))}
 \\copy stage_payments FROM ${quoted(files.payments)} WITH (FORMAT csv, HEADER true)
 \\copy stage_ledger FROM ${quoted(files.ledger)} WITH (FORMAT csv, HEADER true)
-INSERT INTO payments (id, account_id, amount_cents, currency, status, created_at, updated_at, invoice_id, email, description,
-  import_id, method, amount_refunded_cents, refunded_at, disputed_amount_cents, dispute_status, disputed_at)
-SELECT payment_id, account_id, ${cents('amount')}, lower(currency), status, ${epochMs('created_at')},
-  ${epochMs('coalesce(updated_at, created_at)')}, invoice_id, email, description, 1, payment_method, ${cents('amount_refunded')},
-  ${epochMs('refunded_at')}, ${cents('disputed_amount')}, dispute_status, ${epochMs('disputed_at')}
-FROM stage_payments;
+${stripePaymentsInsert(header)}
 INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency, created_at, payment_id, import_id)
 SELECT entry_id, account_id, type, ${cents('amount')}, lower(currency), ${epochMs('created_at')}, payment_id, 1
 FROM stage_ledger;
