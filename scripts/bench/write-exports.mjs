@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-function mulberry32(seedValue) {
+export function mulberry32(seedValue) {
   let seed = seedValue >>> 0;
   return () => {
     seed = (seed + 0x6d2b79f5) >>> 0;
