@@ -301,7 +301,7 @@ describe('copyDatabase', () => {
     migrate(old, MIGRATIONS, 3);
     old.close();
     await expect(copyDatabase(path.join(dir, 'old.db'), 'postgres://paydesk@127.0.0.1:1/x')).rejects.toThrow(
-      /old\.db is at schema version 3, older than this paydesk's \(7\): open it once with this paydesk to upgrade it, then copy/,
+      new RegExp(`old\\.db is at schema version 3, older than this paydesk's \\(${MIGRATIONS.length}\\): open it once with this paydesk to upgrade it, then copy`),
     );
     const future = new BetterSqlite3(path.join(dir, 'future.db'));
     migrate(future);

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseFromFutureError, migrate } from '../../main/core/db/migrate.js';
+import { KEY_INDEXES } from '../../main/core/db/key-indexes.js';
 import { MIGRATIONS } from '../../main/core/db/migrations/index.js';
 import { POSTGRES_MIGRATIONS, migratePostgres, postgresSchemaVersion } from '../../main/core/store/postgres-migrate.js';
 import { POSTGRES_ONLY_TABLES, SCHEMA_TABLES } from '../../main/core/store/postgres-schema.js';
@@ -33,12 +34,18 @@ function sqliteSchema(): Map<string, TableShape> {
     const columns = db.prepare('SELECT name, type, "notnull", pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid').all(table) as {
       name: string; type: string; notnull: number; pk: number; hidden: number;
     }[];
+    // SQLite keys payments and ledger entries by a unique index of their own (db/key-indexes.ts): PostgreSQL's PRIMARY KEY.
+    const keyIndex: string | undefined = KEY_INDEXES[table as keyof typeof KEY_INDEXES];
     const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`).pluck().all(table) as string[];
+    const keyColumns = keyIndex
+      ? (db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(keyIndex) as string[])
+      : columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    if (keyIndex) expect(db.prepare('SELECT "unique" FROM pragma_index_list(?) WHERE name = ?').pluck().get(table, keyIndex)).toBe(1);
     schema.set(table, {
       // A primary key column is NOT NULL on PostgreSQL; SQLite lets a rowid table's TEXT key be NULL, paydesk never does.
       columns: columns.map((c) => ({ name: c.name, type: SQLITE_TO_POSTGRES_TYPE[c.type] ?? c.type, notNull: c.notnull === 1 || c.pk > 0, generated: c.hidden >= 2 })),
-      primaryKey: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
-      indexes,
+      primaryKey: keyColumns,
+      indexes: indexes.filter((name) => name !== keyIndex),
     });
   }
   db.close();
@@ -104,7 +111,8 @@ describe('the team database schema', () => {
     expect(POSTGRES_MIGRATIONS.at(-1)?.version).toBe(MIGRATIONS.length);
     expect(await postgresSchemaVersion(client)).toBe(MIGRATIONS.length);
     const recorded = await client.query('SELECT version, name FROM schema_migrations ORDER BY version');
-    expect(recorded.rows).toEqual([{ version: 7, name: '0007_baseline' }]);
+    expect(recorded.rows).toEqual(POSTGRES_MIGRATIONS.map(({ version, name }) => ({ version, name })));
+    expect(recorded.rows[0]).toEqual({ version: 7, name: '0007_baseline' });
   });
 
   it('has the same tables as migrated SQLite, and SCHEMA_TABLES lists them all', async () => {
@@ -139,16 +147,20 @@ describe('the team database schema', () => {
 });
 
 describe('team database migrations', () => {
+  const known = POSTGRES_MIGRATIONS.at(-1)!.version;
+  const next = known + 1;
+  const applied = POSTGRES_MIGRATIONS.map((migration) => migration.name);
+
   it('run once when two paydesks connect to a new database at the same time', async () => {
     const database = await freshPgDatabase();
     const [a, b] = [await connect(database.url), await connect(database.url)];
     try {
       // A slow second migration keeps the first paydesk's transaction open while the other one arrives.
-      const slow = [...POSTGRES_MIGRATIONS, { version: 8, name: '0008_slow', sql: 'SELECT pg_sleep(0.5); CREATE TABLE slow_marker (id BIGINT)' }];
+      const slow = [...POSTGRES_MIGRATIONS, { version: next, name: 'next_slow', sql: 'SELECT pg_sleep(0.5); CREATE TABLE slow_marker (id BIGINT)' }];
       const results = await Promise.all([migratePostgres(a, { migrations: slow }), migratePostgres(b, { migrations: slow })]);
-      expect(results.map((r) => r.applied).sort()).toEqual([[], ['0007_baseline', '0008_slow']]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [...applied, 'next_slow']]);
       const recorded = await a.query('SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version');
-      expect(recorded.rows).toEqual([{ version: 7, n: 1 }, { version: 8, n: 1 }]);
+      expect(recorded.rows).toEqual(slow.map(({ version }) => ({ version, n: 1 })));
     } finally {
       await Promise.all([a.end(), b.end()]);
       await database.drop();
@@ -160,8 +172,8 @@ describe('team database migrations', () => {
     const client = await connect(database.url);
     try {
       await migratePostgres(client, { now: () => 1000 });
-      expect(await migratePostgres(client, { now: () => 2000 })).toEqual({ from: 7, to: 7, applied: [] });
-      expect((await client.query('SELECT applied_at FROM schema_migrations')).rows).toEqual([{ applied_at: '1000' }]);
+      expect(await migratePostgres(client, { now: () => 2000 })).toEqual({ from: known, to: known, applied: [] });
+      expect((await client.query('SELECT applied_at FROM schema_migrations')).rows).toEqual(POSTGRES_MIGRATIONS.map(() => ({ applied_at: '1000' })));
     } finally {
       await client.end();
       await database.drop();
@@ -173,11 +185,11 @@ describe('team database migrations', () => {
     const client = await connect(database.url);
     try {
       await migratePostgres(client);
-      await client.query(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (8, '0008_from_the_future', 0)`);
+      await client.query(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from_the_future', 0)`, [next]);
       const refusal = migratePostgres(client);
       await expect(refusal).rejects.toThrow(DatabaseFromFutureError);
       await expect(migratePostgres(client)).rejects.toThrow(
-        'this team database is at schema version 8, newer than this paydesk knows (7); update paydesk',
+        `this team database is at schema version ${next}, newer than this paydesk knows (${known}); update paydesk`,
       );
     } finally {
       await client.end();
@@ -189,7 +201,7 @@ describe('team database migrations', () => {
     const database = await freshPgDatabase();
     const client = await connect(database.url);
     try {
-      const broken = [...POSTGRES_MIGRATIONS, { version: 8, name: '0008_broken', sql: 'SELECT nonsense FROM nowhere' }];
+      const broken = [...POSTGRES_MIGRATIONS, { version: next, name: 'next_broken', sql: 'SELECT nonsense FROM nowhere' }];
       await expect(migratePostgres(client, { migrations: broken })).rejects.toThrow(/nowhere/);
       expect(await postgresSchemaVersion(client)).toBe(0);
       expect((await client.query(`SELECT to_regclass('payments') AS found`)).rows).toEqual([{ found: null }]);

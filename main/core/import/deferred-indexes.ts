@@ -1,9 +1,11 @@
 // A large file into a small table loads much faster without its secondary indexes, which are then built
 // once, sorted, before commit (instead of millions of random-order B-tree inserts). Both happen inside the
 // file's transaction, so a rollback restores the indexes as they were.
+import { KEY_INDEXES, type KeyedTable } from '../db/key-indexes.js';
 import type { Db } from '../db/open.js';
+import { DERIVED_COLUMNS } from './derived-columns.js';
 
-export type ImportTable = 'payments' | 'ledger_entries';
+export type ImportTable = KeyedTable;
 
 /** Which tables a format writes. */
 export function tablesWritten(format: string): ImportTable[] {
@@ -16,29 +18,57 @@ export function tablesWritten(format: string): ImportTable[] {
 /** Rough bytes per exported row, to guess a file's row count from its size before reading it. */
 const BYTES_PER_ROW = 100;
 
+/** Indexes reading a column the derived refresh writes: built after it, so that its updates skip them. */
+const READS_DERIVED = new RegExp(`\\b(${DERIVED_COLUMNS.join('|')})\\b`);
+
+export interface DeferredIndexes {
+  /**
+   * The key indexes dropped (by table, the SQL that rebuilds them): only from an empty table, whose rows the file
+   * cannot repeat; the importer tells repeats within the file apart itself until it rebuilds them (store.ts).
+   */
+  keys: Map<ImportTable, string>;
+  /** Rebuilds the other dropped indexes the derived refresh reads through. */
+  beforeDerived(): void;
+  /** Rebuilds the dropped indexes on derived columns. */
+  afterDerived(): void;
+}
+
 /**
  * Drops the secondary indexes of `tables` when the file likely brings ten times the rows the table holds, and
- * returns what rebuilds them (a no-op when nothing was dropped).
+ * the key index too when the table is empty; returns what rebuilds them (no-ops when nothing was dropped). A ledger file that large also rewrites the
+ * credit sums of most payments: the payments indexes on those sums are dropped too, when the file likely brings
+ * as many entries as there are payments.
  */
-export function deferIndexesIfWorthIt(db: Db, tables: readonly ImportTable[], fileBytes: number): () => void {
+export function deferIndexesIfWorthIt(db: Db, tables: readonly ImportTable[], fileBytes: number): DeferredIndexes {
   const incoming = fileBytes / BYTES_PER_ROW;
-  const recreate: string[] = [];
-  for (const table of tables) {
-    if (incoming < 50_000) continue;
-    // A newer snapshot of a table mostly leaves index entries alone, and rebuilding costs the whole table:
-    // defer only when the table is small next to the file. Counting stops where that is decided.
-    const atMost = Math.floor(incoming / 10) + 1;
-    const n = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT ?)`).pluck().get(atMost) as number;
-    if (n * 10 > incoming) continue;
+  const dropped: string[] = [];
+  const keys = new Map<ImportTable, string>();
+  const drop = (table: ImportTable, which: (index: { name: string; sql: string }) => boolean) => {
     const indexes = db
       .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
       .all(table) as { name: string; sql: string }[];
-    for (const index of indexes) {
+    for (const index of indexes.filter(which)) {
       db.exec(`DROP INDEX ${index.name}`);
-      recreate.push(index.sql);
+      if (index.name === KEY_INDEXES[table]) keys.set(table, index.sql);
+      else dropped.push(index.sql);
+    }
+  };
+  // Counting stops where the decision is made.
+  const atMost = (table: ImportTable, limit: number) =>
+    db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${table} LIMIT ?)`).pluck().get(Math.floor(limit) + 1) as number;
+  if (incoming >= 50_000) {
+    for (const table of tables) {
+      // A newer snapshot of a table mostly leaves index entries alone, and rebuilding costs the whole table:
+      // defer only when the table is small next to the file.
+      const stored = atMost(table, incoming / 10);
+      if (stored * 10 <= incoming) drop(table, (index) => index.name !== KEY_INDEXES[table] || stored === 0);
+    }
+    if (!tables.includes('payments') && tables.includes('ledger_entries') && atMost('payments', incoming) <= incoming) {
+      drop('payments', (index) => READS_DERIVED.test(index.sql));
     }
   }
-  return () => {
-    for (const sql of recreate) db.exec(sql);
+  const rebuild = (derived: boolean) => () => {
+    for (const sql of dropped.filter((s) => READS_DERIVED.test(s) === derived)) db.exec(sql);
   };
+  return { keys, beforeDerived: rebuild(false), afterDerived: rebuild(true) };
 }

@@ -5,6 +5,9 @@
 import type { Db } from '../db/open.js';
 import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 
+/** The payments columns this module keeps. */
+export const DERIVED_COLUMNS = ['credited_at', 'purchase_gap_ms', 'credit_count', 'credited_cents', 'credited_currency', 'reversed_cents'] as const;
+
 export interface PurchaseGroup {
   accountId: string;
   currency: string;
@@ -66,34 +69,26 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
   -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
 
+/** Past this many new sums per payment, linking them walks the whole payments table (in key order) instead. */
+const WALK_PAYMENTS_FROM = 1 / 8;
+
 /**
  * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever
- * inserted), and records the new credits that link to none. The entries are summed per payment_id once, into a
- * table ordered by it, so both joins and the look-ups for unlinked credits walk the payments in key order.
+ * inserted), and records the new credits that link to none. The new entries are summed per payment_id once, from
+ * the table's new rows (sorted here: the payment_id index would visit every entry ever imported), into a table
+ * ordered by it.
  */
 function linkNewEntries(db: Db, rowidBefore: number): void {
   db.exec(`CREATE TEMP TABLE new_links (payment_id TEXT PRIMARY KEY, at INTEGER, n INTEGER, credited INTEGER, currency TEXT,
     reversed INTEGER) WITHOUT ROWID`);
   try {
-    db.prepare(
-      `INSERT INTO temp.new_links SELECT l.payment_id, ${ENTRY_SUMS} FROM ledger_entries l
-       WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`,
-    ).run(rowidBefore);
-    // `+c.payment_id`: the sums are walked in order and each payment found by its key (without statistics on the
-    // temp table the planner would walk every payment instead and look each one up in it).
-    for (const column of ['id', 'alt_id']) {
-      db.exec(
-        `UPDATE payments SET
-           credited_at = CASE WHEN c.at IS NOT NULL AND (credited_at IS NULL OR credited_at > c.at) THEN c.at ELSE credited_at END,
-           credit_count = credit_count + c.n,
-           credited_cents = credited_cents + c.credited,
-           credited_currency = CASE WHEN c.currency IS NOT NULL AND (credited_currency IS NULL OR credited_currency > c.currency)
-             THEN c.currency ELSE credited_currency END,
-           reversed_cents = reversed_cents + c.reversed
-         FROM temp.new_links AS c
-         WHERE payments.${column} = +c.payment_id${column === 'alt_id' ? ' AND payments.alt_id <> payments.id' : ''}`,
-      );
-    }
+    const links = db
+      .prepare(
+        `INSERT INTO temp.new_links SELECT l.payment_id, ${ENTRY_SUMS} FROM ledger_entries l NOT INDEXED
+         WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`,
+      )
+      .run(rowidBefore).changes;
+    addLinkedSums(db, links);
     // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment.
     db.prepare(
       `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
@@ -106,6 +101,32 @@ function linkNewEntries(db: Db, rowidBefore: number): void {
   } finally {
     db.exec('DROP TABLE temp.new_links');
   }
+}
+
+/**
+ * Adds temp.new_links to the payments they name by id or alt id: first the sums per payment, in table order, then
+ * one pass of updates in that order (in payment_id order they would rewrite rows all over the table). Few sums are
+ * looked up one by one; many are met by walking the payments (CROSS JOIN fixes the order: the planner knows nothing
+ * of the temp table).
+ */
+function addLinkedSums(db: Db, links: number): void {
+  if (links === 0) return;
+  const payments = db.prepare('SELECT count(*) FROM (SELECT 1 FROM payments LIMIT ?)').pluck().get(Math.ceil(links / WALK_PAYMENTS_FROM) + 1) as number;
+  const join = links >= payments * WALK_PAYMENTS_FROM ? 'payments p CROSS JOIN temp.new_links l' : 'temp.new_links l CROSS JOIN payments p';
+  db.exec(`WITH c AS MATERIALIZED (
+      SELECT r, min(at) AS at, sum(n) AS n, sum(credited) AS credited, min(currency) AS currency, sum(reversed) AS reversed
+      FROM (SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed FROM ${join} ON l.payment_id = p.id
+            UNION ALL
+            SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed FROM ${join} ON l.payment_id = p.alt_id AND p.alt_id <> p.id)
+      GROUP BY r)
+    UPDATE payments SET
+      credited_at = CASE WHEN c.at IS NOT NULL AND (credited_at IS NULL OR credited_at > c.at) THEN c.at ELSE credited_at END,
+      credit_count = credit_count + c.n,
+      credited_cents = credited_cents + c.credited,
+      credited_currency = CASE WHEN c.currency IS NOT NULL AND (credited_currency IS NULL OR credited_currency > c.currency)
+        THEN c.currency ELSE credited_currency END,
+      reversed_cents = reversed_cents + c.reversed
+    FROM c WHERE payments.rowid = c.r`);
 }
 
 /** Credits waiting for a payment that the file brought: they are linked now. `ids` selects the ids and alt ids. */
@@ -137,14 +158,18 @@ function creditPayments(db: Db, where: string, ...params: number[]): void {
   ).run(...params);
 }
 
-/** One ordered pass over the purchase index; only repeat purchases (a minority) get a value written. */
+/**
+ * One ordered pass over the purchase index; only repeat purchases (a minority) get a value written, in table order
+ * (in purchase-group order the writes would land all over the table).
+ */
 function computeAllPurchaseGaps(db: Db): void {
-  db.exec(`WITH gaps AS (
-      SELECT id, created_at - lag(created_at) OVER (
-        PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id) AS gap
-      FROM payments WHERE account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL}
+  db.exec(`WITH gaps AS MATERIALIZED (
+      SELECT r, gap FROM (
+        SELECT rowid AS r, created_at - lag(created_at) OVER (PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id) AS gap
+        FROM payments WHERE account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL})
+      WHERE gap IS NOT NULL ORDER BY r
     )
-    UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps WHERE payments.id = gaps.id AND gaps.gap IS NOT NULL`);
+    UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps WHERE payments.rowid = gaps.r`);
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { ImportFileReport } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import { deferIndexesIfWorthIt, tablesWritten } from './deferred-indexes.js';
+import { deferIndexesIfWorthIt, tablesWritten, type DeferredIndexes } from './deferred-indexes.js';
 import { fileIdentity, newImportReport, notAppliedReport, outcomeSink, readFileOutcomes, tooManyRejected, type ImportFileOptions } from './file-outcomes.js';
 import { ImportStore } from './store.js';
 
@@ -28,7 +28,7 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
   if (hash === null) return finish({ status: 'rejected', reason: identity.unreadable }, hash, totalBytes);
   if (alreadyImported(db, hash)) return finish({ status: 'skipped', reason: 'same content imported before' }, hash, totalBytes);
 
-  let rebuildIndexes = () => {};
+  let deferred: DeferredIndexes | undefined;
 
   db.exec('BEGIN IMMEDIATE');
   // Again under the write lock: another process may have imported the same file while this one waited for it.
@@ -46,7 +46,8 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
     const store = new ImportStore(db, importId);
     const sink = outcomeSink(report, store, { signal: options.signal, onProgress: options.onProgress, totalBytes }, (format) => {
       const tables = tablesWritten(format);
-      rebuildIndexes = deferIndexesIfWorthIt(db, tables, totalBytes);
+      deferred = deferIndexesIfWorthIt(db, tables, totalBytes);
+      store.loadWithoutKeys(deferred.keys);
       return tables.includes('payments') ? store.storedRowHashes() : undefined;
     });
     await readFileOutcomes(file, totalBytes, options.mappings, sink, options.signal);
@@ -58,8 +59,9 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
     }
     store.flush();
     await store.applyReviews(sqlite);
-    rebuildIndexes(); // before the derived columns, whose refresh reads through those indexes
+    deferred?.beforeDerived(); // the derived columns' refresh reads through these
     store.finish();
+    deferred?.afterDerived();
     Object.assign(report, store.counts);
     report.durationMs = Date.now() - started;
     db.prepare(

@@ -6,8 +6,10 @@ import type { ImportCounts, PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
 import type { Store } from '../store/store.js';
+import { addToAccountTotalsSql } from './account-totals.js';
+import type { ImportTable } from './deferred-indexes.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
-import type { RowHash } from './row-hash.js';
+import { hashText, layoutSeed, type RowHash } from './row-hash.js';
 import { RowHashSet } from './row-hash-set.js';
 
 // How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
@@ -76,6 +78,22 @@ const LOOKUP_BATCH = 256;
 /** Ids of written payments kept for refreshing the derived columns; past this, they are found by import_id. */
 const WRITTEN_IDS_KEPT = 100_000;
 
+/**
+ * Rows held back while a table loads without its key index (an id seen before in the file, or a hash collision),
+ * written once the key is back; past this many, the key is rebuilt at once.
+ */
+const HELD_BACK_AT_MOST = 10_000;
+
+/** Seeds the hashes of ids seen while a table loads without its key. */
+const ID_SEED = layoutSeed('id');
+
+const INSERT_PAYMENT = `INSERT INTO payments (${STORED_COLUMNS}, row_hash_hi, row_hash_lo, import_id, id)
+  VALUES (${Array(VALUE_COLUMNS.length + 4).fill('?').join(', ')})`;
+const INSERT_LEDGER_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency, created_at, payment_id, import_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+/** A row whose id is stored already is left alone (and `changes` says so); needs the key index. */
+const UNLESS_STORED = 'ON CONFLICT (id) DO NOTHING';
+
 /** Stored row hashes read per statement (1 MB of text). */
 const ROW_HASH_PAGE = 65_536;
 
@@ -94,14 +112,6 @@ interface IncomingPayment {
   rowHash: RowHash | undefined;
 }
 
-interface Totals {
-  accountId: string;
-  currency: string;
-  balance: number;
-  free: number;
-  purchased: number;
-  entries: number;
-}
 
 export class ImportStore {
   private readonly insertPayment;
@@ -115,9 +125,7 @@ export class ImportStore {
   private readonly storedLedger;
   private readonly insertConflict;
   private readonly insertRejected;
-  private readonly addTotals;
   private readonly raiseBound;
-  private readonly totals = new Map<string, Map<string, Totals>>(); // account → currency → totals
   private newestPaymentAt = -Infinity;
   private newestLedgerAt = -Infinity;
   /** Into an empty table, insert straight away; otherwise look rows up in batches first (a snapshot mostly repeats rows). */
@@ -127,6 +135,12 @@ export class ImportStore {
   private paymentsChanged = false;
   private ledgerInserted = false;
   private pendingPayments: IncomingPayment[] = [];
+  /** Tables loading without their key index, with the SQL that rebuilds it, and the hashes of the ids they got. */
+  private readonly keyless = new Map<ImportTable, { keySql: string; seen: RowHashSet }>();
+  private heldBackPayments: IncomingPayment[] = [];
+  private heldBackLedger: { record: LedgerRecord; line: number }[] = [];
+  private insertPaymentWithoutKey: Statement | undefined;
+  private insertLedgerWithoutKey: Statement | undefined;
   private writtenPaymentIds: string[] | undefined = [];
   readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
   private readonly reviews: ReviewRecord[] = [];
@@ -135,8 +149,7 @@ export class ImportStore {
     private readonly db: Db,
     private readonly importId: number,
   ) {
-    this.insertPayment = db.prepare(`INSERT INTO payments (${STORED_COLUMNS}, row_hash_hi, row_hash_lo, import_id, id)
-      VALUES (${Array(VALUE_COLUMNS.length + 4).fill('?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
+    this.insertPayment = db.prepare(`${INSERT_PAYMENT} ${UNLESS_STORED}`);
     this.storedPayment = db.prepare(`SELECT ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id = ?`).raw();
     this.storedPayments = db
       .prepare(`SELECT id, ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id IN (${Array(LOOKUP_BATCH).fill('?').join(', ')})`)
@@ -148,23 +161,17 @@ export class ImportStore {
     // in the driver than SQLite takes to read them.
     this.storedRowHashPage = db
       .prepare(
-        `SELECT max(id), group_concat(CASE WHEN row_hash_hi IS NOT NULL
+        `SELECT max(rowid), group_concat(CASE WHEN row_hash_hi IS NOT NULL
            THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, '')
-         FROM (SELECT id, row_hash_hi, row_hash_lo FROM payments WHERE id > ? ORDER BY id LIMIT ${ROW_HASH_PAGE})`,
+         FROM (SELECT rowid, row_hash_hi, row_hash_lo FROM payments WHERE rowid > ? ORDER BY rowid LIMIT ${ROW_HASH_PAGE})`,
       )
       .raw();
-    this.insertLedger = db.prepare(`INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency,
-      created_at, payment_id, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+    this.insertLedger = db.prepare(`${INSERT_LEDGER_ENTRY} ${UNLESS_STORED}`);
     this.storedLedger = db.prepare(`SELECT id, account_id AS accountId, type, amount_cents AS amountCents, currency,
       created_at AS createdAt, payment_id AS paymentId FROM ledger_entries WHERE id = ?`);
     this.insertConflict = db.prepare(`INSERT INTO ledger_conflicts (import_id, entry_id, line, stored, incoming)
       VALUES (?, ?, ?, ?, ?)`);
     this.insertRejected = db.prepare(`INSERT INTO rejected_rows (import_id, line, reason, raw) VALUES (?, ?, ?, ?)`);
-    this.addTotals = db.prepare(`INSERT INTO account_totals (account_id, currency, balance_cents, free_cents,
-      purchased_cents, entries) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (account_id, currency) DO UPDATE SET balance_cents = balance_cents + excluded.balance_cents,
-      free_cents = free_cents + excluded.free_cents, purchased_cents = purchased_cents + excluded.purchased_cents,
-      entries = entries + excluded.entries`);
     this.raiseBound = db.prepare(`INSERT INTO data_bounds (name, newest_at) VALUES (?, ?)
       ON CONFLICT (name) DO UPDATE SET newest_at = max(newest_at, excluded.newest_at)`);
   }
@@ -181,9 +188,9 @@ export class ImportStore {
       .pluck()
       .get() as number;
     const hashes = new RowHashSet(undefined, inserted);
-    let after = '';
+    let after = 0;
     for (;;) {
-      const [last, hex] = this.storedRowHashPage.get(after) as [string | null, string | null];
+      const [last, hex] = this.storedRowHashPage.get(after) as [number | null, string | null];
       if (last === null) break;
       after = last;
       if (hex !== null) for (let i = 0; i < hex.length; i += 16) hashes.add(hexWord(hex, i), hexWord(hex, i + 8));
@@ -195,6 +202,11 @@ export class ImportStore {
   payment(record: PaymentRecord, rowHash?: RowHash): void {
     if (record.updatedAt > this.newestPaymentAt) this.newestPaymentAt = record.updatedAt;
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
+    if (this.keyless.has('payments') && !this.firstSighting('payments', record.id)) {
+      this.heldBackPayments.push({ record, rowHash });
+      this.heldBack();
+      return;
+    }
     if (this.paymentsWereEmpty) {
       this.applyPayment({ record, rowHash }, undefined);
       return;
@@ -211,8 +223,45 @@ export class ImportStore {
     this.counts.unchanged++;
   }
 
-  /** Applies payments still waiting for their batched lookup; call before reading the tables. */
+  /**
+   * The file loads `keys`' tables without their key index (deferred-indexes.ts; only ever empty tables): each id is
+   * remembered by a 64-bit hash, and a row whose id hash was seen is held back until restoreKeys.
+   */
+  loadWithoutKeys(keys: ReadonlyMap<ImportTable, string>): void {
+    for (const [table, keySql] of keys) this.keyless.set(table, { keySql, seen: new RowHashSet() });
+  }
+
+  private firstSighting(table: ImportTable, id: string): boolean {
+    const { seen } = this.keyless.get(table)!;
+    const hash = hashText(id, ID_SEED);
+    if (seen.has(hash)) return false;
+    seen.add(hash.hi, hash.lo);
+    return true;
+  }
+
+  private heldBack(): void {
+    if (this.heldBackPayments.length + this.heldBackLedger.length > HELD_BACK_AT_MOST) this.restoreKeys();
+  }
+
+  /**
+   * Builds the key indexes of the tables loading without them, then writes the rows held back, in file order,
+   * as any import does (a repeated payment compared with the stored one, a repeated ledger entry checked).
+   */
+  private restoreKeys(): void {
+    if (this.keyless.size === 0) return;
+    for (const { keySql } of this.keyless.values()) this.db.exec(keySql);
+    this.keyless.clear();
+    const payments = this.heldBackPayments;
+    const ledger = this.heldBackLedger;
+    this.heldBackPayments = [];
+    this.heldBackLedger = [];
+    for (const { record, rowHash } of payments) this.payment(record, rowHash);
+    for (const { record, line } of ledger) this.ledger(record, line);
+  }
+
+  /** Applies payments still waiting for their batched lookup or held back; call before reading the tables. */
   flush(): void {
+    this.restoreKeys();
     this.flushPayments();
   }
 
@@ -238,7 +287,7 @@ export class ImportStore {
     const params = [...values, ...hash, this.importId, record.id];
     let stored = known;
     if (stored === undefined) {
-      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash);
+      if (this.paymentInsert().run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash);
       // The id arrived earlier in this same file: compare with what that row stored.
       stored = this.storedPayment.get(record.id) as StoredPayment;
     }
@@ -297,11 +346,26 @@ export class ImportStore {
     return [...values, ...hash];
   }
 
+  /** Without the key index: a plain INSERT (ON CONFLICT needs the index). */
+  private paymentInsert(): Statement {
+    if (!this.keyless.has('payments')) return this.insertPayment;
+    return (this.insertPaymentWithoutKey ??= this.db.prepare(INSERT_PAYMENT));
+  }
+
+  private ledgerInsert(): Statement {
+    if (!this.keyless.has('ledger_entries')) return this.insertLedger;
+    return (this.insertLedgerWithoutKey ??= this.db.prepare(INSERT_LEDGER_ENTRY));
+  }
+
   ledger(record: LedgerRecord, line: number): void {
     if (record.createdAt > this.newestLedgerAt) this.newestLedgerAt = record.createdAt;
+    if (this.keyless.has('ledger_entries') && !this.firstSighting('ledger_entries', record.id)) {
+      this.heldBackLedger.push({ record, line });
+      this.heldBack();
+      return;
+    }
     const { id, accountId, type, amountCents, currency, createdAt, paymentId } = record;
-    if (this.insertLedger.run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
-      this.countTotals(record);
+    if (this.ledgerInsert().run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
       this.ledgerInserted = true;
       this.counts.inserted++;
       return;
@@ -341,25 +405,11 @@ export class ImportStore {
       leftGroups: this.leftGroups,
       writtenPaymentIds: this.writtenPaymentIds,
     });
-    for (const byCurrency of this.totals.values()) {
-      for (const t of byCurrency.values()) this.addTotals.run(t.accountId, t.currency, t.balance, t.free, t.purchased, t.entries);
+    if (this.ledgerInserted) {
+      this.db.prepare(addToAccountTotalsSql('(SELECT * FROM ledger_entries NOT INDEXED WHERE rowid > ?)')).run(this.ledgerRowidBefore);
     }
     if (this.newestPaymentAt > -Infinity) this.raiseBound.run('payments', this.newestPaymentAt);
     if (this.newestLedgerAt > -Infinity) this.raiseBound.run('ledger', this.newestLedgerAt);
-  }
-
-  private countTotals(entry: LedgerRecord): void {
-    let byCurrency = this.totals.get(entry.accountId);
-    if (!byCurrency) this.totals.set(entry.accountId, (byCurrency = new Map()));
-    let totals = byCurrency.get(entry.currency);
-    if (!totals) {
-      totals = { accountId: entry.accountId, currency: entry.currency, balance: 0, free: 0, purchased: 0, entries: 0 };
-      byCurrency.set(entry.currency, totals);
-    }
-    totals.balance += entry.amountCents;
-    totals.entries += 1;
-    if (entry.type === 'credit_free') totals.free += entry.amountCents;
-    if (entry.type === 'credit_purchased' || entry.type === 'refund') totals.purchased += entry.amountCents;
   }
 }
 

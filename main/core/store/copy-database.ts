@@ -8,6 +8,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseFromFutureError } from '../db/migrate.js';
+import { KEY_COLUMN, KEY_INDEXES } from '../db/key-indexes.js';
 import { MIGRATIONS } from '../db/migrations/index.js';
 import { migratePostgres } from './postgres-migrate.js';
 import { SCHEMA_TABLES, type SchemaTable } from './postgres-schema.js';
@@ -244,8 +245,9 @@ function flush(chunk: string, digest: Hash): Buffer {
   return bytes;
 }
 
-/** The primary key's columns, else (rejected_rows has none) every column. */
+/** The key's columns (the primary key, or the key index of payments and ledger entries), else (rejected_rows has none) every column. */
 function orderOf(source: Database, table: SchemaTable): string {
+  if (table in KEY_INDEXES) return ident(KEY_COLUMN);
   const columns = source.prepare('SELECT name, pk FROM pragma_table_info(?)').all(table) as { name: string; pk: number }[];
   const key = columns.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk);
   return (key.length ? key : columns).map((column) => ident(column.name)).join(', ');

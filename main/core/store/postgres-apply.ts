@@ -9,6 +9,7 @@ import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 import { DECIDED_DISPUTES, STATUS_RANK, type StoreCounts } from '../import/store.js';
 import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
+import { addToAccountTotalsSql } from '../import/account-totals.js';
 
 const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
   'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
@@ -252,13 +253,7 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
 
 /** Adds the new entries (a relation of ledger_entries' columns) to the account totals. */
 async function addToTotals(store: PostgresStore, newEntries: string): Promise<void> {
-  await store.run(`INSERT INTO account_totals (account_id, currency, balance_cents, free_cents, purchased_cents, entries)
-    SELECT account_id, currency, sum(amount_cents), coalesce(sum(amount_cents) FILTER (WHERE type = 'credit_free'), 0),
-      coalesce(sum(amount_cents) FILTER (WHERE type IN ('credit_purchased', 'refund')), 0), count(*)
-    FROM ${newEntries} AS l GROUP BY account_id, currency
-    ON CONFLICT (account_id, currency) DO UPDATE SET balance_cents = account_totals.balance_cents + excluded.balance_cents,
-      free_cents = account_totals.free_cents + excluded.free_cents, purchased_cents = account_totals.purchased_cents + excluded.purchased_cents,
-      entries = account_totals.entries + excluded.entries`);
+  await store.run(addToAccountTotalsSql(newEntries));
 }
 
 /** The newest time each kind of row brought, read or not applied (data_bounds). */

@@ -11,6 +11,8 @@ import { POSTGRES_BASELINE_VERSION, baselineSql } from './postgres-schema.js';
  */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: POSTGRES_BASELINE_VERSION, name: '0007_baseline', sql: baselineSql },
+  // SQLite's 0008 changes how SQLite stores payments (a rowid table again); PostgreSQL tables are heaps already.
+  { version: 8, name: '0008_payments_with_rowid', sql: 'SELECT 1' },
 ];
 
 /** Held by the migrating transaction (pg_advisory_xact_lock's two-key form, beside the store's WRITE_LOCK). */

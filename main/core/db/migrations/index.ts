@@ -5,6 +5,7 @@ import { sql as flagLists } from './0004_flag_lists.js';
 import { sql as paymentRowHashes } from './0005_payment_row_hashes.js';
 import { sql as flagListCounts } from './0006_flag_list_counts.js';
 import { sql as reconciliation } from './0007_reconciliation.js';
+import { sql as paymentsWithRowid } from './0008_payments_with_rowid.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: '0005_payment_row_hashes', sql: paymentRowHashes },
   { version: 6, name: '0006_flag_list_counts', sql: flagListCounts },
   { version: 7, name: '0007_reconciliation', sql: reconciliation },
+  { version: 8, name: '0008_payments_with_rowid', sql: paymentsWithRowid },
 ];
