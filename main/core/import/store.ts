@@ -9,7 +9,8 @@ import type { Store } from '../store/store.js';
 import { addToAccountTotalsSql } from './account-totals.js';
 import type { ImportTable } from './deferred-indexes.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
-import { hashText, layoutSeed, type RowHash } from './row-hash.js';
+import { IdSightings } from './id-sightings.js';
+import type { RowHash } from './row-hash.js';
 import { RowHashSet } from './row-hash-set.js';
 
 // How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
@@ -84,9 +85,6 @@ const WRITTEN_IDS_KEPT = 100_000;
  */
 const HELD_BACK_AT_MOST = 10_000;
 
-/** Seeds the hashes of ids seen while a table loads without its key. */
-const ID_SEED = layoutSeed('id');
-
 const INSERT_PAYMENT = `INSERT INTO payments (${STORED_COLUMNS}, row_hash_hi, row_hash_lo, import_id, id)
   VALUES (${Array(VALUE_COLUMNS.length + 4).fill('?').join(', ')})`;
 const INSERT_LEDGER_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency, created_at, payment_id, import_id)
@@ -135,8 +133,8 @@ export class ImportStore {
   private paymentsChanged = false;
   private ledgerInserted = false;
   private pendingPayments: IncomingPayment[] = [];
-  /** Tables loading without their key index, with the SQL that rebuilds it, and the hashes of the ids they got. */
-  private readonly keyless = new Map<ImportTable, { keySql: string; seen: RowHashSet }>();
+  /** Tables loading without their key index, with the SQL that rebuilds it, and the ids they got. */
+  private readonly keyless = new Map<ImportTable, { keySql: string; seen: IdSightings }>();
   private heldBackPayments: IncomingPayment[] = [];
   private heldBackLedger: { record: LedgerRecord; line: number }[] = [];
   private insertPaymentWithoutKey: Statement | undefined;
@@ -224,19 +222,15 @@ export class ImportStore {
   }
 
   /**
-   * The file loads `keys`' tables without their key index (deferred-indexes.ts; only ever empty tables): each id is
-   * remembered by a 64-bit hash, and a row whose id hash was seen is held back until restoreKeys.
+   * The file loads `keys`' tables without their key index (deferred-indexes.ts; only ever empty tables): a row
+   * whose id may have come before in the file (id-sightings.ts) is held back until restoreKeys.
    */
   loadWithoutKeys(keys: ReadonlyMap<ImportTable, string>): void {
-    for (const [table, keySql] of keys) this.keyless.set(table, { keySql, seen: new RowHashSet() });
+    for (const [table, keySql] of keys) this.keyless.set(table, { keySql, seen: new IdSightings() });
   }
 
   private firstSighting(table: ImportTable, id: string): boolean {
-    const { seen } = this.keyless.get(table)!;
-    const hash = hashText(id, ID_SEED);
-    if (seen.has(hash)) return false;
-    seen.add(hash.hi, hash.lo);
-    return true;
+    return this.keyless.get(table)!.seen.firstSighting(id);
   }
 
   private heldBack(): void {
