@@ -35,11 +35,13 @@ export interface FileChanges {
 const FILE_PAYMENTS = 'id IN (SELECT id FROM temp.file_payments)';
 
 export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
-  if (changes.ledgerInserted) linkNewEntries(db, changes.ledgerRowidBefore);
+  // Into an empty payments table every payment is the file's: its sums are those of all its entries, new or not.
+  const creditEveryPayment = changes.paymentsChanged && changes.paymentsWereEmpty;
+  if (changes.ledgerInserted) linkNewEntries(db, changes.ledgerRowidBefore, !creditEveryPayment);
   if (!changes.paymentsChanged) return;
-  if (changes.paymentsWereEmpty) {
-    creditPayments(db, 'p.import_id = ?', changes.importId);
-    linkCredits(db, 'SELECT id FROM payments UNION ALL SELECT alt_id FROM payments WHERE alt_id IS NOT NULL');
+  if (creditEveryPayment) {
+    withEntrySums(db, 0, (links) => addLinkedSums(db, links));
+    linkCreditsToAnyPayment(db);
     computeAllPurchaseGaps(db);
     return;
   }
@@ -69,16 +71,14 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
   -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
 
-/** Past this many new sums per payment, linking them walks the whole payments table (in key order) instead. */
+/** Past this many new sums per payment, linking them walks the whole payments table (in table order) instead. */
 const WALK_PAYMENTS_FROM = 1 / 8;
 
 /**
- * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever
- * inserted), and records the new credits that link to none. The new entries are summed per payment_id once, from
- * the table's new rows (sorted here: the payment_id index would visit every entry ever imported), into a table
- * ordered by it.
+ * Sums the entries above `rowidBefore` per payment_id (sorted from the table's rows: the payment_id index would
+ * visit every entry ever imported) into temp.new_links, ordered by it, for `work`, which gets how many there are.
  */
-function linkNewEntries(db: Db, rowidBefore: number): void {
+function withEntrySums(db: Db, rowidBefore: number, work: (links: number) => void): void {
   db.exec(`CREATE TEMP TABLE new_links (payment_id TEXT PRIMARY KEY, at INTEGER, n INTEGER, credited INTEGER, currency TEXT,
     reversed INTEGER) WITHOUT ROWID`);
   try {
@@ -88,18 +88,60 @@ function linkNewEntries(db: Db, rowidBefore: number): void {
          WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`,
       )
       .run(rowidBefore).changes;
-    addLinkedSums(db, links);
-    // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment.
-    db.prepare(
-      `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
+    work(links);
+  } finally {
+    db.exec('DROP TABLE temp.new_links');
+  }
+}
+
+/**
+ * Adds the file's new entries to the payments they link to, by id and by alt id (entries are only ever inserted;
+ * `addSums` false when every payment's sums are computed afresh anyway), and records the new credits that link to
+ * none.
+ */
+function linkNewEntries(db: Db, rowidBefore: number, addSums: boolean): void {
+  withEntrySums(db, rowidBefore, (links) => {
+    if (addSums) addLinkedSums(db, links);
+    // rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment. Into an empty table
+    // (a first sync with the ledger before the payments), in key order and without its indexes, built after.
+    const unknownCredits = `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
        SELECT l.id, l.payment_id, l.created_at
        FROM temp.new_links c CROSS JOIN ledger_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased' AND l.rowid > ?
        WHERE c.n > 0
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id)
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)`,
-    ).run(rowidBefore);
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)`;
+    if (links < BULK_ROWS || db.prepare('SELECT 1 FROM unlinked_credits LIMIT 1').get()) db.prepare(unknownCredits).run(rowidBefore);
+    else withoutIndexes(db, 'unlinked_credits', () => db.prepare(`${unknownCredits} ORDER BY l.id`).run(rowidBefore));
+  });
+}
+
+/** From this many rows, writing them into an empty table and building its indexes after pays. */
+const BULK_ROWS = 10_000;
+
+/** Runs `work` with `table`'s secondary indexes dropped, and builds them once after it (sorted, not row by row). */
+function withoutIndexes(db: Db, table: string, work: () => void): void {
+  const indexes = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
+    .all(table) as { name: string; sql: string }[];
+  for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
+  work();
+  for (const index of indexes) db.exec(index.sql);
+}
+
+/**
+ * Credits waiting for a payment, now that the file filled an empty payments table: those it brought are linked.
+ * Most are, in a first sync with the ledger before the payments, so the table is rebuilt from the few that stay.
+ */
+function linkCreditsToAnyPayment(db: Db): void {
+  if (!db.prepare('SELECT 1 FROM unlinked_credits LIMIT 1').get()) return;
+  db.exec(`CREATE TEMP TABLE still_unlinked AS SELECT * FROM unlinked_credits u
+    WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = u.payment_id)
+      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = u.payment_id)`);
+  try {
+    db.exec('DELETE FROM unlinked_credits');
+    withoutIndexes(db, 'unlinked_credits', () => db.exec('INSERT INTO unlinked_credits SELECT * FROM temp.still_unlinked ORDER BY entry_id'));
   } finally {
-    db.exec('DROP TABLE temp.new_links');
+    db.exec('DROP TABLE temp.still_unlinked');
   }
 }
 
@@ -139,7 +181,7 @@ function linkCredits(db: Db, ids: string): void {
  * Recomputes, from every linked entry, the sums of the payments the file inserted or replaced (those `where`
  * selects, over alias `p`): they may already have entries in the ledger, under their id or alt id.
  */
-function creditPayments(db: Db, where: string, ...params: number[]): void {
+function creditPayments(db: Db, where: string): void {
   const anyEntry = db.prepare(`SELECT 1 FROM ledger_entries WHERE type IN ('credit_purchased', 'refund') LIMIT 1`).get();
   if (!anyEntry) return;
   // Only where it changes: rewriting a row with the same value still dirties its page for the WAL.
@@ -147,7 +189,7 @@ function creditPayments(db: Db, where: string, ...params: number[]): void {
     `UPDATE payments SET credited_at = NULL, credit_count = 0, credited_cents = 0, credited_currency = NULL, reversed_cents = 0
      WHERE id IN (SELECT p.id FROM payments p WHERE ${where})
        AND (credited_at IS NOT NULL OR credit_count <> 0 OR reversed_cents <> 0)`,
-  ).run(...params);
+  ).run();
   db.prepare(
     `UPDATE payments SET credited_at = s.at, credit_count = s.n, credited_cents = s.credited, credited_currency = s.currency,
        reversed_cents = s.reversed
@@ -155,7 +197,7 @@ function creditPayments(db: Db, where: string, ...params: number[]): void {
              ON l.payment_id = p.id OR (l.payment_id = p.alt_id AND p.alt_id <> p.id)
            WHERE ${where} AND l.type IN ('credit_purchased', 'refund') GROUP BY p.id) AS s
      WHERE payments.id = s.id`,
-  ).run(...params);
+  ).run();
 }
 
 /**
