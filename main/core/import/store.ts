@@ -110,7 +110,6 @@ interface IncomingPayment {
   rowHash: RowHash | undefined;
 }
 
-
 export class ImportStore {
   private readonly insertPayment;
   private readonly storedPayment;
