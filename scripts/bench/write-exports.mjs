@@ -17,6 +17,27 @@ export function mulberry32(seedValue) {
   };
 }
 
+/** A CSV file written `batch` lines at a time: push(line), then close(). */
+export function lineWriter(file, header, batch = 5000) {
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, header + '\n');
+  let lines = [];
+  const flush = () => {
+    fs.writeSync(fd, lines.join(''));
+    lines = [];
+  };
+  return {
+    push(line) {
+      lines.push(line);
+      if (lines.length >= batch) flush();
+    },
+    close() {
+      flush();
+      fs.closeSync(fd);
+    },
+  };
+}
+
 const METHODS = [['card', 0.9], ['us_bank_account', 0.97], ['sepa_debit', 1]];
 /** How often the ledger gets a payment wrong, among the payments it can happen to. */
 const MISMATCH_RATES = { twice: 0.001, amount: 0.0005, declined: 0.003, not_reversed: 0.005, unknown: 0.0002 };
@@ -40,30 +61,16 @@ export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedge
   const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
   fs.mkdirSync(outDir, { recursive: true });
-  const payments = fs.openSync(path.join(outDir, 'payments.csv'), 'w');
-  const ledger = fs.openSync(withLedger ? path.join(outDir, 'ledger.csv') : '/dev/null', 'w');
-  fs.writeSync(
-    payments,
+  const payments = lineWriter(
+    path.join(outDir, 'payments.csv'),
     'payment_id,account_id,amount,currency,status,created_at,updated_at,invoice_id,email,description,' +
-      'payment_method,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at\n',
+      'payment_method,amount_refunded,refunded_at,disputed_amount,dispute_status,disputed_at',
   );
-  fs.writeSync(ledger, 'entry_id,account_id,type,amount,currency,created_at,payment_id\n');
-  let pBuf = [];
-  let lBuf = [];
+  const ledger = lineWriter(withLedger ? path.join(outDir, 'ledger.csv') : '/dev/null', 'entry_id,account_id,type,amount,currency,created_at,payment_id', 10_000);
   let entry = 0;
-  const flush = (force) => {
-    if (force || pBuf.length > 5000) {
-      fs.writeSync(payments, pBuf.join(''));
-      pBuf = [];
-    }
-    if (force || lBuf.length > 10000) {
-      fs.writeSync(ledger, lBuf.join(''));
-      lBuf = [];
-    }
-  };
   const ledgerRow = (account, type, cents, at, paymentId, currency = 'usd') => {
     entry++;
-    lBuf.push(`le_${String(entry).padStart(8, '0')},acct_${account},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},${currency},${iso(at)},${paymentId}\n`);
+    ledger.push(`le_${String(entry).padStart(8, '0')},acct_${account},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},${currency},${iso(at)},${paymentId}\n`);
   };
   const mismatches = { twice: 0, amount: 0, declined: 0, not_reversed: 0, unknown: 0 };
   for (let i = 0; i < paymentCount; i++) {
@@ -76,7 +83,7 @@ export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedge
     const refundedAt = created + 86400000;
     const refunded = status === 'refunded' ? `${money(cents)},${iso(refundedAt)}` : ',';
     const disputed = status === 'succeeded' && extra() < 0.0005 ? `${money(cents)},${extra() < 0.5 ? 'won' : 'needs_response'},${iso(created + 7 * 86400000)}` : ',,';
-    pBuf.push(
+    payments.push(
       `${id},acct_${account},${money(cents)},usd,${status},${iso(created)},,${status === 'failed' ? '' : `in_${i}`},user${account}@example.com,credit pack,` +
         `${method},${refunded},${disputed}\n`,
     );
@@ -94,17 +101,14 @@ export function writeBenchExports(outDir, paymentCount, seedValue = 1, withLedge
     if (status === 'failed' && wrong('declined')) ledgerRow(account, 'credit_purchased', cents, created + 30000, id);
     if (status === 'refunded' && !wrong('not_reversed')) ledgerRow(account, 'refund', -cents, refundedAt, id);
     if (wrong('unknown')) ledgerRow(account, 'credit_purchased', cents, created + 30000, `pay_x${String(i).padStart(8, '0')}`);
-    flush(false);
   }
   while (withLedger && entry < paymentCount * 2) {
     const account = int(accounts);
     const free = int(4) === 0;
     ledgerRow(account, free ? 'credit_free' : 'usage', free ? 500 : -(1 + int(200)), END - int(YEAR), '');
-    flush(false);
   }
-  flush(true);
-  fs.closeSync(payments);
-  fs.closeSync(ledger);
+  payments.close();
+  ledger.close();
   return { payments: paymentCount, ledgerEntries: withLedger ? entry : 0, accounts, mismatches: withLedger ? mismatches : {} };
 }
 

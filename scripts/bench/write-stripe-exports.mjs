@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mulberry32 } from './write-exports.mjs';
+import { lineWriter, mulberry32 } from './write-exports.mjs';
 
 export const STRIPE_HEADER = [
   'id', 'Description', 'Seller Message', 'Created date (UTC)', 'Amount', 'Amount Refunded', 'Currency', 'Converted Amount',
@@ -48,26 +48,12 @@ export function writeStripeBenchExports(outDir, paymentCount, seedValue = 1, wit
   const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
   fs.mkdirSync(outDir, { recursive: true });
-  const payments = fs.openSync(path.join(outDir, 'payments.csv'), 'w');
-  const ledger = fs.openSync(withLedger ? path.join(outDir, 'ledger.csv') : '/dev/null', 'w');
-  fs.writeSync(payments, STRIPE_HEADER.join(',') + '\n');
-  fs.writeSync(ledger, LEDGER_HEADER + '\n');
-  let pBuf = [];
-  let lBuf = [];
+  const payments = lineWriter(path.join(outDir, 'payments.csv'), STRIPE_HEADER.join(','));
+  const ledger = lineWriter(withLedger ? path.join(outDir, 'ledger.csv') : '/dev/null', LEDGER_HEADER, 10_000);
   let entries = 0;
-  const flush = (force) => {
-    if (force || pBuf.length > 5000) {
-      fs.writeSync(payments, pBuf.join(''));
-      pBuf = [];
-    }
-    if (force || lBuf.length > 10000) {
-      fs.writeSync(ledger, lBuf.join(''));
-      lBuf = [];
-    }
-  };
   const ledgerRow = (account, type, cents, at, paymentId, currency = 'usd') => {
     entries++;
-    lBuf.push(`${token('le_')},${accountIds[account]},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},${currency},${iso(at)},${paymentId}\n`);
+    ledger.push(`${token('le_')},${accountIds[account]},${type},${cents < 0 ? '-' : ''}${money(Math.abs(cents))},${currency},${iso(at)},${paymentId}\n`);
   };
   // Usage and free credits spread over the payments, so that the ledger too is newest first.
   const otherEntries = withLedger ? paymentCount * 2 - Math.round(paymentCount * 0.9) : 0;
@@ -90,7 +76,7 @@ export function writeStripeBenchExports(outDir, paymentCount, seedValue = 1, wit
     const paid = status === 'Paid' || status === 'Refunded';
     const fee = paid ? Math.round(cents * 0.029) + 30 : 0;
     const mode = random() < TEST_MODE_RATE ? 'Test' : 'Live';
-    pBuf.push(
+    payments.push(
       [
         id, 'Credit pack', paid ? 'Payment complete.' : status === 'Failed' ? 'The bank did not return any further details with this decline.' : '',
         stripeTime(created), money(cents), money(refundedCents), 'usd', money(cents), money(refundedCents), money(fee), 'usd', mode, status,
@@ -116,11 +102,9 @@ export function writeStripeBenchExports(outDir, paymentCount, seedValue = 1, wit
       const free = int(4) === 0;
       ledgerRow(int(accounts), free ? 'credit_free' : 'usage', free ? 500 : -(1 + int(200)), created - int(60_000), '');
     }
-    flush(false);
   }
-  flush(true);
-  fs.closeSync(payments);
-  fs.closeSync(ledger);
+  payments.close();
+  ledger.close();
   return { payments: paymentCount, ledgerEntries: entries, accounts, mismatches: withLedger ? mismatches : {} };
 }
 
