@@ -3,6 +3,7 @@
 // file's transaction, so a rollback restores the indexes as they were.
 import { KEY_INDEXES, type KeyedTable } from '../db/key-indexes.js';
 import type { Db } from '../db/open.js';
+import { tableIndexes, type TableIndex } from '../db/table-indexes.js';
 import { DERIVED_COLUMNS } from './derived-columns.js';
 
 export type ImportTable = KeyedTable;
@@ -44,19 +45,16 @@ export interface DeferredIndexes {
 
 /**
  * Drops the secondary indexes of `tables` when the file likely brings ten times the rows the table holds, and
- * the key index too when the table is empty; returns what rebuilds them (no-ops when nothing was dropped). A ledger file that large also rewrites the
- * credit sums of most payments: the payments indexes on those sums are dropped too, when the file likely brings
- * as many entries as there are payments.
+ * the key index too when the table is empty; returns what rebuilds them (no-ops when nothing was dropped). A
+ * ledger file that large also rewrites the credit sums of most payments: the payments indexes on those sums are
+ * dropped too, when the file likely brings as many entries as there are payments.
  */
 export function deferIndexesIfWorthIt(db: Db, tables: readonly ImportTable[], fileBytes: number): DeferredIndexes {
   const incoming = fileBytes / BYTES_PER_ROW;
   const dropped: string[] = [];
   const keys = new Map<ImportTable, string>();
-  const drop = (table: ImportTable, which: (index: { name: string; sql: string }) => boolean) => {
-    const indexes = db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
-      .all(table) as { name: string; sql: string }[];
-    for (const index of indexes.filter(which)) {
+  const drop = (table: ImportTable, which: (index: TableIndex) => boolean) => {
+    for (const index of tableIndexes(db, table).filter(which)) {
       db.exec(`DROP INDEX ${index.name}`);
       if (index.name === KEY_INDEXES[table]) keys.set(table, index.sql);
       else dropped.push(index.sql);

@@ -3,6 +3,7 @@
 // name no payment (unlinked_credits) in step with what a file changed, inside the file's transaction.
 // Set-based: the work follows what the file touched.
 import type { Db } from '../db/open.js';
+import { tableIndexes } from '../db/table-indexes.js';
 import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 
 /** The payments columns this module keeps. */
@@ -120,9 +121,7 @@ const BULK_ROWS = 10_000;
 
 /** Runs `work` with `table`'s secondary indexes dropped, and builds them once after it (sorted, not row by row). */
 function withoutIndexes(db: Db, table: string, work: () => void): void {
-  const indexes = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
-    .all(table) as { name: string; sql: string }[];
+  const indexes = tableIndexes(db, table);
   for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
   work();
   for (const index of indexes) db.exec(index.sql);
