@@ -66,3 +66,42 @@ describeStores('derived flag columns across imports', (kind) => {
     ]);
   });
 });
+
+describeStores('credit sums by id and by alt id', (kind) => {
+  const fresh = storesPerTest(kind);
+  const STRIPE_HEADER = 'id,Created date (UTC),Amount,Currency,Status,PaymentIntent ID,account_id (metadata)';
+  const sums = (db: Store) =>
+    db.all(`SELECT id, credit_count AS n, credited_cents AS cents, reversed_cents AS reversed FROM payments ORDER BY id`);
+
+  // Both orders: credits after the payments are added to them; payments after the credits sum them afresh.
+  for (const order of ['payments first', 'ledger first'] as const) {
+    it(`counts an entry once when a payment's alt id is its own id, and under either id otherwise (${order})`, async () => {
+      const db = await fresh();
+      const payments = csv(
+        STRIPE_HEADER,
+        'ch_1,2026-03-15 10:00:00,10.00,usd,Paid,ch_1,acct_1', // alt id = id
+        'ch_2,2026-03-15 10:01:00,20.00,usd,Paid,pi_2,acct_1',
+        'ch_3,2026-03-15 10:02:00,30.00,usd,Paid,ch_2,acct_2', // its alt id is another payment's id
+      );
+      const ledger = csv(
+        LEDGER_HEADER,
+        'le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T10:00:30Z,ch_1',
+        'le_2,acct_1,credit_purchased,20.00,usd,2026-03-15T10:01:30Z,pi_2',
+        'le_3,acct_1,credit_purchased,20.00,usd,2026-03-15T10:01:40Z,ch_2',
+        'le_4,acct_1,refund,-5.00,usd,2026-03-15T10:05:00Z,pi_2',
+      );
+      if (order === 'payments first') {
+        await importText(db, 'p.csv', payments);
+        await importText(db, 'l.csv', ledger);
+      } else {
+        await importText(db, 'l.csv', ledger);
+        await importText(db, 'p.csv', payments);
+      }
+      expect(await sums(db)).toEqual([
+        { id: 'ch_1', n: 1, cents: 1000, reversed: 0 },
+        { id: 'ch_2', n: 2, cents: 4000, reversed: 500 },
+        { id: 'ch_3', n: 1, cents: 2000, reversed: 0 },
+      ]);
+    });
+  }
+});

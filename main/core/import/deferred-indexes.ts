@@ -4,7 +4,7 @@
 import { KEY_INDEXES, type KeyedTable } from '../db/key-indexes.js';
 import type { Db } from '../db/open.js';
 import { tableIndexes, type TableIndex } from '../db/table-indexes.js';
-import { DERIVED_COLUMNS } from './derived-columns.js';
+import { CREDIT_SUM_COLUMNS, DERIVED_COLUMNS } from './derived-columns.js';
 
 export type ImportTable = KeyedTable;
 
@@ -26,8 +26,11 @@ const BYTES_PER_ROW = 100;
  */
 const LOAD_CACHE_KIB = 16_384;
 
+const readsAny = (columns: readonly string[]) => new RegExp(`\\b(${columns.join('|')})\\b`);
 /** Indexes reading a column the derived refresh writes: built after it, so that its updates skip them. */
-const READS_DERIVED = new RegExp(`\\b(${DERIVED_COLUMNS.join('|')})\\b`);
+const READS_DERIVED = readsAny(DERIVED_COLUMNS);
+/** The payments indexes a ledger file's refresh rewrites. */
+const READS_CREDIT_SUMS = readsAny(CREDIT_SUM_COLUMNS);
 
 export interface DeferredIndexes {
   /**
@@ -71,7 +74,7 @@ export function deferIndexesIfWorthIt(db: Db, tables: readonly ImportTable[], fi
       if (stored * 10 <= incoming) drop(table, (index) => index.name !== KEY_INDEXES[table] || stored === 0);
     }
     if (!tables.includes('payments') && tables.includes('ledger_entries') && atMost('payments', incoming) <= incoming) {
-      drop('payments', (index) => READS_DERIVED.test(index.sql));
+      drop('payments', (index) => READS_CREDIT_SUMS.test(index.sql));
     }
   }
   const rebuild = (derived: boolean) => () => {

@@ -6,8 +6,11 @@ import type { Db } from '../db/open.js';
 import { tableIndexes } from '../db/table-indexes.js';
 import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 
+/** The payments columns summing the linked ledger entries: all a ledger file changes in payments. */
+export const CREDIT_SUM_COLUMNS = ['credited_at', 'credit_count', 'credited_cents', 'credited_currency', 'reversed_cents'] as const;
+
 /** The payments columns this module keeps. */
-export const DERIVED_COLUMNS = ['credited_at', 'purchase_gap_ms', 'credit_count', 'credited_cents', 'credited_currency', 'reversed_cents'] as const;
+export const DERIVED_COLUMNS = [...CREDIT_SUM_COLUMNS, 'purchase_gap_ms'] as const;
 
 export interface PurchaseGroup {
   accountId: string;
@@ -71,9 +74,6 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'credit_purchased'), 0) AS credited,
   min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
   -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
-
-/** Past this many new sums per payment, linking them walks the whole payments table (in table order) instead. */
-const WALK_PAYMENTS_FROM = 1 / 8;
 
 /**
  * Sums the entries above `rowidBefore` per payment_id (sorted from the table's rows: the payment_id index would
@@ -146,19 +146,21 @@ function linkCreditsToAnyPayment(db: Db): void {
 
 /**
  * Adds temp.new_links to the payments they name by id or alt id: first the sums per payment, in table order, then
- * one pass of updates in that order (in payment_id order they would rewrite rows all over the table). Few sums are
- * looked up one by one; many are met by walking the payments (CROSS JOIN fixes the order: the planner knows nothing
- * of the temp table).
+ * one pass of updates in that order (in payment_id order they would rewrite rows all over the table). The links
+ * are met in key order in the id and alt id indexes, which hold the rowid: no payment row is read to find them.
+ * CROSS JOIN keeps temp.new_links outside (the planner knows nothing of a temp table); an entry naming a payment
+ * whose id and alt id are the same counts once, through the id.
  */
 function addLinkedSums(db: Db, links: number): void {
   if (links === 0) return;
-  const payments = db.prepare('SELECT count(*) FROM (SELECT 1 FROM payments LIMIT ?)').pluck().get(Math.ceil(links / WALK_PAYMENTS_FROM) + 1) as number;
-  const join = links >= payments * WALK_PAYMENTS_FROM ? 'payments p CROSS JOIN temp.new_links l' : 'temp.new_links l CROSS JOIN payments p';
   db.exec(`WITH c AS MATERIALIZED (
       SELECT r, min(at) AS at, sum(n) AS n, sum(credited) AS credited, min(currency) AS currency, sum(reversed) AS reversed
-      FROM (SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed FROM ${join} ON l.payment_id = p.id
+      FROM (SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed
+            FROM temp.new_links l CROSS JOIN payments p ON p.id = l.payment_id
             UNION ALL
-            SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed FROM ${join} ON l.payment_id = p.alt_id AND p.alt_id <> p.id)
+            SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed
+            FROM temp.new_links l CROSS JOIN payments p ON p.alt_id = l.payment_id
+            WHERE p.rowid IS NOT (SELECT q.rowid FROM payments q WHERE q.id = l.payment_id))
       GROUP BY r)
     UPDATE payments SET
       credited_at = CASE WHEN c.at IS NOT NULL AND (credited_at IS NULL OR credited_at > c.at) THEN c.at ELSE credited_at END,
