@@ -5,6 +5,7 @@ import type { Db } from '../db/open.js';
 import type { ImportCounts, PaymentStatus } from '../../../shared/domain.js';
 import type { LedgerRecord, PaymentRecord, ReviewRecord } from './records.js';
 import { applyReviewDecision } from '../reviews.js';
+import { BulkInsert } from './bulk-insert.js';
 import type { Store } from '../store/store.js';
 import { addToAccountTotalsSql } from './account-totals.js';
 import type { ImportTable } from './deferred-indexes.js';
@@ -132,12 +133,10 @@ export class ImportStore {
   private paymentsChanged = false;
   private ledgerInserted = false;
   private pendingPayments: IncomingPayment[] = [];
-  /** Tables loading without their key index, with the SQL that rebuilds it, and the ids they got. */
-  private readonly keyless = new Map<ImportTable, { keySql: string; seen: IdSightings }>();
+  /** Tables loading without their key index: the SQL that rebuilds it, the ids they got, their queued rows. */
+  private readonly keyless = new Map<ImportTable, { keySql: string; seen: IdSightings; rows: BulkInsert }>();
   private heldBackPayments: IncomingPayment[] = [];
   private heldBackLedger: { record: LedgerRecord; line: number }[] = [];
-  private insertPaymentWithoutKey: Statement | undefined;
-  private insertLedgerWithoutKey: Statement | undefined;
   private writtenPaymentIds: string[] | undefined = [];
   readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
   private readonly reviews: ReviewRecord[] = [];
@@ -199,9 +198,17 @@ export class ImportStore {
   payment(record: PaymentRecord, rowHash?: RowHash): void {
     if (record.updatedAt > this.newestPaymentAt) this.newestPaymentAt = record.updatedAt;
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
-    if (this.keyless.has('payments') && !this.firstSighting('payments', record.id)) {
-      this.heldBackPayments.push({ record, rowHash });
-      this.heldBack();
+    const keyless = this.keyless.get('payments');
+    if (keyless) {
+      // An empty table: a first sighting goes in as it is, with others, unlooked-up.
+      if (!keyless.seen.firstSighting(record.id)) {
+        this.heldBackPayments.push({ record, rowHash });
+        this.heldBack();
+        return;
+      }
+      keyless.rows.add(...storedValues(record), rowHash?.hi ?? null, rowHash?.lo ?? null, this.importId, record.id);
+      this.paymentsChanged = true;
+      this.counts.inserted++;
       return;
     }
     if (this.paymentsWereEmpty) {
@@ -225,11 +232,10 @@ export class ImportStore {
    * whose id may have come before in the file (id-sightings.ts) is held back until restoreKeys.
    */
   loadWithoutKeys(keys: ReadonlyMap<ImportTable, string>): void {
-    for (const [table, keySql] of keys) this.keyless.set(table, { keySql, seen: new IdSightings() });
-  }
-
-  private firstSighting(table: ImportTable, id: string): boolean {
-    return this.keyless.get(table)!.seen.firstSighting(id);
+    for (const [table, keySql] of keys) {
+      const rows = new BulkInsert(this.db, table === 'payments' ? INSERT_PAYMENT : INSERT_LEDGER_ENTRY);
+      this.keyless.set(table, { keySql, seen: new IdSightings(), rows });
+    }
   }
 
   private heldBack(): void {
@@ -242,6 +248,7 @@ export class ImportStore {
    */
   private restoreKeys(): void {
     if (this.keyless.size === 0) return;
+    for (const { rows } of this.keyless.values()) rows.flush();
     for (const { keySql } of this.keyless.values()) this.db.exec(keySql);
     this.keyless.clear();
     const payments = this.heldBackPayments;
@@ -280,7 +287,7 @@ export class ImportStore {
     const params = [...values, ...hash, this.importId, record.id];
     let stored = known;
     if (stored === undefined) {
-      if (this.paymentInsert().run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash);
+      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash);
       // The id arrived earlier in this same file: compare with what that row stored.
       stored = this.storedPayment.get(record.id) as StoredPayment;
     }
@@ -339,26 +346,22 @@ export class ImportStore {
     return [...values, ...hash];
   }
 
-  /** Without the key index: a plain INSERT (ON CONFLICT needs the index). */
-  private paymentInsert(): Statement {
-    if (!this.keyless.has('payments')) return this.insertPayment;
-    return (this.insertPaymentWithoutKey ??= this.db.prepare(INSERT_PAYMENT));
-  }
-
-  private ledgerInsert(): Statement {
-    if (!this.keyless.has('ledger_entries')) return this.insertLedger;
-    return (this.insertLedgerWithoutKey ??= this.db.prepare(INSERT_LEDGER_ENTRY));
-  }
-
   ledger(record: LedgerRecord, line: number): void {
     if (record.createdAt > this.newestLedgerAt) this.newestLedgerAt = record.createdAt;
-    if (this.keyless.has('ledger_entries') && !this.firstSighting('ledger_entries', record.id)) {
-      this.heldBackLedger.push({ record, line });
-      this.heldBack();
+    const { id, accountId, type, amountCents, currency, createdAt, paymentId } = record;
+    const keyless = this.keyless.get('ledger_entries');
+    if (keyless) {
+      if (!keyless.seen.firstSighting(id)) {
+        this.heldBackLedger.push({ record, line });
+        this.heldBack();
+        return;
+      }
+      keyless.rows.add(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId);
+      this.ledgerInserted = true;
+      this.counts.inserted++;
       return;
     }
-    const { id, accountId, type, amountCents, currency, createdAt, paymentId } = record;
-    if (this.ledgerInsert().run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
+    if (this.insertLedger.run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
       this.ledgerInserted = true;
       this.counts.inserted++;
       return;
