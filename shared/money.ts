@@ -36,9 +36,12 @@ export function parseMoneyIn(text: string, currency: string): MoneyResult {
   return result;
 }
 
+const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER);
+
 function toMinor(negative: boolean, digits: string): MoneyResult {
   const trimmed = digits.replace(/^0+(?=\d)/, '');
-  if (trimmed.length > 16 || BigInt(trimmed) > BigInt(Number.MAX_SAFE_INTEGER)) {
+  // Digit strings of one length compare as their numbers do.
+  if (trimmed.length > MAX_SAFE_DIGITS.length || (trimmed.length === MAX_SAFE_DIGITS.length && trimmed > MAX_SAFE_DIGITS)) {
     return { ok: false, reason: 'amount too large' };
   }
   const value = Number(trimmed);

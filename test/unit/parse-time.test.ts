@@ -32,5 +32,16 @@ describe('export timestamps', () => {
   it('accepts 29 February only in leap years', () => {
     expect(parseExportTime('2028-02-29 00:00').ok).toBe(true);
     expect(parseExportTime('2026-02-29 00:00').ok).toBe(false);
+    expect(parseExportTime('2000-02-29T00:00:00Z').ok).toBe(true); // divisible by 400
+    expect(parseExportTime('2100-02-29T00:00:00Z').ok).toBe(false); // by 100, not 400
+  });
+
+  it('knows the length of every month', () => {
+    const lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    lengths.forEach((days, i) => {
+      const month = String(i + 1).padStart(2, '0');
+      expect(parseExportTime(`2027-${month}-${days} 23:59:59`)).toEqual({ ok: true, ms: Date.UTC(2027, i, days, 23, 59, 59) });
+      expect(parseExportTime(`2027-${month}-${days + 1} 00:00`).ok).toBe(false);
+    });
   });
 });

@@ -19,7 +19,11 @@ export function parseExportTime(text: string): TimeResult {
 }
 
 function build(parts: RegExpExecArray, zone: string): TimeResult {
-  const [year, month, day, hour, minute] = parts.slice(1, 6).map(Number);
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const hour = Number(parts[4]);
+  const minute = Number(parts[5]);
   const second = parts[6] === undefined ? 0 : Number(parts[6]);
   const millis = parts[7] === undefined ? 0 : Number(parts[7].slice(0, 3).padEnd(3, '0'));
   if (year < 1970) return { ok: false, reason: `implausible year: "${parts[0]}"` };
@@ -43,8 +47,11 @@ function zoneOffsetMinutes(zone: string): number | undefined {
   return (match[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 export function toIso(ms: number): string {
