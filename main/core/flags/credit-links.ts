@@ -1,6 +1,7 @@
 // How payments and ledger credits are linked: an entry's payment_id is the payment's id or its alternate id
 // (Stripe's PaymentIntent id). payments.credited_at holds the earliest linked credit_purchased time; the
 // import keeps it current (main/core/import/derived-columns.ts). Shared so every rule agrees on "credited".
+import { chargeWithoutIntentWhere } from '../db/migrations/0009_charges_without_intent.js';
 
 export const CANDIDATE_STATUSES_SQL = `('pending', 'processing', 'succeeded', 'partially_refunded')`;
 
@@ -14,6 +15,9 @@ export const creditedAtSql = (p: string) => `${p}.credited_at`;
 export const awaitingSql = (p: string) =>
   `(${p}.status IN ('pending', 'processing') OR (${p}.status IN ('succeeded', 'partially_refunded') AND ${p}.credited_at IS NULL))`;
 
-/** Stripe charges whose export had no PaymentIntent ID column, so ledger entries naming pi_… cannot reach them. */
-export const stripeChargeWithoutIntentSql = (p: string) =>
-  `(${p}.alt_id IS NULL AND (${p}.id LIKE 'ch\\_%' ESCAPE '\\' OR ${p}.id LIKE 'py\\_%' ESCAPE '\\'))`;
+/**
+ * Stripe charges whose export had no PaymentIntent ID column, so ledger entries naming pi_… cannot reach them.
+ * Built from the WHERE of the partial index payments_charges_without_intent (migration 0009), so that counting them
+ * reads only them.
+ */
+export const stripeChargeWithoutIntentSql = (p: string) => chargeWithoutIntentWhere(`${p}.`);

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { DatabaseFromFutureError } from '../db/migrate.js';
 import type { Migration } from '../db/migrations/index.js';
+import { sql as chargesWithoutIntent } from '../db/migrations/0009_charges_without_intent.js';
 import { POSTGRES_BASELINE_VERSION, baselineSql } from './postgres-schema.js';
 
 /**
@@ -13,6 +14,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: POSTGRES_BASELINE_VERSION, name: '0007_baseline', sql: baselineSql },
   // SQLite's 0008 changes how SQLite stores payments (a rowid table again); PostgreSQL tables are heaps already.
   { version: 8, name: '0008_payments_with_rowid', sql: 'SELECT 1' },
+  // The same CREATE INDEX as on SQLite, from the predicate the queries of both stores are built with.
+  { version: 9, name: '0009_charges_without_intent', sql: chargesWithoutIntent },
 ];
 
 /** Held by the migrating transaction (pg_advisory_xact_lock's two-key form, beside the store's WRITE_LOCK). */

@@ -6,6 +6,7 @@ import { sql as paymentRowHashes } from './0005_payment_row_hashes.js';
 import { sql as flagListCounts } from './0006_flag_list_counts.js';
 import { sql as reconciliation } from './0007_reconciliation.js';
 import { sql as paymentsWithRowid } from './0008_payments_with_rowid.js';
+import { sql as chargesWithoutIntent } from './0009_charges_without_intent.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '0006_flag_list_counts', sql: flagListCounts },
   { version: 7, name: '0007_reconciliation', sql: reconciliation },
   { version: 8, name: '0008_payments_with_rowid', sql: paymentsWithRowid },
+  { version: 9, name: '0009_charges_without_intent', sql: chargesWithoutIntent },
 ];
