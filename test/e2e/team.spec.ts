@@ -211,6 +211,7 @@ test('a team database that goes away is one line in the sidebar, the screen stay
   expect(spawnSync(process.execPath, [cli, 'copy', '--from', local, '--to', team.url]).status).toBe(0);
   const relay = await relayTo(new URL(team.url));
   await page.goto(`${await serve(relay.url)}&/stuck`);
+  await expect(page.locator('.grid-row').first()).toBeVisible(); // the list has loaded: that is what must stay
   const keys = await gridKeys(page);
   const indicator = page.getByTestId('database-indicator');
   await expect(indicator).toContainText('Team:');
