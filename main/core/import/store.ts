@@ -200,7 +200,7 @@ export class ImportStore {
     if (record.createdAt > this.newestPaymentAt) this.newestPaymentAt = record.createdAt;
     const keyless = this.keyless.get('payments');
     if (keyless) {
-      // An empty table: a first sighting goes in as it is, with others, unlooked-up.
+      // An empty table: nothing stored to compare with, so a first sighting is queued for a bulk insert.
       if (!keyless.seen.firstSighting(record.id)) {
         this.heldBackPayments.push({ record, rowHash });
         this.heldBack();
@@ -357,15 +357,16 @@ export class ImportStore {
         return;
       }
       keyless.rows.add(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId);
-      this.ledgerInserted = true;
-      this.counts.inserted++;
+    } else if (this.insertLedger.run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 0) {
+      this.ledgerStoredBefore(record, line);
       return;
     }
-    if (this.insertLedger.run(id, accountId, type, amountCents, currency, createdAt, paymentId, this.importId).changes === 1) {
-      this.ledgerInserted = true;
-      this.counts.inserted++;
-      return;
-    }
+    this.ledgerInserted = true;
+    this.counts.inserted++;
+  }
+
+  /** An entry whose id is stored already: the same entry again, or a conflict kept for the user to see. */
+  private ledgerStoredBefore(record: LedgerRecord, line: number): void {
     const stored = this.storedLedger.get(record.id) as LedgerRecord;
     if (sameLedgerEntry(stored, record)) {
       this.counts.unchanged++;
