@@ -93,18 +93,8 @@ const INSERT_LEDGER_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, a
 /** A row whose id is stored already is left alone (and `changes` says so); needs the key index. */
 const UNLESS_STORED = 'ON CONFLICT (id) DO NOTHING';
 
-/** Stored row hashes read per statement (1 MB of text). */
+/** Stored row hashes read per statement (512 KB). */
 const ROW_HASH_PAGE = 65_536;
-
-/** The 32-bit value of 8 lower-case hex digits at `at`. */
-function hexWord(hex: string, at: number): number {
-  let value = 0;
-  for (let i = at; i < at + 8; i++) {
-    const c = hex.charCodeAt(i);
-    value = (value << 4) | (c <= 57 ? c - 48 : c - 87);
-  }
-  return value;
-}
 
 interface IncomingPayment {
   record: PaymentRecord;
@@ -153,12 +143,12 @@ export class ImportStore {
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
     this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
     this.setRowHash = db.prepare(`UPDATE payments SET row_hash_hi = ?, row_hash_lo = ? WHERE id = ?`);
-    // A page of row hashes as one string of 16 hex digits each: a million rows returned one by one cost more
-    // in the driver than SQLite takes to read them.
+    // A page of row hashes as one blob of 8 bytes each (big-endian halves): a million rows returned one by one
+    // cost more in the driver than SQLite takes to read them, and hex text costs as much again to parse.
     this.storedRowHashPage = db
       .prepare(
-        `SELECT max(rowid), group_concat(CASE WHEN row_hash_hi IS NOT NULL
-           THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, '')
+        `SELECT max(rowid), unhex(group_concat(CASE WHEN row_hash_hi IS NOT NULL
+           THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, ''))
          FROM (SELECT rowid, row_hash_hi, row_hash_lo FROM payments WHERE rowid > ? ORDER BY rowid LIMIT ${ROW_HASH_PAGE})`,
       )
       .raw();
@@ -186,10 +176,10 @@ export class ImportStore {
     const hashes = new RowHashSet(undefined, inserted);
     let after = 0;
     for (;;) {
-      const [last, hex] = this.storedRowHashPage.get(after) as [number | null, string | null];
+      const [last, page] = this.storedRowHashPage.get(after) as [number | null, Buffer | null];
       if (last === null) break;
       after = last;
-      if (hex !== null) for (let i = 0; i < hex.length; i += 16) hashes.add(hexWord(hex, i), hexWord(hex, i + 8));
+      if (page !== null) for (let i = 0; i < page.length; i += 8) hashes.add(page.readInt32BE(i), page.readInt32BE(i + 4));
     }
     return hashes.size > 0 ? hashes : undefined;
   }
