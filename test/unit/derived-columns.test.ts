@@ -104,4 +104,34 @@ describeStores('credit sums by id and by alt id', (kind) => {
       ]);
     });
   }
+
+  it('a newer snapshot that gives a payment another alt id takes the entries under the old one off its sums', async () => {
+    const db = await fresh();
+    await importText(db, 'p.csv', csv(STRIPE_HEADER, 'ch_1,2026-03-15 10:00:00,10.00,usd,Paid,pi_1,acct_1', 'ch_2,2026-03-15 10:01:00,20.00,usd,Paid,pi_2,acct_1'));
+    await importText(
+      db,
+      'l.csv',
+      csv(
+        LEDGER_HEADER,
+        'le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T10:00:30Z,pi_1',
+        'le_2,acct_1,credit_purchased,20.00,usd,2026-03-15T10:01:30Z,pi_2',
+        'le_3,acct_1,refund,-5.00,usd,2026-03-15T10:05:00Z,pi_2',
+      ),
+    );
+    const creditedAt = (id: string) => db.value(`SELECT credited_at FROM payments WHERE id = ?`, [id]);
+    expect(await creditedAt('ch_2')).toBe(Date.parse('2026-03-15T10:01:30Z'));
+    // Equal in rank, another value: the later snapshot wins (formats.md "Re-imports").
+    await importText(db, 'p2.csv', csv(STRIPE_HEADER, 'ch_1,2026-03-15 10:00:00,10.00,usd,Paid,pi_1,acct_1', 'ch_2,2026-03-15 10:01:00,20.00,usd,Paid,pi_9,acct_1'));
+    expect(await sums(db)).toEqual([
+      { id: 'ch_1', n: 1, cents: 1000, reversed: 0 },
+      { id: 'ch_2', n: 0, cents: 0, reversed: 0 },
+    ]);
+    expect(await creditedAt('ch_2')).toBeNull();
+    await importText(db, 'l2.csv', csv(LEDGER_HEADER, 'le_4,acct_1,credit_purchased,20.00,usd,2026-03-15T10:02:00Z,pi_9'));
+    await importText(db, 'p3.csv', csv(STRIPE_HEADER, 'ch_2,2026-03-15 10:01:00,20.00,usd,Paid,pi_2,acct_1'));
+    expect(await sums(db)).toEqual([
+      { id: 'ch_1', n: 1, cents: 1000, reversed: 0 },
+      { id: 'ch_2', n: 1, cents: 2000, reversed: 500 },
+    ]);
+  });
 });

@@ -180,24 +180,23 @@ function linkCredits(db: Db, ids: string): void {
 
 /**
  * Recomputes, from every linked entry, the sums of the payments the file inserted or replaced (those `where`
- * selects, over alias `p`): they may already have entries in the ledger, under their id or alt id.
+ * selects, over alias `p`): they may already have entries in the ledger, under their id or alt id. One pass, in
+ * table order, writing only the payments whose sums differ (a payment with no entry sums to zero and no date):
+ * rewriting a row with the same values still dirties its page for the WAL.
  */
 function creditPayments(db: Db, where: string): void {
   const anyEntry = db.prepare(`SELECT 1 FROM ledger_entries WHERE type IN ('credit_purchased', 'refund') LIMIT 1`).get();
   if (!anyEntry) return;
-  // Only where it changes: rewriting a row with the same value still dirties its page for the WAL.
   db.prepare(
-    `UPDATE payments SET credited_at = NULL, credit_count = 0, credited_cents = 0, credited_currency = NULL, reversed_cents = 0
-     WHERE id IN (SELECT p.id FROM payments p WHERE ${where})
-       AND (credited_at IS NOT NULL OR credit_count <> 0 OR reversed_cents <> 0)`,
-  ).run();
-  db.prepare(
-    `UPDATE payments SET credited_at = s.at, credit_count = s.n, credited_cents = s.credited, credited_currency = s.currency,
+    `WITH s AS MATERIALIZED (
+       SELECT p.rowid AS r, ${ENTRY_SUMS} FROM payments p LEFT JOIN ledger_entries l
+         ON (l.payment_id = p.id OR (l.payment_id = p.alt_id AND p.alt_id <> p.id)) AND l.type IN ('credit_purchased', 'refund')
+       WHERE ${where} GROUP BY p.rowid ORDER BY p.rowid)
+     UPDATE payments SET credited_at = s.at, credit_count = s.n, credited_cents = s.credited, credited_currency = s.currency,
        reversed_cents = s.reversed
-     FROM (SELECT p.id, ${ENTRY_SUMS} FROM payments p JOIN ledger_entries l
-             ON l.payment_id = p.id OR (l.payment_id = p.alt_id AND p.alt_id <> p.id)
-           WHERE ${where} AND l.type IN ('credit_purchased', 'refund') GROUP BY p.id) AS s
-     WHERE payments.id = s.id`,
+     FROM s WHERE payments.rowid = s.r
+       AND (credited_at IS NOT s.at OR credit_count <> s.n OR credited_cents <> s.credited OR credited_currency IS NOT s.currency
+         OR reversed_cents <> s.reversed)`,
   ).run();
 }
 
