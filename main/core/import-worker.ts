@@ -6,7 +6,8 @@ import type { SyncProgress } from '../../shared/api.js';
 import type { ImportFileReport } from '../../shared/domain.js';
 import { openStore } from './store/open-store.js';
 import { refreshFlagListsAfter } from './flag-lists/refresh.js';
-import { collectExportFiles, syncPaths } from './import/sync.js';
+import { collectExportFiles, importOrder, syncPaths } from './import/sync.js';
+import { listMappings } from './mappings.js';
 
 export interface ImportJob {
   dbFile: string;
@@ -32,7 +33,8 @@ async function run(job: ImportJob): Promise<void> {
   const post = (message: WorkerMessage) => port.postMessage(message);
   const db = await openStore(job.dbFile);
   try {
-    const files = collectExportFiles(job.paths);
+    // In the order syncPaths imports them, which the progress below follows.
+    const files = await importOrder(collectExportFiles(job.paths), await listMappings(db));
     const sizes = files.map((f) => (fs.existsSync(f) ? fs.statSync(f).size : 0));
     const bytesTotal = sizes.reduce((a, b) => a + b, 0);
     const started = Date.now();

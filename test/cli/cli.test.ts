@@ -69,9 +69,10 @@ describeStores('paydesk CLI', (kind) => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.files).toHaveLength(2);
-    expect(json.files[0]).toMatchObject({ format: 'ledger.canonical', status: 'imported', rows: 5, inserted: 5, updated: 0, unchanged: 0, ignored: 0, rejected: 0, conflicts: 0, errors: [] });
-    expect(json.files[1]).toMatchObject({ format: 'payments.canonical', status: 'imported', rows: 4, inserted: 3, rejected: 1 });
-    expect(json.files[1].errors).toEqual([{ line: 5, reason: expect.stringContaining('amount'), raw: 'pay_4,acct_4,=HYPERLINK("http://x"),usd,succeeded,2026-03-15T10:05:00Z,,,,' }]);
+    // The folder lists ledger.csv first; a sync imports the payments export before it (sync.ts importOrder).
+    expect(json.files[0]).toMatchObject({ format: 'payments.canonical', status: 'imported', rows: 4, inserted: 3, rejected: 1 });
+    expect(json.files[1]).toMatchObject({ format: 'ledger.canonical', status: 'imported', rows: 5, inserted: 5, updated: 0, unchanged: 0, ignored: 0, rejected: 0, conflicts: 0, errors: [] });
+    expect(json.files[0].errors).toEqual([{ line: 5, reason: expect.stringContaining('amount'), raw: 'pay_4,acct_4,=HYPERLINK("http://x"),usd,succeeded,2026-03-15T10:05:00Z,,,,' }]);
 
     const again = JSON.parse(paydesk('import', '--db', db, '--json', fixtureFolder()).stdout);
     expect(again.files.map((f: { status: string }) => f.status)).toEqual(['skipped', 'skipped']);

@@ -55,7 +55,9 @@ function comparable(report: ImportFileReport) {
 
 /** The same files into both stores; the reports must match. */
 async function importBoth(files: readonly string[]): Promise<ImportFileReport[]> {
-  const fromSqlite = await syncPaths(sqlite, files);
+  // One sync per file, so that SQLite takes them in the order given, as importIntoPostgres does.
+  const fromSqlite: ImportFileReport[] = [];
+  for (const file of files) fromSqlite.push(...(await syncPaths(sqlite, [file])));
   const fromPostgres = await importIntoPostgres(postgres, files);
   expect(fromPostgres.map(comparable)).toEqual(fromSqlite.map(comparable));
   return fromPostgres;

@@ -40,7 +40,8 @@ export class UnrecognisedHeader extends FileError {
   }
 }
 
-const JSON_LINES = /\.(jsonl|ndjson)(\.gz)?$/i;
+/** JSON Lines exports, by name: every other export is CSV. */
+export const JSON_LINES = /\.(jsonl|ndjson)(\.gz)?$/i;
 
 export async function readOutcomes(
   file: string,

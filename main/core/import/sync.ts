@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { ImportFileReport, ImportProgress } from '../../../shared/domain.js';
 import type { Store } from '../store/store.js';
 import { listMappings } from '../mappings.js';
-
+import { recogniseHeader, type SavedMapping } from './formats/recognise.js';
+import { readExportHeader } from './read-header.js';
+import { JSON_LINES } from './read-outcomes.js';
 
 const EXPORT_FILE = /\.(csv|tsv|txt|jsonl|ndjson)(\.gz)?$|\.gz$/i;
 
@@ -35,9 +37,53 @@ export function collectExportFiles(paths: readonly string[]): string[] {
   return files;
 }
 
+/**
+ * The order a sync imports `files` in: a ledger export listed before payments exports goes after them. The two
+ * write different tables and the outcome is the same in either order (rules.md), but a ledger imported before
+ * its payments parks every credit as waiting for a payment and links them all again when the payments arrive: a
+ * folder's alphabetical order (ledger.csv, payments.csv) took 12% longer on a first sync of 1M payments and 2M
+ * entries (41.5 s against 36.9 s). Any other file (JSON Lines, reviews, one whose header cannot be read or
+ * recognised) keeps its place, and nothing moves past it: the order of writes to the same table, which decides
+ * snapshot ties and ledger conflicts, is kept.
+ */
+export async function importOrder(files: readonly string[], mappings: readonly SavedMapping[]): Promise<string[]> {
+  const ordered: string[] = [];
+  let payments: string[] = [];
+  let ledger: string[] = [];
+  const flush = () => {
+    ordered.push(...payments, ...ledger);
+    payments = [];
+    ledger = [];
+  };
+  for (const file of files) {
+    const table = await tableOfExport(file, mappings); // one file open at a time
+    if (table === 'payments') payments.push(file);
+    else if (table === 'ledger') ledger.push(file);
+    else {
+      flush();
+      ordered.push(file);
+    }
+  }
+  flush();
+  return ordered;
+}
+
+/** The one table a CSV export writes, from its header; undefined for anything else. */
+async function tableOfExport(file: string, mappings: readonly SavedMapping[]): Promise<'payments' | 'ledger' | undefined> {
+  if (JSON_LINES.test(file)) return undefined;
+  try {
+    const recognition = recogniseHeader((await readExportHeader(file)).names, mappings);
+    if (!recognition.ok) return undefined;
+    const { format } = recognition.reader;
+    return format.startsWith('payments.') ? 'payments' : format.startsWith('ledger.') ? 'ledger' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function syncPaths(db: Store, paths: readonly string[], options: SyncOptions = {}): Promise<ImportFileReport[]> {
-  const files = collectExportFiles(paths);
   const mappings = await listMappings(db);
+  const files = await importOrder(collectExportFiles(paths), mappings);
   const reports: ImportFileReport[] = [];
   for (const [fileIndex, file] of files.entries()) {
     if (options.signal?.aborted) break;
