@@ -199,8 +199,13 @@ test("the evidence card's arithmetic is the API's and adds up, for every kind", 
     if (r.deltaCents !== null) expect(r.deltaCents).toBe(ruleDelta(kind, r));
 
     await page.getByLabel('Filter this list').fill(m.paymentId);
-    await page.locator(`.grid-row[data-key="${m.key}"]`).click();
     const card = page.getByRole('dialog', { name: 'Evidence' });
+    // The row is on screen before the filtered list replaces it (it failed so once in CI): a click on the row
+    // being replaced opens no card, so click until it does.
+    await expect(async () => {
+      await page.locator(`.grid-row[data-key="${m.key}"]`).click();
+      await expect(card).toBeVisible({ timeout: 1_000 });
+    }).toPass();
     const credits = r.creditedCurrency ?? r.currency;
     await expect(card.getByTestId('recon-paid')).toHaveText(money(r.paidCents, r.currency));
     await expect(card.getByTestId('recon-returned')).toHaveText(money(r.returnedCents, r.currency));
