@@ -6,8 +6,7 @@ import type { SyncProgress } from '../../shared/api.js';
 import type { ImportFileReport } from '../../shared/domain.js';
 import { openStore } from './store/open-store.js';
 import { refreshFlagListsAfter } from './flag-lists/refresh.js';
-import { collectExportFiles, importOrder, syncPaths } from './import/sync.js';
-import { listMappings } from './mappings.js';
+import { planSync, runSync } from './import/sync.js';
 
 export interface ImportJob {
   dbFile: string;
@@ -33,8 +32,8 @@ async function run(job: ImportJob): Promise<void> {
   const post = (message: WorkerMessage) => port.postMessage(message);
   const db = await openStore(job.dbFile);
   try {
-    // In the order syncPaths imports them, which the progress below follows.
-    const files = await importOrder(collectExportFiles(job.paths), await listMappings(db));
+    const plan = await planSync(db, job.paths);
+    const { files } = plan; // in the order they are imported, which the progress below follows
     const sizes = files.map((f) => (fs.existsSync(f) ? fs.statSync(f).size : 0));
     const bytesTotal = sizes.reduce((a, b) => a + b, 0);
     const started = Date.now();
@@ -58,7 +57,7 @@ async function run(job: ImportJob): Promise<void> {
         },
       });
     };
-    const reports = await syncPaths(db, files, {
+    const reports = await runSync(db, plan, {
       maxRejectedRows: job.maxRejectedRows,
       signal: controller.signal,
       onProgress: (p) => send(p.path, p.fileIndex, p.bytesRead, p.rows, false),

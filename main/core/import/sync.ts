@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ImportFileReport, ImportProgress } from '../../../shared/domain.js';
 import type { Store } from '../store/store.js';
 import { listMappings } from '../mappings.js';
+import { tablesWritten, type ImportTable } from './deferred-indexes.js';
 import { recogniseHeader, type SavedMapping } from './formats/recognise.js';
 import { readExportHeader } from './read-header.js';
 import { JSON_LINES } from './read-outcomes.js';
@@ -58,7 +59,7 @@ export async function importOrder(files: readonly string[], mappings: readonly S
   for (const file of files) {
     const table = await tableOfExport(file, mappings); // one file open at a time
     if (table === 'payments') payments.push(file);
-    else if (table === 'ledger') ledger.push(file);
+    else if (table === 'ledger_entries') ledger.push(file);
     else {
       flush();
       ordered.push(file);
@@ -69,21 +70,30 @@ export async function importOrder(files: readonly string[], mappings: readonly S
 }
 
 /** The one table a CSV export writes, from its header; undefined for anything else. */
-async function tableOfExport(file: string, mappings: readonly SavedMapping[]): Promise<'payments' | 'ledger' | undefined> {
+async function tableOfExport(file: string, mappings: readonly SavedMapping[]): Promise<ImportTable | undefined> {
   if (JSON_LINES.test(file)) return undefined;
   try {
     const recognition = recogniseHeader((await readExportHeader(file)).names, mappings);
-    if (!recognition.ok) return undefined;
-    const { format } = recognition.reader;
-    return format.startsWith('payments.') ? 'payments' : format.startsWith('ledger.') ? 'ledger' : undefined;
+    const tables = recognition.ok ? tablesWritten(recognition.reader.format) : [];
+    return tables.length === 1 ? tables[0] : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function syncPaths(db: Store, paths: readonly string[], options: SyncOptions = {}): Promise<ImportFileReport[]> {
+/** What a sync of some paths imports: its files, in the order it imports them, and the saved column mappings. */
+export interface SyncPlan {
+  files: string[];
+  mappings: SavedMapping[];
+}
+
+export async function planSync(db: Store, paths: readonly string[]): Promise<SyncPlan> {
   const mappings = await listMappings(db);
-  const files = await importOrder(collectExportFiles(paths), mappings);
+  return { files: await importOrder(collectExportFiles(paths), mappings), mappings };
+}
+
+/** Imports a plan's files one by one, in its order. */
+export async function runSync(db: Store, { files, mappings }: SyncPlan, options: SyncOptions = {}): Promise<ImportFileReport[]> {
   const reports: ImportFileReport[] = [];
   for (const [fileIndex, file] of files.entries()) {
     if (options.signal?.aborted) break;
@@ -98,4 +108,8 @@ export async function syncPaths(db: Store, paths: readonly string[], options: Sy
     options.onFileDone?.(report);
   }
   return reports;
+}
+
+export async function syncPaths(db: Store, paths: readonly string[], options: SyncOptions = {}): Promise<ImportFileReport[]> {
+  return runSync(db, await planSync(db, paths), options);
 }
