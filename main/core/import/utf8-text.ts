@@ -41,9 +41,11 @@ function rejectNonUtf8Encodings(buf: Buffer): void {
 
 function decode(body: Buffer, lineAtStart: number): string {
   const nul = body.indexOf(0);
-  // Most exports are plain ASCII, which decodes as Latin-1 to the same string, four times faster than as UTF-8.
-  if (nul === -1 && isAscii(body)) return body.toString('latin1');
-  if (isUtf8(body) && nul === -1) return body.toString('utf8');
+  if (nul === -1) {
+    // Most exports are plain ASCII, which decodes as Latin-1 to the same string, four times faster than as UTF-8.
+    if (isAscii(body)) return body.toString('latin1');
+    if (isUtf8(body)) return body.toString('utf8');
+  }
   const bad = firstInvalidUtf8(body);
   const at = nul !== -1 && (bad === -1 || nul < bad) ? nul : bad;
   const line = lineAtStart + countNewlines(body.subarray(0, at).toString('utf8'));
