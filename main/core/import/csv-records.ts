@@ -60,7 +60,14 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: CsvRecordSink): Promise<void> {
+/** Where a read of the later part of a file starts: the file's header, and the physical line the chunks start on. */
+export interface CsvContinuation {
+  header: CsvHeader;
+  line: number;
+}
+
+/** `continuation`: the chunks start at a record boundary inside the file, after its header (read before). */
+export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: CsvRecordSink, continuation?: CsvContinuation): Promise<void> {
   let pending = ''; // text not yet consumed; always starts at a record boundary
   let pendingBase = 0; // index of pending[0] in the whole text
   let line = 1; // physical line of pending[0]
@@ -139,6 +146,12 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     retryAt = 2 * pending.length;
   };
 
+  if (continuation) {
+    await sink.header(continuation.header);
+    delimiter = continuation.header.delimiter;
+    line = continuation.line;
+    parser = newParser();
+  }
   for await (const chunk of chunks) {
     pending += chunk.text;
     if (!parser) {
@@ -170,6 +183,10 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     pendingBase = consumed;
     rowStart = consumed;
     line = 2;
+    return newParser();
+  }
+
+  function newParser(): PapaParserInstance {
     return new PapaParser({ delimiter, newline: '\n', step });
   }
 }

@@ -133,7 +133,7 @@ export async function readFileOutcomes(
   beforeChunk?: () => Promise<unknown>,
 ): Promise<void> {
   if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
-    await readOutcomesInWorker(file, mappings, sink, signal, beforeChunk);
+    await readOutcomesInWorker(file, mappings, sink, { signal, beforeAck: beforeChunk });
   } else {
     await readOutcomes(file, mappings, sink, { signal, beforeChunk: beforeChunk && (() => beforeChunk().then(() => {})) });
   }

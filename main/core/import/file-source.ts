@@ -23,15 +23,19 @@ export function isGzipped(file: string): boolean {
   }
 }
 
-/** The file's bytes, decompressed when gzipped; `onRawBytes` reports bytes read from disk (for progress). */
-export async function* fileBytes(file: string, onRawBytes?: (total: number) => void): AsyncGenerator<Buffer> {
-  const raw = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
+/**
+ * The file's bytes, decompressed when gzipped; `onRawBytes` reports bytes read from disk (for progress).
+ * `start`: the byte of a plain file to start at (a gzipped file is read from its start).
+ */
+export async function* fileBytes(file: string, onRawBytes?: (total: number) => void, start = 0): AsyncGenerator<Buffer> {
+  // Without `start`, the stream reads at the descriptor's position, which the crash tests watch move through /proc.
+  const raw = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES, ...(start > 0 ? { start } : {}) });
   let rawBytes = 0;
   raw.on('data', (chunk) => {
     rawBytes += chunk.length;
     onRawBytes?.(rawBytes);
   });
-  if (!isGzipped(file)) {
+  if (start > 0 || !isGzipped(file)) {
     yield* raw as AsyncIterable<Buffer>;
     return;
   }

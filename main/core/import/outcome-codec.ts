@@ -1,5 +1,6 @@
 // Outcomes cross from the parse worker as one flat array of primitives per batch: structured clone copies
-// those several times faster than objects, whose keys it would write out again for every row.
+// those several times faster than objects, whose keys it would write out again for every row. Consecutive
+// unchanged rows (most of a newer snapshot) cross as one run: the first row's line and how many there are.
 import type { RowOutcome } from './records.js';
 
 export type OutcomeBatch = (string | number | null)[];
@@ -16,7 +17,7 @@ export function encodeOutcome(batch: OutcomeBatch, line: number, outcome: RowOut
       return;
     }
     case 'unchanged':
-      batch.push('u', line);
+      batch.push('u', line, 1);
       return;
     case 'ledger': {
       const e = outcome.entry;
@@ -33,6 +34,32 @@ export function encodeOutcome(batch: OutcomeBatch, line: number, outcome: RowOut
       return;
     case 'error':
       batch.push('e', line, outcome.reason, raw());
+  }
+}
+
+/** Builds batches, joining consecutive unchanged rows into runs. */
+export class OutcomeEncoder {
+  batch: OutcomeBatch = [];
+  /** Where the open run of unchanged rows keeps its count in `batch` (-1: none open). */
+  private run = -1;
+
+  add(line: number, outcome: RowOutcome, raw: () => string): void {
+    if (outcome.kind !== 'unchanged') {
+      this.run = -1;
+      return encodeOutcome(this.batch, line, outcome, raw);
+    }
+    if (this.run === -1) {
+      encodeOutcome(this.batch, line, outcome, raw);
+      this.run = this.batch.length - 1;
+    } else (this.batch[this.run] as number)++;
+  }
+
+  /** The batch so far; the encoder starts a new one. */
+  take(): OutcomeBatch {
+    const batch = this.batch;
+    this.batch = [];
+    this.run = -1;
+    return batch;
   }
 }
 
@@ -54,8 +81,9 @@ export function decodeOutcomes(batch: OutcomeBatch, each: (line: number, outcome
         break;
       }
       case 'u':
-        each(line, UNCHANGED, noRaw);
-        i += 2;
+        // Every row of a run gets the run's first line: nothing reads an unchanged row's line.
+        for (let n = v[i + 2] as number; n > 0; n--) each(line, UNCHANGED, noRaw);
+        i += 3;
         break;
       case 'l':
         each(line, { kind: 'ledger', entry: { id: v[i + 2], accountId: v[i + 3], type: v[i + 4], amountCents: v[i + 5], currency: v[i + 6], createdAt: v[i + 7], paymentId: v[i + 8] } }, noRaw);

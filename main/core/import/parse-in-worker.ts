@@ -1,12 +1,18 @@
 // The importing side of parse-worker.ts: the same contract as readOutcomes, with the parsing on another core.
+// A newer snapshot of stored payments leaves the importing thread little to write, so its parse is the import:
+// two workers read it at once, the earlier part from the file's start and the later part from a record boundary
+// near the middle. The later part's outcomes are held until the earlier part has ended, then applied in file
+// order; when the later part cannot be used (too many rows to hold, or a row it called unchanged turns out to
+// need reading in full), the file is read on from where the earlier part ended, as one worker would have.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FileError } from './file-error.js';
+import { isGzipped } from './file-source.js';
 import { decodeOutcomes } from './outcome-codec.js';
 import type { SavedMapping } from './formats/recognise.js';
 import type { ImporterMessage, ParseJob, ParseMessage } from './parse-worker.js';
-import { UnrecognisedHeader, type OutcomeSink, type StoredRows } from './read-outcomes.js';
+import { JSON_LINES, UnrecognisedHeader, type OutcomeSink, type StoredRows } from './read-outcomes.js';
 
 const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
 
@@ -16,65 +22,146 @@ export const parseWorkerAvailable = (): boolean => fs.existsSync(WORKER_FILE);
 /** From this size a file is parsed on another core while the importing thread writes (both stores). */
 export const PARSE_IN_WORKER_BYTES = 4 << 20;
 
-/**
- * `beforeAck`: the consumer's backpressure. The worker keeps a few batches in flight and parses on only when
- * one is acknowledged; the acknowledgement waits for this (by default, none: the batch was written when the
- * sink returned, as on SQLite).
- */
-export function readOutcomesInWorker(
-  file: string,
-  mappings: readonly SavedMapping[],
-  sink: OutcomeSink,
-  signal?: AbortSignal,
-  beforeAck?: () => Promise<unknown>,
-): Promise<void> {
+/** From this size a payments file checked against stored payments is read in two parts at once. */
+export const READ_IN_PARTS_BYTES = 32 << 20;
+
+export interface WorkerReadOptions {
+  signal?: AbortSignal;
+  /**
+   * The consumer's backpressure. A worker keeps a few batches in flight and parses on only when one is
+   * acknowledged; the acknowledgement waits for this (by default, none: the batch was written when the sink
+   * returned, as on SQLite).
+   */
+  beforeAck?: () => Promise<unknown>;
+  /** The size from which a payments file is read in two parts (tests lower it). */
+  partsFromBytes?: number;
+}
+
+type Role = 'earlier' | 'later' | 'resumed';
+
+/** How the file was read: by one worker, in two parts at once, or in two parts with the later one read again. */
+export type WorkerRead = 'one worker' | 'two parts' | 'two parts, the later read again';
+
+export function readOutcomesInWorker(file: string, mappings: readonly SavedMapping[], sink: OutcomeSink, options: WorkerReadOptions = {}): Promise<WorkerRead> {
+  const { signal, beforeAck, partsFromBytes = READ_IN_PARTS_BYTES } = options;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_FILE, { workerData: { file, mappings: [...mappings] } satisfies ParseJob });
+    const running = new Set<Worker>();
     let settled = false;
+    let read: WorkerRead = 'one worker';
     const settle = (error?: Error) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      for (const worker of running) void worker.terminate();
       if (error) reject(error);
-      else resolve();
+      else resolve(read);
     };
     const onAbort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal?.addEventListener('abort', onAbort);
-    worker.on('message', (message: ParseMessage) => {
-      try {
-        switch (message.type) {
-          case 'format':
-            // Answered even when nothing is stored: the worker reads no row before it has the answer.
-            void Promise.resolve(sink.format(message.format)).then((stored: StoredRows) => {
-              const reply: ImporterMessage = { type: 'storedRows', hashes: stored?.buffer ?? null };
-              worker.postMessage(reply, stored ? [stored.buffer] : []);
-            }, settle);
-            return;
-          case 'outcomes':
-            decodeOutcomes(message.batch, (line, outcome, raw) => sink.outcome(line, outcome, raw));
-            sink.progress(message.bytesRead);
-            if (!beforeAck) return worker.postMessage('ack');
-            void beforeAck().then(() => {
-              if (!settled) worker.postMessage('ack');
-            }, settle);
-            return;
-          case 'done':
-            return settle();
-          case 'fileError':
-            return settle(
-              message.header !== undefined
-                ? new UnrecognisedHeader(message.reason, message.header, message.status ?? 'unrecognised')
-                : new FileError(message.reason, message.line),
-            );
-          case 'error':
-            return settle(new Error(message.message));
+    const retire = (worker: Worker | undefined) => {
+      if (worker && running.delete(worker)) void worker.terminate();
+    };
+
+    const bytes = { earlier: 0, later: 0 };
+    const totalBytes = fs.statSync(file).size;
+    let later: Worker | undefined;
+    let laterStart: { byte: number; line: number } | undefined;
+    let earlierIds: ArrayBuffer | null | undefined;
+    let storedForResume: ArrayBuffer | null = null;
+
+    const start = (role: Role, job: ParseJob): Worker => {
+      // A second worker is a second heap: the later part's keeps a small young generation (measured: no slower).
+      const resourceLimits = role === 'earlier' ? undefined : { maxYoungGenerationSizeMb: 8 };
+      const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits });
+      running.add(worker);
+      worker.on('message', (message: ParseMessage) => {
+        try {
+          if (!settled && running.has(worker)) handle(role, worker, message);
+        } catch (error) {
+          settle(error as Error);
         }
-      } catch (error) {
-        settle(error as Error);
+      });
+      worker.on('error', (error) => settle(error));
+      worker.on('exit', (code) => {
+        if (running.has(worker)) settle(new Error(`the parse worker stopped before the end of the file (exit ${code})`));
+      });
+      return worker;
+    };
+
+    const send = (worker: Worker | undefined, message: ImporterMessage, transfer: ArrayBuffer[] = []) => worker?.postMessage(message, transfer);
+
+    /** Reads the file on from where the earlier part ended, in one worker, as if it had never been split. */
+    const resume = () => {
+      if (!laterStart || earlierIds === undefined) return;
+      const ids = earlierIds;
+      read = 'two parts, the later read again';
+      const worker = start('resumed', { file, mappings: [...mappings], resume: { ...laterStart, earlierIds: ids } });
+      const hashes = storedForResume;
+      storedForResume = null;
+      send(worker, { type: 'storedRows', hashes }, hashes ? [hashes] : []);
+    };
+
+    const handle = (role: Role, worker: Worker, message: ParseMessage): void => {
+      switch (message.type) {
+        case 'format': {
+          const inParts = message.payments && totalBytes >= partsFromBytes && !JSON_LINES.test(file) && !isGzipped(file);
+          if (inParts) later = start('later', { file, mappings: [...mappings], laterPartFrom: Math.floor(totalBytes / 2) });
+          // Answered even when nothing is stored: the worker reads no row before it has the answer.
+          void Promise.resolve(sink.format(message.format)).then((stored: StoredRows) => {
+            if (settled) return;
+            if (stored === undefined) retire(later); // nothing to recognise: one worker reads faster than two hold
+            else if (later && running.has(later)) {
+              storedForResume = stored.buffer.slice(0);
+              const copy = stored.buffer.slice(0);
+              send(later, { type: 'storedRows', hashes: copy }, [copy]);
+            }
+            send(worker, { type: 'storedRows', hashes: stored?.buffer ?? null }, stored ? [stored.buffer] : []);
+          }, settle);
+          return;
+        }
+        case 'partStart':
+          laterStart = { byte: message.byte, line: message.line };
+          return send(earlier, { type: 'endAtLine', line: message.line });
+        case 'partProgress':
+          bytes.later = message.bytesRead;
+          return progress();
+        case 'partUnusable':
+          retire(later);
+          later = undefined;
+          if (earlierIds !== undefined) return resume();
+          return send(earlier, { type: 'endAtLine', line: null });
+        case 'partEnd':
+          retire(earlier);
+          earlierIds = message.ids;
+          if (later && running.has(later)) {
+            read = 'two parts';
+            const copy = message.ids?.slice(0) ?? null;
+            return send(later, { type: 'earlierPart', ids: copy }, copy ? [copy] : []);
+          }
+          return resume();
+        case 'outcomes':
+          decodeOutcomes(message.batch, (line, outcome, raw) => sink.outcome(line, outcome, raw));
+          bytes[role === 'earlier' ? 'earlier' : 'later'] = message.bytesRead;
+          progress();
+          if (!beforeAck) return send(worker, 'ack');
+          void beforeAck().then(() => {
+            if (!settled) send(worker, 'ack');
+          }, settle);
+          return;
+        case 'done':
+          return settle();
+        case 'fileError':
+          return settle(
+            message.header !== undefined
+              ? new UnrecognisedHeader(message.reason, message.header, message.status ?? 'unrecognised')
+              : new FileError(message.reason, message.line),
+          );
+        case 'error':
+          return settle(new Error(message.message));
       }
-    });
-    worker.on('error', (error) => settle(error));
-    worker.on('exit', (code) => settle(new Error(`the parse worker stopped before the end of the file (exit ${code})`)));
+    };
+    const progress = () => sink.progress(Math.min(totalBytes, bytes.earlier + bytes.later));
+
+    const earlier = start('earlier', { file, mappings: [...mappings] });
   });
 }

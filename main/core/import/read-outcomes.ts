@@ -3,6 +3,7 @@
 // in this thread or in a parse worker (parse-in-worker.ts) while the database work goes on in parallel.
 import path from 'node:path';
 import { readCsvRecords, type SourceRecord } from './csv-records.js';
+import { readExportHeader } from './read-header.js';
 import { FileError } from './file-error.js';
 import { fileBytes } from './file-source.js';
 import { jsonLinesReader } from './formats/json-lines.js';
@@ -43,18 +44,42 @@ export class UnrecognisedHeader extends FileError {
 /** JSON Lines exports, by name: every other export is CSV. */
 export const JSON_LINES = /\.(jsonl|ndjson)(\.gz)?$/i;
 
+/**
+ * One of the two parts of a CSV file that two parse workers read at once (parse-in-worker.ts). The earlier part
+ * is read from the file's start, the later one from a record boundary near its middle.
+ */
+export interface FilePart {
+  /** The earlier part ends before the record that starts on this line (once the later part has found it). */
+  endLine?: number;
+  /** The later part: the byte and physical line it starts on, a record boundary after the header. */
+  start?: { byte: number; line: number };
+  /** Called once the header is read, with how this part recognises unchanged rows (undefined: it does not). */
+  onUnchangedRows?(rows: UnchangedRows | undefined): void;
+}
+
+class PartEnd extends Error {}
+
+/** Where the read stopped: at the file's end, or where the earlier part of a file read in two parts ends. */
+export type ReadEnd = 'file' | 'part';
+
 export async function readOutcomes(
   file: string,
   mappings: readonly SavedMapping[],
   sink: OutcomeSink,
-  options: { signal?: AbortSignal; beforeChunk?: () => Promise<void> } = {},
-): Promise<void> {
+  options: { signal?: AbortSignal; beforeChunk?: () => Promise<void>; part?: FilePart } = {},
+): Promise<ReadEnd> {
   let bytesRead = 0;
-  const text = paced(utf8Text(fileBytes(file, (raw) => (bytesRead = raw)), options.signal), options.beforeChunk);
+  const { part } = options;
+  const bytes = fileBytes(file, (raw) => (bytesRead = raw), part?.start?.byte);
+  const text = paced(utf8Text(bytes, options.signal, part?.start), options.beforeChunk);
   let reader: RowReader | undefined;
   let unchanged: UnchangedRows | undefined;
   const records = {
     record(record: SourceRecord, problem?: string) {
+      if (part?.endLine !== undefined && record.line >= part.endLine) {
+        if (record.line === part.endLine) throw new PartEnd();
+        part.endLine = undefined; // the later part started inside a record: this part reads on to the end
+      }
       if (problem) return sink.outcome(record.line, { kind: 'error', reason: problem }, () => record.raw());
       if (!unchanged) return sink.outcome(record.line, reader!.read(record.fields()), () => record.raw());
       const rowHash = unchanged.hash(record);
@@ -72,18 +97,30 @@ export async function readOutcomes(
     reader = jsonLinesReader(path.basename(file));
     await sink.format(reader.format);
     await readJsonLines(text, records);
-    return;
+    return 'file';
   }
-  await readCsvRecords(text, {
-    ...records,
-    async header(header) {
-      const recognition = recogniseHeader(header.names, mappings);
-      if (!recognition.ok) throw new UnrecognisedHeader(recognition.reason, header.line, recognition.status);
-      reader = recognition.reader;
-      const stored = await sink.format(reader.format);
-      if (reader.paymentRows) unchanged = new UnchangedRows(reader.paymentRows, header.delimiter, stored);
-    },
-  });
+  const continuation = part?.start && { header: await readExportHeader(file), line: part.start.line };
+  try {
+    await readCsvRecords(
+      text,
+      {
+        ...records,
+        async header(header) {
+          const recognition = recogniseHeader(header.names, mappings);
+          if (!recognition.ok) throw new UnrecognisedHeader(recognition.reason, header.line, recognition.status);
+          reader = recognition.reader;
+          const stored = await sink.format(reader.format);
+          if (reader.paymentRows) unchanged = new UnchangedRows(reader.paymentRows, header.delimiter, stored);
+          part?.onUnchangedRows?.(unchanged);
+        },
+      },
+      continuation,
+    );
+  } catch (error) {
+    if (error instanceof PartEnd) return 'part';
+    throw error;
+  }
+  return 'file';
 }
 
 /** Waits for `beforeChunk` before each chunk is read: backpressure from the consumer of the outcomes. */

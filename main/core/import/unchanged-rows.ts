@@ -31,6 +31,11 @@ export interface PaymentRowLayout {
 export class UnchangedRows {
   private readonly seed: RowHash;
   private readInFull: Uint32Array | undefined;
+  /**
+   * In the later part of a file read in two parts at once (split-read.ts): the ids of the rows called stored
+   * before the earlier part's ids are known, [hi, lo] each, checked against them in `takeEarlierPart`.
+   */
+  private unconfirmed: number[] | undefined;
 
   constructor(
     private readonly payments: PaymentRowLayout,
@@ -48,10 +53,38 @@ export class UnchangedRows {
   /** Whether a row is stored as it is; `hash` is the hash of its text. */
   isStored(hash: RowHash, record: SourceRecord): boolean {
     if (this.stored === undefined || !this.stored.has(hash)) return false;
-    if (this.readInFull === undefined) return true;
+    if (this.readInFull === undefined && this.unconfirmed === undefined) return true;
     // The id as the reader reads it (formats/columns.ts cell()).
     const id = hashText(record.field(this.payments.idColumn)?.trim() ?? '', ID_SEED);
-    return !(isSet(this.readInFull, id.hi) && isSet(this.readInFull, id.lo));
+    if (this.readInFull !== undefined && isSet(this.readInFull, id.hi) && isSet(this.readInFull, id.lo)) return false;
+    this.unconfirmed?.push(id.hi, id.lo);
+    return true;
+  }
+
+  /** The ids read in full so far (undefined when none), for the later part of the file (`takeEarlierPart`). */
+  idsReadInFull(): Uint32Array | undefined {
+    return this.readInFull;
+  }
+
+  /** For the later part of a file: its rows are read before the earlier part's, whose ids `takeEarlierPart` brings. */
+  awaitEarlierPart(): void {
+    if (this.stored !== undefined) this.unconfirmed = [];
+  }
+
+  /**
+   * The ids the earlier part of the file read in full. False when a row this part called stored has one of
+   * them: that row must be read in full after all, and the part read again from its start with these ids.
+   */
+  takeEarlierPart(earlier: Uint32Array | undefined): boolean {
+    const unconfirmed = this.unconfirmed ?? [];
+    this.unconfirmed = undefined;
+    if (earlier === undefined || this.stored === undefined) return true;
+    for (let i = 0; i < unconfirmed.length; i += 2) {
+      if (isSet(earlier, unconfirmed[i]) && isSet(earlier, unconfirmed[i + 1])) return false;
+    }
+    this.readInFull ??= new Uint32Array(ID_FILTER_BITS / 32);
+    for (let i = 0; i < earlier.length; i++) this.readInFull[i] |= earlier[i];
+    return true;
   }
 
   /** Records a payment row read in full: later rows with its id must be too. */

@@ -9,11 +9,12 @@ export interface TextChunk {
   bytesRead: number;
 }
 
-export async function* utf8Text(bytes: AsyncIterable<Buffer>, signal?: AbortSignal): AsyncGenerator<TextChunk> {
+/** `midFile`: the bytes start at the beginning of this line of the file, not at its start (no byte order mark). */
+export async function* utf8Text(bytes: AsyncIterable<Buffer>, signal?: AbortSignal, midFile?: { line: number }): AsyncGenerator<TextChunk> {
   let carry: Buffer = Buffer.alloc(0);
   let bytesRead = 0;
-  let lines = 1;
-  let first = true;
+  let lines = midFile?.line ?? 1;
+  let first = midFile === undefined;
   for await (const chunk of bytes) {
     signal?.throwIfAborted();
     bytesRead += chunk.length;
@@ -50,7 +51,7 @@ function decode(body: Buffer, lineAtStart: number): string {
   const at = nul !== -1 && (bad === -1 || nul < bad) ? nul : bad;
   const line = lineAtStart + countNewlines(body.subarray(0, at).toString('utf8'));
   if (at === nul) throw new FileError('binary data (a NUL byte): not a text export', line);
-  throw new FileError(`invalid UTF-8 at byte ${at} of the line's chunk; save the export as UTF-8`, line);
+  throw new FileError(`invalid UTF-8 (a byte 0x${body[at].toString(16).padStart(2, '0')}); save the export as UTF-8`, line);
 }
 
 /** The end of the last complete UTF-8 sequence, so a character split across chunks is carried over. */

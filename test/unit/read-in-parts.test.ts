@@ -1,0 +1,165 @@
+// A newer snapshot read by two parse workers at once (parse-in-worker.ts) must give exactly the outcomes of one
+// reader going through the file in order: the same rows read in full, at the same lines, after the same number
+// of unchanged rows; and when the split cannot be trusted, it must say so and still give them.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FileError } from '../../main/core/import/file-error.js';
+import { readOutcomes, type OutcomeSink } from '../../main/core/import/read-outcomes.js';
+import type { RowOutcome } from '../../main/core/import/records.js';
+import type { RowHash } from '../../main/core/import/row-hash.js';
+import { RowHashSet } from '../../main/core/import/row-hash-set.js';
+import { PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
+
+// The workers run from the build, as in the app (the test command builds first).
+const root = path.resolve(__dirname, '../..');
+const { readOutcomesInWorker } = createRequire(__filename)(path.join(root, 'dist/main/core/import/parse-in-worker.js')) as typeof import('../../main/core/import/parse-in-worker.js');
+
+const ROWS = 60_000;
+const row = (i: number, status = 'succeeded', description = `credit pack ${'x'.repeat(40)}`) =>
+  `pay_${String(i).padStart(6, '0')},acct_${i % 900},10.00,usd,${status},2026-03-15T10:${String(i % 60).padStart(2, '0')}:00Z,,in_${i},u${i}@example.com,${description}`;
+const exportOf = (rows: string[]) => [PAYMENTS_HEADER, ...rows].join('\n') + '\n';
+const firstRows = Array.from({ length: ROWS }, (_, i) => row(i));
+
+/** What a reader tells, in order: every outcome but unchanged ones, each with how many unchanged rows came before it. */
+interface Read {
+  outcomes: string[];
+  unchanged: number;
+}
+
+function recorder(stored: () => RowHashSet | undefined): { sink: OutcomeSink; read: Read } {
+  const read: Read = { outcomes: [], unchanged: 0 };
+  const describeOutcome = (outcome: RowOutcome, raw: string) => {
+    switch (outcome.kind) {
+      case 'payment':
+        return `payment ${outcome.payment.id} ${outcome.payment.status} ${outcome.rowHash?.hi}/${outcome.rowHash?.lo}`;
+      case 'error':
+        return `error ${outcome.reason} ${raw}`;
+      default:
+        return outcome.kind;
+    }
+  };
+  const sink: OutcomeSink = {
+    format: () => stored(),
+    outcome(line, outcome, raw) {
+      if (outcome.kind === 'unchanged') read.unchanged++;
+      else read.outcomes.push(`${read.unchanged} line ${line}: ${describeOutcome(outcome, raw())}`);
+    },
+    progress() {},
+  };
+  return { sink, read };
+}
+
+let storedHashes: RowHash[] = [];
+const storedSet = () => {
+  const set = new RowHashSet(undefined, storedHashes.length);
+  for (const hash of storedHashes) set.add(hash.hi, hash.lo);
+  return set;
+};
+
+beforeAll(async () => {
+  // The row hashes a first import of firstRows stores.
+  const first = writeExport('payments.csv', exportOf(firstRows));
+  storedHashes = [];
+  await readOutcomes(first, [], {
+    format: () => undefined,
+    outcome(_line, outcome) {
+      if (outcome.kind === 'payment' && outcome.rowHash) storedHashes.push(outcome.rowHash);
+    },
+    progress() {},
+  });
+  expect(storedHashes).toHaveLength(ROWS);
+});
+
+/**
+ * Reads `file` in this thread and through the workers (always offered two parts); returns both. `slowWrites`:
+ * each batch of the earlier part takes that long to write, so the later part reads far ahead of it.
+ */
+async function readBoth(file: string, slowWrites = 0) {
+  const inThread = recorder(storedSet);
+  await readOutcomes(file, [], inThread.sink);
+  const workers = recorder(storedSet);
+  const beforeAck = slowWrites ? () => new Promise((resolve) => setTimeout(resolve, slowWrites)) : undefined;
+  const how = await readOutcomesInWorker(file, [], workers.sink, { partsFromBytes: 0, beforeAck });
+  return { inThread: inThread.read, workers: workers.read, how };
+}
+
+describe('a newer snapshot read in two parts at once', () => {
+  it('gives the outcomes of one reader when rows changed on both sides of the middle', async () => {
+    const rows = firstRows.map((line, i) => (i % 97 === 0 ? row(i, 'refunded') : line));
+    rows.splice(45_000, 0, 'pay_bad,acct_1,12.345,usd,succeeded,2026-03-15T10:00:00Z,,,,', row(ROWS + 1));
+    const { inThread, workers, how } = await readBoth(writeExport('newer.csv', exportOf(rows)));
+    expect(how).toBe('two parts');
+    expect(workers).toEqual(inThread);
+    expect(inThread.unchanged).toBe(ROWS - Math.ceil(ROWS / 97));
+    expect(inThread.outcomes.filter((o) => o.includes('error'))).toEqual([
+      `${45_000 - Math.ceil(45_000 / 97)} line 45002: error amount: more decimals than usd allows (2) pay_bad,acct_1,12.345,usd,succeeded,2026-03-15T10:00:00Z,,,,`,
+    ]);
+  });
+
+  it('reads the later part again when a row it called unchanged has an id the earlier part read in full', async () => {
+    // pay_000010 changes near the start; its stored text comes back just after the middle, where the later part
+    // reads it long before the earlier part ends, and must then be read in full.
+    const at = ROWS / 2 + 200;
+    const rows = firstRows.map((line, i) => (i % 1000 === 10 ? row(i, 'refunded') : line));
+    rows.splice(at, 0, row(10));
+    const { inThread, workers, how } = await readBoth(writeExport('newer.csv', exportOf(rows)), 100);
+    expect(how).toBe('two parts, the later read again');
+    expect(workers).toEqual(inThread);
+    expect(inThread.outcomes).toHaveLength(ROWS / 1000 + 1);
+    const changedBefore = Math.floor((at - 10 - 1) / 1000) + 1;
+    expect(inThread.outcomes).toContainEqual(expect.stringMatching(new RegExp(`^${at - changedBefore} line ${at + 2}: payment pay_000010 succeeded `)));
+  });
+
+  it('reads the later part again when it has more changed rows than it may hold', async () => {
+    const rows = firstRows.map((line, i) => (i >= ROWS / 2 - 100 ? row(i, 'pending') : line));
+    const { inThread, workers, how } = await readBoth(writeExport('newer.csv', exportOf(rows)));
+    // Whether the earlier part reads on or ends first and the later part is read again depends on which worker
+    // gets there first; the later part's held rows are never used.
+    expect(how).not.toBe('two parts');
+    expect(workers).toEqual(inThread);
+    expect(inThread.outcomes).toHaveLength(ROWS / 2 + 100);
+  });
+
+  it('starts the later part after a quoted field that spans lines across the middle', async () => {
+    const rows = firstRows.map((line, i) => (i % 2 === 0 ? row(i, 'succeeded', `"a note\nover two lines, ${i}"`) : line));
+    const { inThread, workers, how } = await readBoth(writeExport('newer.csv', exportOf(rows)));
+    expect(how).toBe('two parts');
+    expect(workers).toEqual(inThread);
+    expect(inThread.outcomes).toHaveLength(ROWS / 2); // the quoted rows are not stored as they are
+  });
+
+  it('reads on in one worker when a stray quote puts the later part inside a record', async () => {
+    // The stray quote (literal, in an unquoted field) makes the byte scan count one quote too many, so the first
+    // "even" line feed it finds is inside the quoted field after the middle.
+    const rows = [...firstRows];
+    rows[100] = row(100, 'succeeded', 'a 15" screen');
+    for (let i = ROWS / 2 - 2000; i < ROWS / 2 + 2000; i++) rows[i] = row(i, 'succeeded', `"a note\nover two lines"`);
+    const { inThread, workers, how } = await readBoth(writeExport('newer.csv', exportOf(rows)));
+    expect(how).toBe('one worker');
+    expect(workers).toEqual(inThread);
+    expect(inThread.outcomes).toHaveLength(4001);
+  });
+
+  it('reports a broken byte in the later part with its line, as one reader does', async () => {
+    const text = exportOf(firstRows.map((line, i) => (i === 7 ? row(7, 'refunded') : line)));
+    const at = Buffer.byteLength(text.slice(0, text.indexOf('pay_040000')));
+    const bytes = Buffer.from(text);
+    bytes[at + 3] = 0xff;
+    const file = writeExport('newer.csv', bytes, tempDir());
+    const inThread = await readOutcomes(file, [], recorder(storedSet).sink).catch((error: unknown) => error);
+    const workers = await readOutcomesInWorker(file, [], recorder(storedSet).sink, { partsFromBytes: 0 }).catch((error: unknown) => error);
+    expect(inThread).toBeInstanceOf(FileError);
+    expect(workers).toMatchObject({ line: 40_002, message: (inThread as FileError).message }); // a FileError of the build's module
+  });
+
+  it('reads a first import in one worker: nothing stored to recognise', async () => {
+    const file = writeExport('payments.csv', exportOf(firstRows));
+    const inThread = recorder(() => undefined);
+    await readOutcomes(file, [], inThread.sink);
+    const workers = recorder(() => undefined);
+    expect(await readOutcomesInWorker(file, [], workers.sink, { partsFromBytes: 0 })).toBe('one worker');
+    expect(workers.read).toEqual(inThread.read);
+    expect(workers.read.outcomes).toHaveLength(ROWS);
+  });
+});
