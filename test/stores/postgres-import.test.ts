@@ -9,7 +9,7 @@ import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { computeFlags } from '../../main/core/flags/index.js';
 import { importFile } from '../../main/core/import/import-file.js';
 import { ImportStore } from '../../main/core/import/store.js';
-import type { RowHashSet } from '../../main/core/import/row-hash-set.js';
+import { rowHashSetOf, type RowHashSet } from '../../main/core/import/row-hash-set.js';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { listMappings } from '../../main/core/mappings.js';
 import { openStore } from '../../main/core/store/open-store.js';
@@ -247,8 +247,9 @@ describe('importing into PostgreSQL', () => {
   });
 
   it('reads the same stored row hashes as SQLite for recognising unchanged rows', async () => {
-    const fromPostgres = await postgres.read(() => storedRowHashes(postgres));
-    const fromSqlite = new ImportStore(sqlite.db, 0).storedRowHashes();
+    // Read whole within the read: the pages are read as they are iterated.
+    const fromPostgres = await postgres.read(async () => rowHashSetOf(await storedRowHashes(postgres)));
+    const fromSqlite = await rowHashSetOf(new ImportStore(sqlite.db, 0).storedRowHashes()!);
     expect(fromPostgres?.size).toBeGreaterThan(1000);
     expect(fromPostgres?.size).toBe(fromSqlite?.size);
     // The same hashes; each store reads them in its own order, which moves where a collision lands in the set.

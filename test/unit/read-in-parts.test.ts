@@ -8,7 +8,7 @@ import { FileError } from '../../main/core/import/file-error.js';
 import { readOutcomes, type OutcomeSink } from '../../main/core/import/read-outcomes.js';
 import type { RowOutcome } from '../../main/core/import/records.js';
 import type { RowHash } from '../../main/core/import/row-hash.js';
-import { RowHashSet } from '../../main/core/import/row-hash-set.js';
+import type { RowHashPages } from '../../main/core/import/row-hash-set.js';
 import { PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
 
 // The workers run from the build, as in the app (the test command builds first).
@@ -27,7 +27,7 @@ interface Read {
   unchanged: number;
 }
 
-function recorder(stored: () => RowHashSet | undefined): { sink: OutcomeSink; read: Read } {
+function recorder(stored: () => RowHashPages | undefined): { sink: OutcomeSink; read: Read } {
   const read: Read = { outcomes: [], unchanged: 0 };
   const describeOutcome = (outcome: RowOutcome, raw: string) => {
     switch (outcome.kind) {
@@ -51,10 +51,18 @@ function recorder(stored: () => RowHashSet | undefined): { sink: OutcomeSink; re
 }
 
 let storedHashes: RowHash[] = [];
-const storedSet = () => {
-  const set = new RowHashSet(undefined, storedHashes.length);
-  for (const hash of storedHashes) set.add(hash.hi, hash.lo);
-  return set;
+/** The stored hashes as a store gives them: pages of [hi, lo] words, big-endian. */
+const storedSet = (): RowHashPages => {
+  const pages: Buffer[] = [];
+  for (let at = 0; at < storedHashes.length; at += 10_000) {
+    const page = Buffer.alloc(8 * Math.min(10_000, storedHashes.length - at));
+    for (let i = 0; i < page.length / 8; i++) {
+      page.writeInt32BE(storedHashes[at + i].hi, 8 * i);
+      page.writeInt32BE(storedHashes[at + i].lo, 8 * i + 4);
+    }
+    pages.push(page);
+  }
+  return { expected: storedHashes.length, pages };
 };
 
 beforeAll(async () => {

@@ -13,6 +13,7 @@ import { decodeOutcomes } from './outcome-codec.js';
 import type { SavedMapping } from './formats/recognise.js';
 import type { ImporterMessage, ParseJob, ParseMessage } from './parse-worker.js';
 import { JSON_LINES, UnrecognisedHeader, type OutcomeSink, type StoredRows } from './read-outcomes.js';
+import { RowHashSet } from './row-hash-set.js';
 
 const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
 
@@ -67,7 +68,7 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
     let later: Worker | undefined;
     let laterStart: { byte: number; line: number } | undefined;
     let earlierIds: ArrayBuffer | null | undefined;
-    let storedForResume: ArrayBuffer | null = null;
+    let storedSet: SharedArrayBuffer | undefined;
 
     const start = (role: Role, job: ParseJob): Worker => {
       // A second worker is a second heap: the later part's keeps a small young generation (measured: no slower).
@@ -90,15 +91,32 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
 
     const send = (worker: Worker | undefined, message: ImporterMessage, transfer: ArrayBuffer[] = []) => worker?.postMessage(message, transfer);
 
+    /**
+     * Sends the stored row hashes page by page to the worker that reads the file's start, which fills its set
+     * while the store reads the next page, and shares the set with the others ('storedSet').
+     */
+    const sendStoredRows = async (stored: StoredRows, worker: Worker) => {
+      if (settled) return;
+      if (stored === undefined) {
+        retire(later); // nothing to recognise: one worker reads faster than two hold
+        return send(worker, { type: 'storedRows', expected: null });
+      }
+      if (stored instanceof RowHashSet) throw new Error('a store gives its row hashes as pages');
+      send(worker, { type: 'storedRows', expected: stored.expected });
+      for await (const page of stored.pages) {
+        if (settled) return;
+        send(worker, { type: 'storedPage', page });
+      }
+      send(worker, { type: 'storedEnd' });
+    };
+
     /** Reads the file on from where the earlier part ended, in one worker, as if it had never been split. */
     const resume = () => {
-      if (!laterStart || earlierIds === undefined) return;
+      if (!laterStart || earlierIds === undefined || !storedSet) return;
       const ids = earlierIds;
       read = 'two parts, the later read again';
       const worker = start('resumed', { file, mappings: [...mappings], resume: { ...laterStart, earlierIds: ids } });
-      const hashes = storedForResume;
-      storedForResume = null;
-      send(worker, { type: 'storedRows', hashes }, hashes ? [hashes] : []);
+      send(worker, { type: 'storedSet', shared: storedSet });
     };
 
     const handle = (role: Role, worker: Worker, message: ParseMessage): void => {
@@ -107,18 +125,15 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
           const inParts = message.payments && totalBytes >= partsFromBytes && !JSON_LINES.test(file) && !isGzipped(file);
           if (inParts) later = start('later', { file, mappings: [...mappings], laterPartFrom: Math.floor(totalBytes / 2) });
           // Answered even when nothing is stored: the worker reads no row before it has the answer.
-          void Promise.resolve(sink.format(message.format)).then((stored: StoredRows) => {
-            if (settled) return;
-            if (stored === undefined) retire(later); // nothing to recognise: one worker reads faster than two hold
-            else if (later && running.has(later)) {
-              storedForResume = stored.buffer.slice(0);
-              const copy = stored.buffer.slice(0);
-              send(later, { type: 'storedRows', hashes: copy }, [copy]);
-            }
-            send(worker, { type: 'storedRows', hashes: stored?.buffer ?? null }, stored ? [stored.buffer] : []);
-          }, settle);
+          void Promise.resolve(sink.format(message.format))
+            .then((stored) => sendStoredRows(stored, worker))
+            .catch(settle);
           return;
         }
+        case 'storedSet':
+          storedSet = message.shared;
+          if (later && running.has(later)) send(later, { type: 'storedSet', shared: storedSet });
+          return;
         case 'partStart':
           laterStart = { byte: message.byte, line: message.line };
           return send(earlier, { type: 'endAtLine', line: message.line });

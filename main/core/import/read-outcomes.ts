@@ -10,12 +10,15 @@ import { jsonLinesReader } from './formats/json-lines.js';
 import { recogniseHeader, type SavedMapping } from './formats/recognise.js';
 import { readJsonLines } from './json-lines.js';
 import type { RowOutcome, RowReader } from './records.js';
-import type { RowHashSet } from './row-hash-set.js';
+import { RowHashSet, rowHashSetOf, type RowHashPages } from './row-hash-set.js';
 import { UnchangedRows } from './unchanged-rows.js';
 import { utf8Text, type TextChunk } from './utf8-text.js';
 
-/** The row hashes of the stored payments; undefined when there are none (or the format has no payments). */
-export type StoredRows = RowHashSet | undefined;
+/**
+ * The row hashes of the stored payments, as a store reads them or as a set built from them; undefined when there
+ * are none (or the format has no payments).
+ */
+export type StoredRows = RowHashPages | RowHashSet | undefined;
 
 const UNCHANGED: RowOutcome = { kind: 'unchanged' };
 const NO_RAW = () => '';
@@ -110,7 +113,8 @@ export async function readOutcomes(
           if (!recognition.ok) throw new UnrecognisedHeader(recognition.reason, header.line, recognition.status);
           reader = recognition.reader;
           const stored = await sink.format(reader.format);
-          if (reader.paymentRows) unchanged = new UnchangedRows(reader.paymentRows, header.delimiter, stored);
+          const set = stored instanceof RowHashSet ? stored : stored && (await rowHashSetOf(stored));
+          if (reader.paymentRows) unchanged = new UnchangedRows(reader.paymentRows, header.delimiter, set);
           part?.onUnchangedRows?.(unchanged);
         },
       },

@@ -1,5 +1,6 @@
 // The row hashes of the stored payments, as an open-addressing set in one typed array: 8 bytes a slot, at most
-// half full, so a million rows take 16 MB, and the array moves to the parse worker without a copy.
+// half full, so a million rows take 16 MB. Built in shared memory, it is read by both parse workers of a file
+// without a copy.
 import type { RowHash } from './row-hash.js';
 
 const MIN_SLOTS = 1 << 10;
@@ -11,18 +12,21 @@ export class RowHashSet {
   private mask: number;
   private count = 0;
 
-  /** `buffer`: the backing array of a set built elsewhere; `expected`: how many hashes a new set will likely hold. */
-  constructor(buffer?: ArrayBuffer, expected = 0) {
+  /**
+   * `buffer`: the backing array of a set built elsewhere (read, not added to); `expected`: how many hashes a new
+   * set will likely hold; `shared`: a new set in shared memory, for other threads to read.
+   */
+  constructor(buffer?: ArrayBufferLike, expected = 0, shared = false) {
     let slots = MIN_SLOTS;
     while (slots < expected * 2) slots *= 2;
-    this.slots = new Uint32Array(buffer ?? new ArrayBuffer(slots * 8));
+    this.slots = new Uint32Array(buffer ?? (shared ? new SharedArrayBuffer(slots * 8) : new ArrayBuffer(slots * 8)));
     this.mask = this.slots.length / 2 - 1;
     if (buffer) for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0 || this.slots[i + 1] !== 0) this.count++;
   }
 
-  /** The backing array, to hand to another thread (after which this set must not be used). */
-  get buffer(): ArrayBuffer {
-    return this.slots.buffer as ArrayBuffer;
+  /** The backing array, to hand to another thread (after which this set must not be added to). */
+  get buffer(): ArrayBufferLike {
+    return this.slots.buffer;
   }
 
   get size(): number {
@@ -69,9 +73,31 @@ export class RowHashSet {
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Uint32Array(old.length * 2);
+    const bytes = old.byteLength * 2;
+    this.slots = new Uint32Array(old.buffer instanceof SharedArrayBuffer ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     this.mask = this.slots.length / 2 - 1;
     this.count = 0;
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.add(old[i], old[i + 1]);
   }
+}
+
+/**
+ * The stored payments' row hashes as a store reads them, page by page (each page [hi, lo] pairs of 4-byte
+ * big-endian words), so that a parse worker can fill its set while the store reads the next page.
+ */
+export interface RowHashPages {
+  /** About how many hashes there are, to size a set. */
+  expected: number;
+  pages: Iterable<Buffer> | AsyncIterable<Buffer>;
+}
+
+export function addPage(set: RowHashSet, page: Uint8Array): void {
+  const words = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  for (let i = 0; i + 8 <= page.byteLength; i += 8) set.add(words.getInt32(i), words.getInt32(i + 4));
+}
+
+export async function rowHashSetOf(stored: RowHashPages, shared = false): Promise<RowHashSet> {
+  const set = new RowHashSet(undefined, stored.expected, shared);
+  for await (const page of stored.pages) addPage(set, page);
+  return set;
 }

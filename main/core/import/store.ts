@@ -12,7 +12,7 @@ import type { ImportTable } from './deferred-indexes.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
 import { IdSightings } from './id-sightings.js';
 import type { RowHash } from './row-hash.js';
-import { RowHashSet } from './row-hash-set.js';
+import type { RowHashPages } from './row-hash-set.js';
 
 // How far along its lifecycle a status is: on equal updated_at the further one wins (formats.md).
 export const STATUS_RANK: Readonly<Record<PaymentStatus, number>> = {
@@ -163,25 +163,27 @@ export class ImportStore {
   }
 
   /**
-   * The row hashes of the stored payments, for recognising rows a snapshot repeats (unchanged-rows.ts); read
-   * before the file writes any payment. Undefined when none is stored.
+   * The row hashes of the stored payments, for recognising rows a snapshot repeats (unchanged-rows.ts), page by
+   * page as they are iterated; to be read before the file writes any payment. Undefined when none is stored.
    */
-  storedRowHashes(): RowHashSet | undefined {
+  storedRowHashes(): RowHashPages | undefined {
     if (this.paymentsWereEmpty) return undefined;
     // Sized from the payments imports have inserted (an estimate: growing on the way costs a rehash or two).
-    const inserted = this.db
+    const expected = this.db
       .prepare(`SELECT coalesce(sum(inserted), 0) FROM imports WHERE status = 'imported' AND (format LIKE 'payments.%' OR format = 'jsonl')`)
       .pluck()
       .get() as number;
-    const hashes = new RowHashSet(undefined, inserted);
-    let after = 0;
-    for (;;) {
-      const [last, page] = this.storedRowHashPage.get(after) as [number | null, Buffer | null];
-      if (last === null) break;
-      after = last;
-      if (page !== null) for (let i = 0; i < page.length; i += 8) hashes.add(page.readInt32BE(i), page.readInt32BE(i + 4));
+    const page = this.storedRowHashPage;
+    function* pages(): Generator<Buffer> {
+      let after = 0;
+      for (;;) {
+        const [last, hashes] = page.get(after) as [number | null, Buffer | null];
+        if (last === null) return;
+        after = last;
+        if (hashes !== null) yield hashes;
+      }
     }
-    return hashes.size > 0 ? hashes : undefined;
+    return { expected, pages: pages() };
   }
 
   /** `rowHash`: the hash of the row's text (row-hash.ts), stored with the values it was read into. */
