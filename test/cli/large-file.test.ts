@@ -1,5 +1,6 @@
 // A file large enough to be parsed in the parse worker (over 4 MB) must import exactly like a small one.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../main/core/db/open.js';
@@ -59,5 +60,32 @@ describe('a large export through the parse worker', () => {
     expect(cli.prepare(payments).raw().all()).toEqual(inThread.prepare(payments).raw().all());
     cli.close();
     await inThread.close();
+  });
+
+  it('skips a copy of an imported export under another name by its content hash, and then imports a changed one', () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => `pay_${i},acct_${i % 900},10.00,usd,succeeded,2026-03-15T10:00:00Z,,in_${i},u${i}@example.com,credit pack ${'x'.repeat(40)}`);
+    const dir = tempDir();
+    const first = writeExport('payments.csv', [PAYMENTS_HEADER, ...rows].join('\n') + '\n', dir);
+    const copy = path.join(dir, 'payments (copy).csv');
+    fs.copyFileSync(first, copy);
+    rows[59_999] = rows[59_999].replace('succeeded', 'refunded');
+    const changed = writeExport('payments-changed.csv', [PAYMENTS_HEADER, ...rows].join('\n') + '\n', dir);
+    const db = path.join(dir, 'p.db');
+    const result = spawnSync(process.execPath, [BIN, 'import', '--db', db, '--json', first, copy, changed], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const reports = JSON.parse(result.stdout).files;
+    expect(reports.map((r: { status: string; reason?: string }) => [r.status, r.reason])).toEqual([
+      ['imported', undefined],
+      ['skipped', 'same content imported before'],
+      ['imported', undefined],
+    ]);
+    expect(reports[2]).toMatchObject({ inserted: 0, updated: 1, unchanged: 59_999 });
+    const stored = openDb(db);
+    expect(stored.prepare(`SELECT status, content_hash IS NOT NULL AS hashed FROM imports ORDER BY id`).all()).toEqual([
+      { status: 'imported', hashed: 1 },
+      { status: 'skipped', hashed: 1 },
+      { status: 'imported', hashed: 1 },
+    ]);
+    stored.close();
   });
 });

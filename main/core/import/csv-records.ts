@@ -169,15 +169,9 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
   feed(true);
 
   async function startParser(headerLine: string, newlineIndex: number): Promise<PapaParserInstance> {
-    // Always split on LF and drop a trailing CR per record: that reads CRLF, LF and files that mix them.
-    const cleanLine = headerLine.endsWith('\r') ? headerLine.slice(0, -1) : headerLine;
-    if (cleanLine.trim() === '') throw new FileError('the first line is empty: no header', 1);
-    delimiter = detectDelimiter(cleanLine);
-    const headerParse = Papa.parse<string[]>(cleanLine, { delimiter });
-    if (headerParse.errors.some((e) => e.code === 'MissingQuotes')) {
-      throw new FileError('unterminated quoted field in the header', 1);
-    }
-    await sink.header({ names: headerParse.data[0] ?? [], line: cleanLine, delimiter });
+    const header = csvHeader(headerLine);
+    delimiter = header.delimiter;
+    await sink.header(header);
     const consumed = Math.min(newlineIndex + 1, pending.length);
     pending = pending.slice(consumed);
     pendingBase = consumed;
@@ -189,6 +183,19 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
   function newParser(): PapaParserInstance {
     return new PapaParser({ delimiter, newline: '\n', step });
   }
+}
+
+/** A file's first line (without its LF) read as its header. */
+export function csvHeader(headerLine: string): CsvHeader {
+  // Always split on LF and drop a trailing CR per record: that reads CRLF, LF and files that mix them.
+  const cleanLine = headerLine.endsWith('\r') ? headerLine.slice(0, -1) : headerLine;
+  if (cleanLine.trim() === '') throw new FileError('the first line is empty: no header', 1);
+  const delimiter = detectDelimiter(cleanLine);
+  const headerParse = Papa.parse<string[]>(cleanLine, { delimiter });
+  if (headerParse.errors.some((e) => e.code === 'MissingQuotes')) {
+    throw new FileError('unterminated quoted field in the header', 1);
+  }
+  return { names: headerParse.data[0] ?? [], line: cleanLine, delimiter };
 }
 
 /** Whether a line reads as a blank record (one field, all white space), which is skipped. */

@@ -1,10 +1,19 @@
 // Imports one export file in one transaction: all of its accepted rows or none.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ImportFileReport } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { deferIndexesIfWorthIt, tablesWritten, type DeferredIndexes } from './deferred-indexes.js';
 import { fileIdentity, newImportReport, notAppliedReport, outcomeSink, readFileOutcomes, tooManyRejected, type ImportFileOptions } from './file-outcomes.js';
-import { ImportStore } from './store.js';
+import { csvHeader } from './csv-records.js';
+import { jsonLinesReader } from './formats/json-lines.js';
+import { recogniseHeader } from './formats/recognise.js';
+import { identifyInWorker, identifyWorkerAvailable } from './identify-file.js';
+import { PARSE_IN_WORKER_BYTES } from './parse-in-worker.js';
+import { JSON_LINES } from './read-outcomes.js';
+import { rowHashSetOf, type RowHashSet } from './row-hash-set.js';
+import { ImportStore, storedRowHashes } from './store.js';
 
 export type { ImportFileOptions } from './file-outcomes.js';
 
@@ -23,14 +32,19 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
     return report;
   };
 
-  const identity = await fileIdentity(file);
+  const identity = await identify(db, file, report.path, options.mappings);
   const { bytes: totalBytes, hash } = identity;
-  if (hash === null) return finish({ status: 'rejected', reason: identity.unreadable }, hash, totalBytes);
-  if (alreadyImported(db, hash)) return finish({ status: 'skipped', reason: 'same content imported before' }, hash, totalBytes);
+  if (hash === null) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    return finish({ status: 'rejected', reason: identity.unreadable }, hash, totalBytes);
+  }
+  if (!db.inTransaction) {
+    if (alreadyImported(db, hash)) return finish({ status: 'skipped', reason: 'same content imported before' }, hash, totalBytes);
+    db.exec('BEGIN IMMEDIATE');
+  }
 
   let deferred: DeferredIndexes | undefined;
 
-  db.exec('BEGIN IMMEDIATE');
   // Again under the write lock: another process may have imported the same file while this one waited for it.
   if (alreadyImported(db, hash)) {
     db.exec('ROLLBACK');
@@ -48,7 +62,7 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
       const tables = tablesWritten(format);
       deferred = deferIndexesIfWorthIt(db, tables, totalBytes);
       store.loadWithoutKeys(deferred.keys);
-      return tables.includes('payments') ? store.storedRowHashes() : undefined;
+      return tables.includes('payments') ? (identity.storedRows ?? store.storedRowHashes()) : undefined;
     });
     await readFileOutcomes(file, totalBytes, options.mappings, sink, options.signal);
 
@@ -85,6 +99,59 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
     deferred?.done();
   }
 }
+
+type Identity = ({ hash: string } | { hash: null; unreadable: string }) & {
+  bytes: number;
+  /** The stored row hashes, read under the write lock (taken) while the file was hashed. */
+  storedRows?: RowHashSet;
+};
+
+/**
+ * The file's size and content hash. A file not imported before under this name and size is hashed on another
+ * core while this thread takes the write lock and, when the first line shows a payments export, reads the stored
+ * row hashes its rows will be checked against. One that was is most likely the same file again: it is hashed
+ * first, and skipped without the lock.
+ */
+async function identify(db: Db, file: string, displayPath: string, mappings: ImportFileOptions['mappings']): Promise<Identity> {
+  let bytes = 0;
+  try {
+    bytes = fs.statSync(file).size;
+  } catch (error) {
+    return { bytes, hash: null, unreadable: `cannot read the file: ${(error as Error).message}` };
+  }
+  const importedBefore = db.prepare(`SELECT 1 FROM imports WHERE path = ? AND bytes = ? AND status = 'imported'`).get(displayPath, bytes);
+  // A small file is hashed sooner than a worker starts.
+  if (importedBefore || bytes < PARSE_IN_WORKER_BYTES || !identifyWorkerAvailable()) return fileIdentity(file);
+  const identifying = identifyInWorker(file);
+  db.exec('BEGIN IMMEDIATE');
+  let storedRows: RowHashSet | undefined;
+  try {
+    const firstLine = await identifying.firstLine;
+    // In shared memory: the file's parse workers read this very set.
+    if (firstLine !== null && writesPayments(file, firstLine, mappings) && anyPaymentStored(db)) storedRows = await rowHashSetOf(storedRowHashes(db), true);
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+  try {
+    return { bytes, hash: await identifying.hash, storedRows };
+  } catch (error) {
+    return { bytes, hash: null, unreadable: `cannot read the file: ${(error as Error).message}` };
+  }
+}
+
+/** Whether the file, going by its first line, is an export whose payments are checked against the stored ones. */
+function writesPayments(file: string, firstLine: string, mappings: ImportFileOptions['mappings']): boolean {
+  if (JSON_LINES.test(file)) return tablesWritten(jsonLinesReader(path.basename(file)).format).includes('payments');
+  try {
+    const recognition = recogniseHeader(csvHeader(firstLine).names, mappings);
+    return recognition.ok && tablesWritten(recognition.reader.format).includes('payments');
+  } catch {
+    return false; // the read reports what is wrong with the header
+  }
+}
+
+const anyPaymentStored = (db: Db) => db.prepare('SELECT 1 FROM payments LIMIT 1').get() !== undefined;
 
 function alreadyImported(db: Db, hash: string): boolean {
   return db.prepare(`SELECT 1 FROM imports WHERE content_hash = ? AND status = 'imported'`).get(hash) !== undefined;

@@ -101,7 +101,11 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
         retire(later); // nothing to recognise: one worker reads faster than two hold
         return send(worker, { type: 'storedRows', expected: null });
       }
-      if (stored instanceof RowHashSet) throw new Error('a store gives its row hashes as pages');
+      if (stored instanceof RowHashSet) {
+        storedSet = sharedCopy(stored.buffer);
+        for (const reader of [worker, later]) if (reader && running.has(reader)) send(reader, { type: 'storedSet', shared: storedSet });
+        return;
+      }
       send(worker, { type: 'storedRows', expected: stored.expected });
       for await (const page of stored.pages) {
         if (settled) return;
@@ -179,4 +183,12 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
 
     const earlier = start('earlier', { file, mappings: [...mappings] });
   });
+}
+
+/** The set's array in shared memory, as it is when it was built there. */
+function sharedCopy(buffer: ArrayBufferLike): SharedArrayBuffer {
+  if (buffer instanceof SharedArrayBuffer) return buffer;
+  const shared = new SharedArrayBuffer(buffer.byteLength);
+  new Uint8Array(shared).set(new Uint8Array(buffer));
+  return shared;
 }

@@ -101,6 +101,37 @@ interface IncomingPayment {
   rowHash: RowHash | undefined;
 }
 
+/**
+ * The row hashes of the stored payments, for recognising rows a snapshot repeats (unchanged-rows.ts), page by
+ * page as they are iterated; to be read before the file writes any payment.
+ */
+export function storedRowHashes(db: Db): RowHashPages & { pages: Iterable<Buffer> } {
+  // Sized from the payments imports have inserted (an estimate: growing on the way costs a rehash or two).
+  const expected = db
+    .prepare(`SELECT coalesce(sum(inserted), 0) FROM imports WHERE status = 'imported' AND (format LIKE 'payments.%' OR format = 'jsonl')`)
+    .pluck()
+    .get() as number;
+  // A page of row hashes as one blob of 8 bytes each (big-endian halves): a million rows returned one by one
+  // cost more in the driver than SQLite takes to read them, and hex text costs as much again to parse.
+  const page = db
+    .prepare(
+      `SELECT max(rowid), unhex(group_concat(CASE WHEN row_hash_hi IS NOT NULL
+         THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, ''))
+       FROM (SELECT rowid, row_hash_hi, row_hash_lo FROM payments WHERE rowid > ? ORDER BY rowid LIMIT ${ROW_HASH_PAGE})`,
+    )
+    .raw();
+  function* pages(): Generator<Buffer> {
+    let after = 0;
+    for (;;) {
+      const [last, hashes] = page.get(after) as [number | null, Buffer | null];
+      if (last === null) return;
+      after = last;
+      if (hashes !== null) yield hashes;
+    }
+  }
+  return { expected, pages: pages() };
+}
+
 export class ImportStore {
   private readonly insertPayment;
   private readonly storedPayment;
@@ -108,7 +139,6 @@ export class ImportStore {
   /** UPDATE statements by the set of value columns they write (a bit per VALUE_COLUMNS entry). */
   private readonly replacePayment = new Map<number, Statement>();
   private readonly setRowHash;
-  private readonly storedRowHashPage;
   private readonly insertLedger;
   private readonly storedLedger;
   private readonly insertConflict;
@@ -143,15 +173,6 @@ export class ImportStore {
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
     this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
     this.setRowHash = db.prepare(`UPDATE payments SET row_hash_hi = ?, row_hash_lo = ? WHERE id = ?`);
-    // A page of row hashes as one blob of 8 bytes each (big-endian halves): a million rows returned one by one
-    // cost more in the driver than SQLite takes to read them, and hex text costs as much again to parse.
-    this.storedRowHashPage = db
-      .prepare(
-        `SELECT max(rowid), unhex(group_concat(CASE WHEN row_hash_hi IS NOT NULL
-           THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, ''))
-         FROM (SELECT rowid, row_hash_hi, row_hash_lo FROM payments WHERE rowid > ? ORDER BY rowid LIMIT ${ROW_HASH_PAGE})`,
-      )
-      .raw();
     this.insertLedger = db.prepare(`${INSERT_LEDGER_ENTRY} ${UNLESS_STORED}`);
     this.storedLedger = db.prepare(`SELECT id, account_id AS accountId, type, amount_cents AS amountCents, currency,
       created_at AS createdAt, payment_id AS paymentId FROM ledger_entries WHERE id = ?`);
@@ -162,28 +183,9 @@ export class ImportStore {
       ON CONFLICT (name) DO UPDATE SET newest_at = max(newest_at, excluded.newest_at)`);
   }
 
-  /**
-   * The row hashes of the stored payments, for recognising rows a snapshot repeats (unchanged-rows.ts), page by
-   * page as they are iterated; to be read before the file writes any payment. Undefined when none is stored.
-   */
+  /** The stored payments' row hashes (storedRowHashes below); undefined when none is stored. */
   storedRowHashes(): RowHashPages | undefined {
-    if (this.paymentsWereEmpty) return undefined;
-    // Sized from the payments imports have inserted (an estimate: growing on the way costs a rehash or two).
-    const expected = this.db
-      .prepare(`SELECT coalesce(sum(inserted), 0) FROM imports WHERE status = 'imported' AND (format LIKE 'payments.%' OR format = 'jsonl')`)
-      .pluck()
-      .get() as number;
-    const page = this.storedRowHashPage;
-    function* pages(): Generator<Buffer> {
-      let after = 0;
-      for (;;) {
-        const [last, hashes] = page.get(after) as [number | null, Buffer | null];
-        if (last === null) return;
-        after = last;
-        if (hashes !== null) yield hashes;
-      }
-    }
-    return { expected, pages: pages() };
+    return this.paymentsWereEmpty ? undefined : storedRowHashes(this.db);
   }
 
   /** `rowHash`: the hash of the row's text (row-hash.ts), stored with the values it was read into. */
