@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The first import (payments + ledger) of two builds side by side, alternating, each in a fresh process on a fresh
 // database: wall time, CPU time (user + system, all threads: less moved by other processes' load) and peak RSS.
+// With --snapshot DB, each run imports the newer snapshot (DATA_DIR/payments_newer.csv) into a fresh copy of DB,
+// a database that has had the first import.
 // Each checkout must be built and have the bench data in the given folders (`npm run bench` writes it).
-// Usage: node scripts/bench/compare-import.mjs LABEL=CHECKOUT:DATA_DIR... [--rounds N] [--work DIR]
+// Usage: node scripts/bench/compare-import.mjs LABEL=CHECKOUT:DATA_DIR... [--rounds N] [--work DIR] [--snapshot DB]
 // e.g.   node scripts/bench/compare-import.mjs before=/tmp/paydesk-before:/tmp/bench-v1 after=.:/tmp/bench-v1
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +18,7 @@ const option = (name, fallback) => {
 };
 const rounds = Number(option('--rounds', '2'));
 const givenWork = option('--work', undefined);
+const snapshotOf = option('--snapshot', undefined);
 const work = givenWork ?? fs.mkdtempSync(path.join(os.tmpdir(), 'paydesk-compare-'));
 fs.mkdirSync(work, { recursive: true });
 const builds = args.map((arg) => {
@@ -31,9 +34,11 @@ if (builds.length === 0) {
 function importOnce({ checkout, data }) {
   const db = path.join(work, 'compare.db');
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
+  if (snapshotOf) fs.copyFileSync(snapshotOf, db);
+  const files = snapshotOf ? ['payments_newer.csv'] : ['payments.csv', 'ledger.csv'];
   const load = os.loadavg()[0];
   const script = path.join(checkout, 'scripts', 'bench', 'child-import.mjs');
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, script, db, path.join(data, 'payments.csv'), path.join(data, 'ledger.csv')], {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, script, db, ...files.map((file) => path.join(data, file))], {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`import with ${checkout} failed: ${result.stderr}`);
