@@ -1,13 +1,11 @@
 // Imports one export file in one transaction: all of its accepted rows or none.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ImportFileReport } from '../../../shared/domain.js';
 import type { Db } from '../db/open.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { deferIndexesIfWorthIt, tablesWritten, type DeferredIndexes } from './deferred-indexes.js';
 import { fileIdentity, newImportReport, notAppliedReport, outcomeSink, readFileOutcomes, tooManyRejected, type ImportFileOptions } from './file-outcomes.js';
 import { csvHeader } from './csv-records.js';
-import { jsonLinesReader } from './formats/json-lines.js';
 import { recogniseHeader } from './formats/recognise.js';
 import { identifyInWorker, identifyWorkerAvailable } from './identify-file.js';
 import { PARSE_IN_WORKER_BYTES } from './parse-in-worker.js';
@@ -128,7 +126,7 @@ async function identify(db: Db, file: string, displayPath: string, mappings: Imp
   try {
     const firstLine = await identifying.firstLine;
     // In shared memory: the file's parse workers read this very set.
-    if (firstLine !== null && writesPayments(file, firstLine, mappings) && anyPaymentStored(db)) storedRows = await rowHashSetOf(storedRowHashes(db), true);
+    if (firstLine !== null && comparesRowHashes(file, firstLine, mappings) && anyPaymentStored(db)) storedRows = await rowHashSetOf(storedRowHashes(db), true);
   } catch (error) {
     db.exec('ROLLBACK');
     throw error;
@@ -140,12 +138,15 @@ async function identify(db: Db, file: string, displayPath: string, mappings: Imp
   }
 }
 
-/** Whether the file, going by its first line, is an export whose payments are checked against the stored ones. */
-function writesPayments(file: string, firstLine: string, mappings: ImportFileOptions['mappings']): boolean {
-  if (JSON_LINES.test(file)) return tablesWritten(jsonLinesReader(path.basename(file)).format).includes('payments');
+/**
+ * Whether the file, going by its first line, is a CSV payments export, whose rows are checked against the stored
+ * row hashes (JSON Lines rows are not recognised by their text).
+ */
+function comparesRowHashes(file: string, firstLine: string, mappings: ImportFileOptions['mappings']): boolean {
+  if (JSON_LINES.test(file)) return false;
   try {
     const recognition = recogniseHeader(csvHeader(firstLine).names, mappings);
-    return recognition.ok && tablesWritten(recognition.reader.format).includes('payments');
+    return recognition.ok && recognition.reader.paymentRows !== undefined;
   } catch {
     return false; // the read reports what is wrong with the header
   }
