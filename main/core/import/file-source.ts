@@ -2,22 +2,29 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
 import { FileError } from './file-error.js';
 
 const CHUNK_BYTES = 1 << 20;
 
-export async function contentHash(file: string): Promise<string> {
+/** The SHA-256 of the file's bytes, in hex; `onChunk` sees each chunk as it is hashed. */
+export async function contentHash(file: string, onChunk?: (chunk: Buffer) => void): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }), hash);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    onChunk?.(chunk);
+  }
   return hash.digest('hex');
 }
+
+/** Whether bytes from a file's start begin as gzip data does. */
+export const startsAsGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 
 export function isGzipped(file: string): boolean {
   const fd = fs.openSync(file, 'r');
   try {
     const magic = Buffer.alloc(2);
-    return fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    fs.readSync(fd, magic, 0, 2, 0);
+    return startsAsGzip(magic);
   } finally {
     fs.closeSync(fd);
   }

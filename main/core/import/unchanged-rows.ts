@@ -32,7 +32,7 @@ export class UnchangedRows {
   private readonly seed: RowHash;
   private readInFull: Uint32Array | undefined;
   /**
-   * In the later part of a file read in two parts at once (split-read.ts): the ids of the rows called stored
+   * In the later part of a file read in two parts at once (parse-in-worker.ts): the ids of the rows called stored
    * before the earlier part's ids are known, [hi, lo] each, checked against them in `takeEarlierPart`.
    */
   private unconfirmed: number[] | undefined;
