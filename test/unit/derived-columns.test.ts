@@ -46,6 +46,52 @@ describeStores('derived flag columns across imports', (kind) => {
     expect(await keys(db)).toEqual([['pay_2|pay_9', true]]);
   });
 
+  it('after a newer snapshot, every derived column is what importing that snapshot afresh gives', async () => {
+    const before = [
+      'pay_1,acct_1,10.00,usd,pending,2026-03-15T10:00:00Z,,,,',
+      'pay_2,acct_1,10.00,usd,pending,2026-03-15T10:02:00Z,,,,',
+      'pay_3,acct_1,10.00,usd,succeeded,2026-03-15T10:04:00Z,,,,',
+      'pay_4,acct_2,20.00,usd,succeeded,2026-03-15T10:00:00Z,,,,',
+      'pay_5,acct_2,20.00,usd,succeeded,2026-03-15T10:05:00Z,,,,',
+      'pay_6,acct_2,20.00,usd,succeeded,2026-03-15T10:08:00Z,,,,',
+    ];
+    const newer = [
+      'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,2026-03-15T11:00:00Z,,,', // on within the candidates
+      'pay_2,acct_1,10.00,usd,refunded,2026-03-15T10:02:00Z,2026-03-15T11:00:00Z,,,', // out of them
+      before[2],
+      'pay_4,acct_2,20.00,usd,succeeded,2026-03-15T10:06:00Z,2026-03-15T11:00:00Z,,,', // later in its group
+      'pay_5,acct_2,25.00,usd,succeeded,2026-03-15T10:05:00Z,2026-03-15T11:00:00Z,,,', // into another group
+      before[5],
+      'pay_7,acct_1,10.00,usd,succeeded,2026-03-15T10:07:00Z,,,,', // new, with a credit waiting for it
+    ];
+    const ledger = csv(
+      LEDGER_HEADER,
+      'le_1,acct_1,credit_purchased,10.00,usd,2026-03-15T10:00:30Z,pay_1',
+      'le_3,acct_1,credit_purchased,10.00,usd,2026-03-15T10:04:30Z,pay_3',
+      'le_4,acct_2,credit_purchased,20.00,usd,2026-03-15T10:00:30Z,pay_4',
+      'le_5,acct_2,refund,-20.00,usd,2026-03-15T10:30:00Z,pay_4',
+      'le_7,acct_1,credit_purchased,10.00,usd,2026-03-15T10:07:30Z,pay_7',
+    );
+    const derived = async (db: Store) => ({
+      payments: await db.all(`SELECT id, credited_at, credit_count, credited_cents, credited_currency, reversed_cents, purchase_gap_ms
+        FROM payments ORDER BY id`),
+      unlinked: await db.all('SELECT entry_id, payment_id FROM unlinked_credits ORDER BY entry_id'),
+      clusters: await keys(db),
+    });
+    const updated = await fresh();
+    await importText(updated, 'p.csv', csv(PAYMENTS_HEADER, ...before));
+    await importText(updated, 'l.csv', ledger);
+    expect((await derived(updated)).unlinked).toEqual([{ entry_id: 'le_7', payment_id: 'pay_7' }]);
+    await importText(updated, 'p2.csv', csv(PAYMENTS_HEADER, ...newer));
+    const afresh = await fresh();
+    await importText(afresh, 'l.csv', ledger);
+    await importText(afresh, 'p2.csv', csv(PAYMENTS_HEADER, ...newer));
+    const expected = await derived(afresh);
+    expect(expected.unlinked).toEqual([]);
+    expect(expected.clusters).toEqual([['pay_1|pay_3|pay_7', false], ['pay_4|pay_6', false]]);
+    expect(await derived(updated)).toEqual(expected);
+  });
+
   it('clusters are the same whether the payments come in one file or several, in any order', async () => {
     const rows = [
       'pay_1,acct_1,10.00,usd,succeeded,2026-03-15T10:00:00Z,,,,',

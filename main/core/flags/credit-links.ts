@@ -1,9 +1,15 @@
 // How payments and ledger credits are linked: an entry's payment_id is the payment's id or its alternate id
 // (Stripe's PaymentIntent id). payments.credited_at holds the earliest linked credit_purchased time; the
 // import keeps it current (main/core/import/derived-columns.ts). Shared so every rule agrees on "credited".
+import type { PaymentStatus } from '../../../shared/domain.js';
 import { chargeWithoutIntentWhere } from '../db/migrations/0009_charges_without_intent.js';
 
-export const CANDIDATE_STATUSES_SQL = `('pending', 'processing', 'succeeded', 'partially_refunded')`;
+/** The statuses of a purchase that can be part of a duplicate cluster (and so has a purchase gap). */
+const CANDIDATE_STATUSES: readonly PaymentStatus[] = ['pending', 'processing', 'succeeded', 'partially_refunded'];
+
+export const CANDIDATE_STATUSES_SQL = `(${CANDIDATE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
+export const isPurchaseCandidate = (status: PaymentStatus): boolean => CANDIDATE_STATUSES.includes(status);
 
 /** SQL for the earliest credit_purchased time of payment alias `p`, or NULL when it has none. */
 export const creditedAtSql = (p: string) => `${p}.credited_at`;

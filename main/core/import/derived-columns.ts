@@ -18,6 +18,18 @@ export interface PurchaseGroup {
   amountCents: number;
 }
 
+/**
+ * The ids of the payments a file inserted or replaced, by what their change can move besides their own values.
+ * `relinked`: which ledger entries link to them (a new payment, or another alt id). `regrouped`: their place
+ * among their purchase group's candidates (a new payment, or another account, currency, amount, creation time,
+ * or a status that enters or leaves the candidates). A status moving on within the candidates, or a refund
+ * recorded, moves neither: that is most of what a newer snapshot changes.
+ */
+export interface WrittenPayments {
+  relinked: readonly string[];
+  regrouped: readonly string[];
+}
+
 export interface FileChanges {
   importId: number;
   /** Ledger entries with a rowid above this were inserted by the file. */
@@ -29,14 +41,15 @@ export interface FileChanges {
   /** Groups that payments updated by the file moved out of (account, currency or amount changed). */
   leftGroups: readonly PurchaseGroup[];
   /**
-   * The ids of the payments the file inserted or replaced, when there were few enough to keep; otherwise they
-   * are found by their import_id (a scan of the whole table).
+   * The payments the file wrote, when there were few enough to keep; otherwise every payment it wrote is taken
+   * as both relinked and regrouped, found by its import_id (a scan of the whole table).
    */
-  writtenPaymentIds?: readonly string[];
+  writtenPayments?: WrittenPayments;
 }
 
-/** The payments the file inserted or replaced, listed in a temporary table: a snapshot changes few of many. */
-const FILE_PAYMENTS = 'id IN (SELECT id FROM temp.file_payments)';
+/** Temporary lists of payment ids, for the statements below to join. */
+const RELINKED = 'temp.relinked_payments';
+const REGROUPED = 'temp.regrouped_payments';
 
 export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
   // Into an empty payments table every payment is the file's: its sums are those of all its entries, new or not.
@@ -49,22 +62,26 @@ export function refreshDerivedColumns(db: Db, changes: FileChanges): void {
     computeAllPurchaseGaps(db);
     return;
   }
-  db.exec('CREATE TEMP TABLE file_payments (id TEXT PRIMARY KEY) WITHOUT ROWID');
+  for (const list of [RELINKED, REGROUPED]) db.exec(`CREATE TABLE ${list} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
   try {
-    if (changes.writtenPaymentIds) {
-      const add = db.prepare('INSERT OR IGNORE INTO temp.file_payments VALUES (?)');
-      for (const id of changes.writtenPaymentIds) add.run(id);
+    const { writtenPayments } = changes;
+    if (writtenPayments) {
+      for (const [list, ids] of [[RELINKED, writtenPayments.relinked], [REGROUPED, writtenPayments.regrouped]] as const) {
+        const add = db.prepare(`INSERT OR IGNORE INTO ${list} VALUES (?)`);
+        for (const id of ids) add.run(id);
+      }
     } else {
-      db.prepare('INSERT INTO temp.file_payments SELECT id FROM payments WHERE import_id = ?').run(changes.importId);
+      db.prepare(`INSERT INTO ${RELINKED} SELECT id FROM payments WHERE import_id = ?`).run(changes.importId);
+      db.exec(`INSERT INTO ${REGROUPED} SELECT id FROM ${RELINKED}`);
     }
-    creditPayments(db, `p.${FILE_PAYMENTS}`);
-    linkCredits(
-      db,
-      `SELECT id FROM temp.file_payments UNION ALL SELECT p.alt_id FROM payments p WHERE p.${FILE_PAYMENTS} AND p.alt_id IS NOT NULL`,
-    );
-    refreshPurchaseGaps(db, changes.leftGroups);
+    if (!writtenPayments || writtenPayments.relinked.length > 0) {
+      const relinked = `id IN (SELECT id FROM ${RELINKED})`;
+      creditPayments(db, `p.${relinked}`);
+      linkCredits(db, `SELECT id FROM ${RELINKED} UNION ALL SELECT p.alt_id FROM payments p WHERE p.${relinked} AND p.alt_id IS NOT NULL`);
+    }
+    if (!writtenPayments || writtenPayments.regrouped.length > 0 || changes.leftGroups.length > 0) refreshPurchaseGaps(db, changes.leftGroups);
   } finally {
-    db.exec('DROP TABLE temp.file_payments');
+    for (const list of [RELINKED, REGROUPED]) db.exec(`DROP TABLE ${list}`);
   }
 }
 
@@ -216,7 +233,8 @@ function computeAllPurchaseGaps(db: Db): void {
 
 /**
  * Recomputes the time since the previous candidate of the same purchase group, for every group the file touched
- * (the payments in temp.file_payments).
+ * (the payments in temp.regrouped_payments, and the groups some of them left). A payment written out of the
+ * candidates (failed, refunded, no account) had its gap cleared by the store as it was written.
  */
 function refreshPurchaseGaps(db: Db, leftGroups: readonly PurchaseGroup[]): void {
   db.exec(`CREATE TEMP TABLE touched_groups (account_id TEXT, currency TEXT, amount_cents INTEGER,
@@ -224,15 +242,10 @@ function refreshPurchaseGaps(db: Db, leftGroups: readonly PurchaseGroup[]): void
   try {
     db.exec(
       `INSERT OR IGNORE INTO touched_groups SELECT account_id, currency, amount_cents FROM payments
-       WHERE ${FILE_PAYMENTS} AND account_id IS NOT NULL`,
+       WHERE id IN (SELECT id FROM ${REGROUPED}) AND account_id IS NOT NULL`,
     );
     const addGroup = db.prepare('INSERT OR IGNORE INTO touched_groups VALUES (?, ?, ?)');
     for (const group of leftGroups) addGroup.run(group.accountId, group.currency, group.amountCents);
-    // A payment that stopped being a candidate (failed, refunded, no account) has no gap.
-    db.exec(
-      `UPDATE payments SET purchase_gap_ms = NULL WHERE ${FILE_PAYMENTS} AND purchase_gap_ms IS NOT NULL
-       AND NOT (account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL})`,
-    );
     // CROSS JOIN keeps the touched groups outside: the planner, knowing nothing of a temp table, would otherwise
     // walk the whole purchase index and look each payment's group up in it.
     db.exec(`WITH gaps AS (

@@ -9,6 +9,7 @@ import { BulkInsert } from './bulk-insert.js';
 import type { Store } from '../store/store.js';
 import { addToAccountTotalsSql } from './account-totals.js';
 import type { ImportTable } from './deferred-indexes.js';
+import { isPurchaseCandidate } from '../flags/credit-links.js';
 import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
 import { IdSightings } from './id-sightings.js';
 import type { RowHash } from './row-hash.js';
@@ -36,7 +37,12 @@ type StoredPayment = [
   string | null, number | null, number | null, number | null, string | null, number | null,
   number | null, number | null,
 ];
+const ALT_ID = 0;
+const ACCOUNT_ID = 1;
+const AMOUNT_CENTS = 2;
+const CURRENCY = 3;
 const STATUS = 4;
+const CREATED_AT = 5;
 const UPDATED_AT = 6;
 const AMOUNT_REFUNDED = 11;
 const DISPUTE_STATUS = 14;
@@ -77,7 +83,7 @@ export type StoreCounts = Pick<ImportCounts, 'inserted' | 'updated' | 'unchanged
 /** Payments looked up in one statement when a file repeats rows the table already has (a newer snapshot). */
 const LOOKUP_BATCH = 256;
 
-/** Ids of written payments kept for refreshing the derived columns; past this, they are found by import_id. */
+/** Ids of written payments kept (per list) for refreshing the derived columns; past this, they are found by import_id. */
 const WRITTEN_IDS_KEPT = 100_000;
 
 /**
@@ -157,7 +163,7 @@ export class ImportStore {
   private readonly keyless = new Map<ImportTable, { keySql: string; seen: IdSightings; rows: BulkInsert }>();
   private heldBackPayments: IncomingPayment[] = [];
   private heldBackLedger: { record: LedgerRecord; line: number }[] = [];
-  private writtenPaymentIds: string[] | undefined = [];
+  private written: { relinked: string[]; regrouped: string[] } | undefined = { relinked: [], regrouped: [] };
   readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
   private readonly reviews: ReviewRecord[] = [];
 
@@ -281,7 +287,7 @@ export class ImportStore {
     const params = [...values, ...hash, this.importId, record.id];
     let stored = known;
     if (stored === undefined) {
-      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash);
+      if (this.insertPayment.run(params).changes === 1) return this.paymentWritten('inserted', record.id, values, hash, { relinked: true, regrouped: true });
       // The id arrived earlier in this same file: compare with what that row stored.
       stored = this.storedPayment.get(record.id) as StoredPayment;
     }
@@ -299,17 +305,28 @@ export class ImportStore {
     if (accountId !== null && (accountId !== record.accountId || currency !== record.currency || amountCents !== record.amountCents)) {
       this.leftGroups.push({ accountId, currency, amountCents });
     }
-    this.replace(values, stored, [...hash, this.importId, record.id]);
-    return this.paymentWritten('updated', record.id, values, hash);
+    // Out of the duplicate candidates, a payment has no purchase gap: cleared in the same write.
+    const candidate = record.accountId !== null && isPurchaseCandidate(record.status);
+    this.replace(values, stored, [...hash, this.importId, record.id], !candidate);
+    return this.paymentWritten('updated', record.id, values, hash, {
+      relinked: record.altId !== stored[ALT_ID],
+      regrouped:
+        record.accountId !== stored[ACCOUNT_ID] ||
+        record.currency !== stored[CURRENCY] ||
+        record.amountCents !== stored[AMOUNT_CENTS] ||
+        record.createdAt !== stored[CREATED_AT] ||
+        candidate !== (stored[ACCOUNT_ID] !== null && isPurchaseCandidate(stored[STATUS])),
+    });
   }
 
   /**
-   * Writes the values that differ from the stored ones, and `rest` (row hash, import id, id). SQLite rewrites
+   * Writes the values that differ from the stored ones, and `rest` (row hash, import id, id); `clearGap`: no
+   * purchase gap either. SQLite rewrites
    * the entries of every index on a column the UPDATE assigns, changed or not: a snapshot that changed a
    * status would otherwise move the row in all five payments indexes.
    */
-  private replace(values: ReturnType<typeof storedValues>, stored: StoredPayment, rest: unknown[]): void {
-    let columns = 0;
+  private replace(values: ReturnType<typeof storedValues>, stored: StoredPayment, rest: unknown[], clearGap: boolean): void {
+    let columns = clearGap ? 1 << VALUE_COLUMNS.length : 0;
     const params: unknown[] = [];
     values.forEach((value, i) => {
       if (value === stored[i]) return;
@@ -319,23 +336,28 @@ export class ImportStore {
     let statement = this.replacePayment.get(columns);
     if (!statement) {
       const assignments = VALUE_COLUMNS.filter((_, i) => columns & (1 << i)).map((column) => `${column} = ?, `);
+      if (clearGap) assignments.push('purchase_gap_ms = NULL, ');
       statement = this.db.prepare(`UPDATE payments SET ${assignments.join('')}row_hash_hi = ?, row_hash_lo = ?, import_id = ? WHERE id = ?`);
       this.replacePayment.set(columns, statement);
     }
     statement.run(...params, ...rest);
   }
 
+  /** `moved`: what the write can have moved besides the payment's own values (derived-columns.ts WrittenPayments). */
   private paymentWritten(
     outcome: 'inserted' | 'updated',
     id: string,
     values: ReturnType<typeof storedValues>,
     hash: readonly [number | null, number | null],
+    moved: { relinked: boolean; regrouped: boolean },
   ): StoredPayment {
     this.paymentsChanged = true;
     this.counts[outcome]++;
-    if (this.writtenPaymentIds && !this.paymentsWereEmpty) {
-      if (this.writtenPaymentIds.length < WRITTEN_IDS_KEPT) this.writtenPaymentIds.push(id);
-      else this.writtenPaymentIds = undefined;
+    const written = this.paymentsWereEmpty ? undefined : this.written;
+    if (written) {
+      if (moved.relinked) written.relinked.push(id);
+      if (moved.regrouped) written.regrouped.push(id);
+      if (Math.max(written.relinked.length, written.regrouped.length) > WRITTEN_IDS_KEPT) this.written = undefined;
     }
     return [...values, ...hash];
   }
@@ -394,7 +416,7 @@ export class ImportStore {
       paymentsWereEmpty: this.paymentsWereEmpty,
       ledgerInserted: this.ledgerInserted,
       leftGroups: this.leftGroups,
-      writtenPaymentIds: this.writtenPaymentIds,
+      writtenPayments: this.written,
     });
     if (this.ledgerInserted) {
       this.db.prepare(addToAccountTotalsSql('(SELECT * FROM ledger_entries NOT INDEXED WHERE rowid > ?)')).run(this.ledgerRowidBefore);
