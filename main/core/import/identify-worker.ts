@@ -1,7 +1,9 @@
-// A file's content hash computed on another core (identify-file.ts), with its first line as soon as it is read.
+// A file's content hash computed on another core (identify-file.ts), with its first line as soon as it is read;
+// meanwhile, the set of the stored row hashes the importing thread posts, page by page.
 import { parentPort, workerData } from 'node:worker_threads';
 import { contentHash, startsAsGzip } from './file-source.js';
 import type { IdentifyMessage } from './identify-file.js';
+import { SharedSetFromPages, type RowHashPageMessage } from './row-hash-set.js';
 
 /** A first line longer than this is not looked for (the import reports such a header itself). */
 const HEAD_BYTES = 1 << 20;
@@ -32,6 +34,12 @@ function firstLineOf(head: Buffer): string {
 
 if (parentPort) {
   const port = parentPort;
+  const stored = new SharedSetFromPages();
+  port.on('message', (message: RowHashPageMessage) =>
+    stored.take(message, (set) => {
+      if (set) port.postMessage({ type: 'storedSet', shared: set.buffer as SharedArrayBuffer } satisfies IdentifyMessage);
+    }),
+  );
   identify(workerData as string, (message) => port.postMessage(message)).catch((error: Error) =>
     port.postMessage({ type: 'error', message: error.message } satisfies IdentifyMessage),
   );

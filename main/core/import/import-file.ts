@@ -10,7 +10,7 @@ import { recogniseHeader } from './formats/recognise.js';
 import { identifyInWorker, identifyWorkerAvailable } from './identify-file.js';
 import { PARSE_IN_WORKER_BYTES } from './parse-in-worker.js';
 import { JSON_LINES } from './read-outcomes.js';
-import { rowHashSetOf, type RowHashSet } from './row-hash-set.js';
+import type { RowHashSet } from './row-hash-set.js';
 import { ImportStore, storedRowHashes } from './store.js';
 
 export type { ImportFileOptions } from './file-outcomes.js';
@@ -121,20 +121,28 @@ async function identify(db: Db, file: string, displayPath: string, mappings: Imp
   // A small file is hashed sooner than a worker starts.
   if (importedBefore || bytes < PARSE_IN_WORKER_BYTES || !identifyWorkerAvailable()) return fileIdentity(file);
   const identifying = identifyInWorker(file);
-  db.exec('BEGIN IMMEDIATE');
-  let storedRows: RowHashSet | undefined;
   try {
-    const firstLine = await identifying.firstLine;
-    // In shared memory: the file's parse workers read this very set.
-    if (firstLine !== null && comparesRowHashes(file, firstLine, mappings) && anyPaymentStored(db)) storedRows = await rowHashSetOf(storedRowHashes(db), true);
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-  try {
-    return { bytes, hash: await identifying.hash, storedRows };
-  } catch (error) {
-    return { bytes, hash: null, unreadable: `cannot read the file: ${(error as Error).message}` };
+    db.exec('BEGIN IMMEDIATE');
+    let storedRows: RowHashSet | undefined;
+    try {
+      const firstLine = await identifying.firstLine;
+      // Built by the hashing worker, in shared memory: the file's parse workers read this very set.
+      if (firstLine !== null && comparesRowHashes(file, firstLine, mappings) && anyPaymentStored(db)) {
+        // Undefined when the worker failed (a file it could not read is reported from the hash): the rows are then
+        // checked against pages read again.
+        storedRows = await identifying.rowHashSet(storedRowHashes(db)).catch(() => undefined);
+      }
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    try {
+      return { bytes, hash: await identifying.hash, storedRows };
+    } catch (error) {
+      return { bytes, hash: null, unreadable: `cannot read the file: ${(error as Error).message}` };
+    }
+  } finally {
+    identifying.close();
   }
 }
 

@@ -13,7 +13,7 @@ import { decodeOutcomes } from './outcome-codec.js';
 import type { SavedMapping } from './formats/recognise.js';
 import type { ImporterMessage, ParseJob, ParseMessage } from './parse-worker.js';
 import { JSON_LINES, UnrecognisedHeader, type OutcomeSink, type StoredRows } from './read-outcomes.js';
-import { RowHashSet } from './row-hash-set.js';
+import { postRowHashPages, RowHashSet } from './row-hash-set.js';
 
 const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
 
@@ -106,12 +106,7 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
         for (const reader of [worker, later]) if (reader && running.has(reader)) send(reader, { type: 'storedSet', shared: storedSet });
         return;
       }
-      send(worker, { type: 'storedRows', expected: stored.expected });
-      for await (const page of stored.pages) {
-        if (settled) return;
-        send(worker, { type: 'storedPage', page });
-      }
-      send(worker, { type: 'storedEnd' });
+      await postRowHashPages(stored, (message) => send(worker, message), () => settled);
     };
 
     /** Reads the file on from where the earlier part ended, in one worker, as if it had never been split. */

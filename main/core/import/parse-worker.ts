@@ -7,7 +7,7 @@ import type { SavedMapping } from './formats/recognise.js';
 import { laterPartStart } from './later-part-start.js';
 import { readOutcomes, UnrecognisedHeader, type FilePart, type StoredRows } from './read-outcomes.js';
 import { OutcomeEncoder, type OutcomeBatch } from './outcome-codec.js';
-import { RowHashSet, rowHashSetOf } from './row-hash-set.js';
+import { RowHashSet, SharedSetFromPages, type RowHashPageMessage } from './row-hash-set.js';
 import type { UnchangedRows } from './unchanged-rows.js';
 
 export interface ParseJob {
@@ -24,13 +24,10 @@ export type ImporterMessage =
   /** A batch was applied. */
   | 'ack'
   /**
-   * The stored rows' hashes, asked for by a 'format' message: how many there are about (null: none, and no
-   * pages follow), then their pages as the store reads them, then the end. The worker builds their set in
+   * The stored rows' hashes, asked for by a 'format' message, page by page. The worker builds their set in
    * shared memory and posts it back ('storedSet'), for the other workers of the file.
    */
-  | { type: 'storedRows'; expected: number | null }
-  | { type: 'storedPage'; page: Uint8Array }
-  | { type: 'storedEnd' }
+  | RowHashPageMessage
   /** To the other workers of the file: the set the first one built. */
   | { type: 'storedSet'; shared: SharedArrayBuffer }
   /** To the earlier part: end before the record on this line (null: read to the end after all). */
@@ -73,7 +70,7 @@ async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise
   let wake: (() => void) | undefined;
   let resolveStored!: (stored: StoredRows) => void;
   const storedRows = new Promise<StoredRows>((resolve) => (resolveStored = resolve));
-  const storedPages = new PageQueue();
+  const storedPages = new SharedSetFromPages();
   const part: FilePart = {};
   const postOutcomes = (batch: OutcomeBatch, bytes: number) => {
     post({ type: 'outcomes', batch, bytesRead: bytes });
@@ -85,18 +82,13 @@ async function run(port: NonNullable<typeof parentPort>, job: ParseJob): Promise
     if (message === 'ack') {
       inFlight--;
       wake?.();
-    } else if (message.type === 'storedRows') {
-      if (message.expected === null) return resolveStored(undefined);
-      void rowHashSetOf({ expected: message.expected, pages: storedPages.pages() }, true).then((set) => {
-        post({ type: 'storedSet', shared: set.buffer as SharedArrayBuffer });
+    } else if (message.type === 'storedRows' || message.type === 'storedPage' || message.type === 'storedEnd') {
+      storedPages.take(message, (set) => {
+        if (set) post({ type: 'storedSet', shared: set.buffer as SharedArrayBuffer });
         resolveStored(set);
       });
     } else if (message.type === 'storedSet') {
       resolveStored(new RowHashSet(message.shared));
-    } else if (message.type === 'storedPage') {
-      storedPages.push(Buffer.from(message.page.buffer, message.page.byteOffset, message.page.byteLength));
-    } else if (message.type === 'storedEnd') {
-      storedPages.end();
     } else if (message.type === 'endAtLine') {
       part.endLine = message.line ?? undefined;
     } else if (message.type === 'earlierPart') {
@@ -230,32 +222,6 @@ class LaterPart {
     this.held = [];
     this.post({ type: 'partUnusable', why });
     this.release(false);
-  }
-}
-
-/** The pages of stored row hashes as they arrive from the importing thread, read as they come. */
-class PageQueue {
-  private queued: Buffer[] = [];
-  private ended = false;
-  private wake: (() => void) | undefined;
-
-  push(page: Buffer): void {
-    this.queued.push(page);
-    this.wake?.();
-  }
-
-  end(): void {
-    this.ended = true;
-    this.wake?.();
-  }
-
-  async *pages(): AsyncGenerator<Buffer> {
-    for (;;) {
-      const page = this.queued.shift();
-      if (page) yield page;
-      else if (this.ended) return;
-      else await new Promise<void>((resolve) => (this.wake = resolve));
-    }
   }
 }
 

@@ -101,3 +101,62 @@ export async function rowHashSetOf(stored: RowHashPages, shared = false): Promis
   for await (const page of stored.pages) addPage(set, page);
   return set;
 }
+
+/** The stored row hashes as they cross to another thread: about how many (null: none), each page, the end. */
+export type RowHashPageMessage =
+  | { type: 'storedRows'; expected: number | null }
+  | { type: 'storedPage'; page: Uint8Array }
+  | { type: 'storedEnd' };
+
+/** Posts the pages to the thread that builds their set (SharedSetFromPages), as the store reads them. */
+export async function postRowHashPages(stored: RowHashPages, post: (message: RowHashPageMessage) => void, stopped = () => false): Promise<void> {
+  post({ type: 'storedRows', expected: stored.expected });
+  for await (const page of stored.pages) {
+    if (stopped()) return;
+    post({ type: 'storedPage', page });
+  }
+  post({ type: 'storedEnd' });
+}
+
+/** The receiving end of postRowHashPages: builds the set in shared memory while the next page is read. */
+export class SharedSetFromPages {
+  private readonly queue = new PageQueue();
+
+  /** `built` gets the set once its last page is in (undefined at once when no row is stored). */
+  take(message: RowHashPageMessage, built: (set: RowHashSet | undefined) => void): void {
+    if (message.type === 'storedRows') {
+      if (message.expected === null) return built(undefined);
+      void rowHashSetOf({ expected: message.expected, pages: this.queue.pages() }, true).then(built);
+    } else if (message.type === 'storedPage') {
+      this.queue.push(Buffer.from(message.page.buffer, message.page.byteOffset, message.page.byteLength));
+    } else {
+      this.queue.end();
+    }
+  }
+}
+
+/** The pages as they arrive, read as they come. */
+class PageQueue {
+  private queued: Buffer[] = [];
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  push(page: Buffer): void {
+    this.queued.push(page);
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async *pages(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const page = this.queued.shift();
+      if (page) yield page;
+      else if (this.ended) return;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
