@@ -4,12 +4,19 @@
 // Usage: node scripts/bench/trace-import.mjs [--one-sync-per-file] TARGET FILE... (after npm run build:node)
 //   --one-sync-per-file  one sync per file, in the order given (a sync puts payments exports before a ledger)
 //   NOCKPT=1             no WAL checkpoint at each commit; one at the end, timed on its own
+//   TIMELINE=1           also prints each statement of 15 ms or more as it ends: its start (seconds since the
+//                        wrapper loaded) and duration, to see where the importing thread waited
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 
 const stats = new Map();
+const loaded = performance.now();
 const record = (sql, ms) => {
+  if (process.env.TIMELINE && ms >= 15) {
+    const start = (performance.now() - loaded - ms) / 1000;
+    console.log(`@${start.toFixed(3)} s +${(ms / 1000).toFixed(3)} s ${sql.replace(/\s+/g, ' ').trim().slice(0, 80)}`);
+  }
   const key = sql.replace(/\s+/g, ' ').trim().slice(0, 110);
   const entry = stats.get(key) ?? { calls: 0, ms: 0 };
   entry.calls++;
