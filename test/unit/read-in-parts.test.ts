@@ -9,7 +9,7 @@ import { readOutcomes, type OutcomeSink } from '../../main/core/import/read-outc
 import type { RowOutcome } from '../../main/core/import/records.js';
 import type { RowHash } from '../../main/core/import/row-hash.js';
 import type { RowHashPages } from '../../main/core/import/row-hash-set.js';
-import { PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
+import { LEDGER_HEADER, PAYMENTS_HEADER, tempDir, writeExport } from '../support/db.js';
 
 // The workers run from the build, as in the app (the test command builds first).
 const root = path.resolve(__dirname, '../..');
@@ -163,6 +163,28 @@ describe('a newer snapshot read in two parts at once', () => {
     expect(workers).toMatchObject({ line: 40_002, message: (inThread as FileError).message }); // a FileError of the build's module
   });
 
+  it('starts the later part with the first when the caller knows the file is payments, with the same outcomes', async () => {
+    const rows = firstRows.map((line, i) => (i % 89 === 0 ? row(i, 'refunded') : line));
+    const file = writeExport('newer.csv', exportOf(rows));
+    const inThread = recorder(storedSet);
+    await readOutcomes(file, [], inThread.sink);
+    const workers = recorder(storedSet);
+    expect(await readOutcomesInWorker(file, [], workers.sink, { partsFromBytes: 0, paymentsExpected: true })).toBe('two parts');
+    expect(workers.read).toEqual(inThread.read);
+    expect(inThread.read.outcomes).toHaveLength(Math.ceil(ROWS / 89));
+  });
+
+  it('reads a file that is not payments after all in one worker, though payments were expected', async () => {
+    const ledger = Array.from({ length: ROWS }, (_, i) => `le_${i},acct_${i % 900},credit_purchased,10.00,usd,2026-03-15T10:00:00Z,pay_${i}`);
+    const file = writeExport('ledger.csv', [LEDGER_HEADER, ...ledger].join('\n') + '\n');
+    const inThread = recorder(() => undefined);
+    await readOutcomes(file, [], inThread.sink);
+    const workers = recorder(() => undefined);
+    expect(await readOutcomesInWorker(file, [], workers.sink, { partsFromBytes: 0, paymentsExpected: true })).toBe('one worker');
+    expect(workers.read).toEqual(inThread.read);
+    expect(workers.read.outcomes).toHaveLength(ROWS);
+  });
+
   it('reads a first import in one worker: nothing stored to recognise', async () => {
     const file = writeExport('payments.csv', exportOf(firstRows));
     const inThread = recorder(() => undefined);
@@ -171,5 +193,9 @@ describe('a newer snapshot read in two parts at once', () => {
     expect(await readOutcomesInWorker(file, [], workers.sink, { partsFromBytes: 0 })).toBe('one worker');
     expect(workers.read).toEqual(inThread.read);
     expect(workers.read.outcomes).toHaveLength(ROWS);
+    // Told late that nothing is stored, after the later part (started at once) has said where it starts.
+    const told = recorder(() => new Promise((resolve) => setTimeout(() => resolve(undefined), 500)));
+    expect(await readOutcomesInWorker(file, [], told.sink, { partsFromBytes: 0, paymentsExpected: true })).toBe('one worker');
+    expect(told.read).toEqual(inThread.read);
   });
 });

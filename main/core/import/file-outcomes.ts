@@ -129,11 +129,11 @@ export async function readFileOutcomes(
   totalBytes: number,
   mappings: readonly SavedMapping[],
   sink: OutcomeSink,
-  signal: AbortSignal | undefined,
-  beforeChunk?: () => Promise<unknown>,
+  options: { signal?: AbortSignal; beforeChunk?: () => Promise<unknown>; paymentsExpected?: boolean } = {},
 ): Promise<void> {
+  const { signal, beforeChunk, paymentsExpected } = options;
   if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
-    await readOutcomesInWorker(file, mappings, sink, { signal, beforeAck: beforeChunk });
+    await readOutcomesInWorker(file, mappings, sink, { signal, beforeAck: beforeChunk, paymentsExpected });
   } else {
     await readOutcomes(file, mappings, sink, { signal, beforeChunk: beforeChunk && (() => beforeChunk().then(() => {})) });
   }

@@ -62,7 +62,7 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
       store.loadWithoutKeys(deferred.keys);
       return tables.includes('payments') ? (identity.storedRows ?? store.storedRowHashes()) : undefined;
     });
-    await readFileOutcomes(file, totalBytes, options.mappings, sink, options.signal);
+    await readFileOutcomes(file, totalBytes, options.mappings, sink, { signal: options.signal, paymentsExpected: identity.storedRows !== undefined });
 
     const tooMany = tooManyRejected(report, options.maxRejectedRows);
     if (tooMany) {

@@ -36,6 +36,11 @@ export interface WorkerReadOptions {
   beforeAck?: () => Promise<unknown>;
   /** The size from which a payments file is read in two parts (tests lower it). */
   partsFromBytes?: number;
+  /**
+   * The caller read the header: a CSV payments export, checked against stored rows. The later part's worker
+   * then starts with the first one, not once the first has told the format.
+   */
+  paymentsExpected?: boolean;
 }
 
 type Role = 'earlier' | 'later' | 'resumed';
@@ -44,7 +49,7 @@ type Role = 'earlier' | 'later' | 'resumed';
 export type WorkerRead = 'one worker' | 'two parts' | 'two parts, the later read again';
 
 export function readOutcomesInWorker(file: string, mappings: readonly SavedMapping[], sink: OutcomeSink, options: WorkerReadOptions = {}): Promise<WorkerRead> {
-  const { signal, beforeAck, partsFromBytes = READ_IN_PARTS_BYTES } = options;
+  const { signal, beforeAck, partsFromBytes = READ_IN_PARTS_BYTES, paymentsExpected = false } = options;
   return new Promise((resolve, reject) => {
     const running = new Set<Worker>();
     let settled = false;
@@ -65,6 +70,8 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
 
     const bytes = { earlier: 0, later: 0 };
     const totalBytes = fs.statSync(file).size;
+    const splittable = totalBytes >= partsFromBytes && !JSON_LINES.test(file) && !isGzipped(file);
+    const startLater = () => start('later', { file, mappings: [...mappings], laterPartFrom: Math.floor(totalBytes / 2) });
     let later: Worker | undefined;
     let laterStart: { byte: number; line: number } | undefined;
     let earlierIds: ArrayBuffer | null | undefined;
@@ -98,7 +105,7 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
     const sendStoredRows = async (stored: StoredRows, worker: Worker) => {
       if (settled) return;
       if (stored === undefined) {
-        retire(later); // nothing to recognise: one worker reads faster than two hold
+        dropLater(); // nothing to recognise: one worker reads faster than two hold
         return send(worker, { type: 'storedRows', expected: null });
       }
       if (stored instanceof RowHashSet) {
@@ -107,6 +114,18 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
         return;
       }
       await postRowHashPages(stored, (message) => send(worker, message), () => settled);
+    };
+
+    /**
+     * Gives up the later part before any row is read (the earlier worker waits for the stored rows first): the
+     * earlier part reads to the end, though it may have been told where the later one starts.
+     */
+    const dropLater = () => {
+      retire(later);
+      later = undefined;
+      if (laterStart === undefined) return;
+      laterStart = undefined;
+      send(earlier, { type: 'endAtLine', line: null });
     };
 
     /** Reads the file on from where the earlier part ended, in one worker, as if it had never been split. */
@@ -121,8 +140,8 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
     const handle = (role: Role, worker: Worker, message: ParseMessage): void => {
       switch (message.type) {
         case 'format': {
-          const inParts = message.payments && totalBytes >= partsFromBytes && !JSON_LINES.test(file) && !isGzipped(file);
-          if (inParts) later = start('later', { file, mappings: [...mappings], laterPartFrom: Math.floor(totalBytes / 2) });
+          if (message.payments && splittable) later ??= startLater();
+          else dropLater();
           // Answered even when nothing is stored: the worker reads no row before it has the answer.
           void Promise.resolve(sink.format(message.format))
             .then((stored) => sendStoredRows(stored, worker))
@@ -177,6 +196,7 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
     const progress = () => sink.progress(Math.min(totalBytes, bytes.earlier + bytes.later));
 
     const earlier = start('earlier', { file, mappings: [...mappings] });
+    if (paymentsExpected && splittable) later = startLater();
   });
 }
 

@@ -101,7 +101,7 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         try {
           // The parse worker (or the reader) reads on only once the COPY has taken the rows so far: memory stays
           // flat when the server is slower than the parsing.
-          await readFileOutcomes(file, totalBytes, options.mappings, sink, options.signal, () => staged.ready());
+          await readFileOutcomes(file, totalBytes, options.mappings, sink, { signal: options.signal, beforeChunk: () => staged.ready() });
           await staged.end();
         } catch (error) {
           notApplied = error;
