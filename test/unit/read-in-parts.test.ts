@@ -27,7 +27,7 @@ interface Read {
   unchanged: number;
 }
 
-function recorder(stored: () => RowHashPages | undefined | Promise<RowHashPages>): { sink: OutcomeSink; read: Read } {
+function recorder(stored: () => RowHashPages | undefined | Promise<RowHashPages | undefined>): { sink: OutcomeSink; read: Read } {
   const read: Read = { outcomes: [], unchanged: 0 };
   const describeOutcome = (outcome: RowOutcome, raw: string) => {
     switch (outcome.kind) {
