@@ -9,7 +9,9 @@ const CANDIDATE_STATUSES: readonly PaymentStatus[] = ['pending', 'processing', '
 
 export const CANDIDATE_STATUSES_SQL = `(${CANDIDATE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
-export const isPurchaseCandidate = (status: PaymentStatus): boolean => CANDIDATE_STATUSES.includes(status);
+/** A payment with an account and a candidate status takes part in duplicate clusters, with a purchase gap. */
+export const isPurchaseCandidate = (accountId: string | null, status: PaymentStatus): boolean =>
+  accountId !== null && CANDIDATE_STATUSES.includes(status);
 
 /** SQL for the earliest credit_purchased time of payment alias `p`, or NULL when it has none. */
 export const creditedAtSql = (p: string) => `${p}.credited_at`;

@@ -163,7 +163,8 @@ export class ImportStore {
   private readonly keyless = new Map<ImportTable, { keySql: string; seen: IdSightings; rows: BulkInsert }>();
   private heldBackPayments: IncomingPayment[] = [];
   private heldBackLedger: { record: LedgerRecord; line: number }[] = [];
-  private written: { relinked: string[]; regrouped: string[] } | undefined = { relinked: [], regrouped: [] };
+  /** Kept when the table had payments before (derived-columns.ts WrittenPayments); an empty one is refreshed whole. */
+  private written: { relinked: string[]; regrouped: string[] } | undefined;
   readonly counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
   private readonly reviews: ReviewRecord[] = [];
 
@@ -177,6 +178,7 @@ export class ImportStore {
       .prepare(`SELECT id, ${STORED_COLUMNS}, row_hash_hi, row_hash_lo FROM payments WHERE id IN (${Array(LOOKUP_BATCH).fill('?').join(', ')})`)
       .raw();
     this.paymentsWereEmpty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM payments)').pluck().get() === 1;
+    if (!this.paymentsWereEmpty) this.written = { relinked: [], regrouped: [] };
     this.ledgerRowidBefore = db.prepare('SELECT coalesce(max(rowid), 0) FROM ledger_entries').pluck().get() as number;
     this.setRowHash = db.prepare(`UPDATE payments SET row_hash_hi = ?, row_hash_lo = ? WHERE id = ?`);
     this.insertLedger = db.prepare(`${INSERT_LEDGER_ENTRY} ${UNLESS_STORED}`);
@@ -306,7 +308,7 @@ export class ImportStore {
       this.leftGroups.push({ accountId, currency, amountCents });
     }
     // Out of the duplicate candidates, a payment has no purchase gap: cleared in the same write.
-    const candidate = record.accountId !== null && isPurchaseCandidate(record.status);
+    const candidate = isPurchaseCandidate(record.accountId, record.status);
     this.replace(values, stored, [...hash, this.importId, record.id], !candidate);
     return this.paymentWritten('updated', record.id, values, hash, {
       relinked: record.altId !== stored[ALT_ID],
@@ -315,15 +317,14 @@ export class ImportStore {
         record.currency !== stored[CURRENCY] ||
         record.amountCents !== stored[AMOUNT_CENTS] ||
         record.createdAt !== stored[CREATED_AT] ||
-        candidate !== (stored[ACCOUNT_ID] !== null && isPurchaseCandidate(stored[STATUS])),
+        candidate !== isPurchaseCandidate(stored[ACCOUNT_ID], stored[STATUS]),
     });
   }
 
   /**
    * Writes the values that differ from the stored ones, and `rest` (row hash, import id, id); `clearGap`: no
-   * purchase gap either. SQLite rewrites
-   * the entries of every index on a column the UPDATE assigns, changed or not: a snapshot that changed a
-   * status would otherwise move the row in all five payments indexes.
+   * purchase gap either. SQLite rewrites the entries of every index on a column the UPDATE assigns, changed or
+   * not: a snapshot that changed a status would otherwise move the row in all five payments indexes.
    */
   private replace(values: ReturnType<typeof storedValues>, stored: StoredPayment, rest: unknown[], clearGap: boolean): void {
     let columns = clearGap ? 1 << VALUE_COLUMNS.length : 0;
@@ -353,7 +354,7 @@ export class ImportStore {
   ): StoredPayment {
     this.paymentsChanged = true;
     this.counts[outcome]++;
-    const written = this.paymentsWereEmpty ? undefined : this.written;
+    const written = this.written;
     if (written) {
       if (moved.relinked) written.relinked.push(id);
       if (moved.regrouped) written.regrouped.push(id);
