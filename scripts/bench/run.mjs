@@ -5,7 +5,8 @@
 // and a ledger export naming the `pi_` ids. The reference to beat is what an expert does with the shell: primary
 // keys during the load, the secondary indexes after it, a large page cache for the load and then a small one and the
 // sorter's helper thread for the index builds (faster than one large cache throughout: 28.4-30.8 s against 36.1-37.1
-// s, 2026-11-27); the same load with the indexes created before it is reported beside it for context. Each run alternates strong reference, weak reference, paydesk.
+// s, 2026-11-27); the same load with the indexes created before it is reported beside it for context. Each run
+// alternates strong reference, weak reference, paydesk.
 // Then the flag lists on the first-imported database (each, and all four at once as `flags --json` computes them)
 // and the pages of a 100,000-row list (mismatch-pages.mjs). The app's first visit to such a list is timed in a
 // browser by `npm run bench:ui`.
@@ -78,18 +79,18 @@ async function lineCount(file) {
 }
 
 /**
- * The sqlite3 shell's load of the two files: one TEXT column per file column (snake_case of the header), the
- * primary keys during the load, and paydesk's secondary indexes as far as text columns allow them — after the load
- * (`indexes: 'after'`, the strong reference) or before it ('before', the weak one). Abandoned checkouts have an
- * empty id: the shell reports all but the first as a UNIQUE failure on stderr and goes on, as paydesk ignores them.
- */
-/**
  * Set before the reference builds its indexes after the load: the page cache sizes the sorter's runs, and small runs
  * sort in the CPU's caches while a helper thread sorts the previous one (what paydesk's import does too).
  */
 const SORTED_INDEX_BUILDS = `PRAGMA cache_size = -4096;
 PRAGMA threads = 1;`;
 
+/**
+ * The sqlite3 shell's load of the two files: one TEXT column per file column (snake_case of the header), the
+ * primary keys during the load, and paydesk's secondary indexes as far as text columns allow them — after the load
+ * (`indexes: 'after'`, the strong reference) or before it ('before', the weak one). Abandoned checkouts have an
+ * empty id: the shell reports all but the first as a UNIQUE failure on stderr and goes on, as paydesk ignores them.
+ */
 function sqliteReference(files, expected, indexes) {
   const db = freshDb(`reference-${indexes}`);
   const script = path.join(work, `reference-${indexes}.sql`);
