@@ -1,6 +1,6 @@
-// A first load into the team database builds the secondary indexes after the rows (postgres-indexes.ts): the
-// files large enough for that give the same reports and rows as SQLite, the indexes come back exactly as the
-// schema has them, other sessions' reads of the table wait for the file's transaction only, and a sync killed
+// A first load into the team database builds the secondary indexes, and the primary key of an empty table, after
+// the rows (postgres-indexes.ts): the files large enough for that give the same reports and rows as SQLite, the
+// indexes and keys come back exactly as the schema has them, other sessions' reads of the table wait for the file's transaction only, and a sync killed
 // (SIGKILL) while the indexes are dropped leaves the indexes and the rows as they were.
 import path from 'node:path';
 import pg from 'pg';
@@ -59,6 +59,18 @@ function sqliteStore(): TestDb {
 
 const INDEXES = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('payments', 'ledger_entries')
   ORDER BY indexname`;
+/** The tables' constraints (a load builds their primary keys after the rows) and which columns take NULL. */
+const CONSTRAINTS = `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+  WHERE conrelid IN ('payments'::regclass, 'ledger_entries'::regclass) ORDER BY 1, 2`;
+const NULLABLE = `SELECT table_name, column_name, is_nullable FROM information_schema.columns
+  WHERE table_schema = current_schema() AND table_name IN ('payments', 'ledger_entries') ORDER BY 1, 2`;
+const SCHEMA = [INDEXES, CONSTRAINTS, NULLABLE];
+
+async function schema(store: Store): Promise<unknown[][]> {
+  const parts: unknown[][] = [];
+  for (const sql of SCHEMA) parts.push(await store.all(sql));
+  return parts;
+}
 
 const TABLES = {
   payments: 'SELECT * FROM payments ORDER BY id',
@@ -88,13 +100,14 @@ describe('a first load into the team database', () => {
     it(`gives the rows and reports SQLite gives, ${order.join(' then ')}, and builds every index again`, async () => {
       const files = order.map((kind) => (kind === 'payments' ? paymentsFile : ledgerFile));
       const { store } = await teamDatabase();
-      const indexesBefore = await store.all(INDEXES);
-      expect(indexesBefore.length).toBeGreaterThanOrEqual(10);
+      const schemaBefore = await schema(store);
+      expect(schemaBefore[0].length).toBeGreaterThanOrEqual(10);
+      expect(schemaBefore[1]).toContainEqual(expect.objectContaining({ table_name: 'ledger_entries', definition: 'PRIMARY KEY (id)' }));
       const mappings = await listMappings(store);
       const fromPostgres: ImportFileReport[] = [];
       for (const file of files) fromPostgres.push(await importFilePostgres(store, file, { mappings, displayPath: file }));
       expect(fromPostgres.map((r) => r.status)).toEqual(['imported', 'imported']);
-      expect(await store.all(INDEXES)).toEqual(indexesBefore);
+      expect(await schema(store)).toEqual(schemaBefore);
 
       const sqlite = sqliteStore();
       // One sync per file: a sync of both would take the payments first (sync.ts importOrder).
@@ -115,7 +128,10 @@ describe('a first load into the team database', () => {
       'le_1,acct_1,credit_free,5.00,usd,2026-11-01T10:00:00Z,',
       'le_2,acct_1,credit_free,2.00,usd,2026-11-01T11:00:00Z,'));
     const { store } = await teamDatabase();
+    const schemaBefore = await schema(store);
     const report = await importFilePostgres(store, file, { mappings: [], displayPath: file });
+    // The load without the primary key failed building it again, and the rows went in the long way, through it.
+    expect(await schema(store)).toEqual(schemaBefore);
     const sqlite = sqliteStore();
     const [fromSqlite] = await syncPaths(sqlite, [file]);
     expect(comparable(report)).toEqual(comparable(fromSqlite));
@@ -127,7 +143,7 @@ describe('a first load into the team database', () => {
 
   it('holds other sessions\' reads of the table only until the file commits, and a sync killed meanwhile leaves the indexes and rows as they were', async () => {
     const { db, store } = await teamDatabase();
-    const indexesBefore = await store.all(INDEXES);
+    const schemaBefore = await schema(store);
     const watcher = new pg.Client({ connectionString: db.url });
     await watcher.connect();
     open.push({ close: () => watcher.end() });
@@ -152,17 +168,17 @@ describe('a first load into the team database', () => {
     // The server rolls the transaction back once it finds its client gone; then readers go on.
     expect((await watcher.query<{ n: number }>(payments)).rows[0].n).toBe(0);
     expect((await watcher.query<{ n: number }>(dropped)).rows[0].n).toBe(0);
-    expect(await store.all(INDEXES)).toEqual(indexesBefore);
+    expect(await schema(store)).toEqual(schemaBefore);
     expect(await store.value('SELECT count(*) FROM imports')).toBe(0);
 
     const again = await runPaydeskAsync(['import', '--json', '--db', db.url, paymentsFile]);
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { files: { status: string; inserted: number }[] }).files[0]).toMatchObject({ status: 'imported', inserted: PAYMENTS });
-    expect(await store.all(INDEXES)).toEqual(indexesBefore);
+    expect(await schema(store)).toEqual(schemaBefore);
   }, 300_000);
   it("loads a first import made with an agent's role (not the tables' owner) with the indexes kept, not refused as read-only", async () => {
     const { db, store } = await teamDatabase();
-    const indexes = await store.all(INDEXES);
+    const schemaBefore = await schema(store);
     // Role names cannot be bound as parameters: this one is generated here from random hex.
     const role = `agent_${Math.random().toString(16).slice(2, 10)}`;
     const admin = new pg.Client({ connectionString: db.url });
@@ -178,6 +194,6 @@ describe('a first load into the team database', () => {
 
     const [report] = await syncPaths(agent, [paymentsFile]);
     expect(report).toMatchObject({ status: 'imported', inserted: PAYMENTS });
-    expect(await store.all(INDEXES)).toEqual(indexes);
+    expect(await schema(store)).toEqual(schemaBefore);
   }, 180_000);
 });

@@ -10,6 +10,7 @@ import { DECIDED_DISPUTES, STATUS_RANK, type StoreCounts } from '../import/store
 import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
 import { addToAccountTotalsSql } from '../import/account-totals.js';
+import { withPrimaryKeyAfter } from './postgres-indexes.js';
 
 const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
   'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
@@ -114,9 +115,10 @@ async function applyPayments(
   if (gapsWritten) {
     // Every row is new and none repeats: inserted as read, without the rounds' bookkeeping (file_payments is
     // not filled, as the derived columns take every payment for the file's).
-    const { changes } = await store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
-      SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
-      FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]);
+    const { changes } = await withPrimaryKeyAfter(store, 'payments', () =>
+      store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
+        SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
+        FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]));
     counts.inserted += changes;
     return { changed: changes > 0, gapsWritten };
   }
@@ -193,11 +195,13 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
   const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
   if ((await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
     // Into an empty table, a file that gives each id once has every row new and no conflict: a plain insert, and
-    // the staged rows are the new entries. One that repeats an id fails on the primary key, and goes the long way.
+    // the staged rows are the new entries. One that repeats an id fails on the primary key, and goes the long way
+    // (the rollback to the savepoint restores the key).
     await store.exec('SAVEPOINT ledger_load');
     try {
-      const { changes } = await store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id)
-        SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]);
+      const { changes } = await withPrimaryKeyAfter(store, 'ledger_entries', () =>
+        store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id)
+          SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]));
       await store.exec('RELEASE SAVEPOINT ledger_load');
       counts.inserted += changes;
       await addToTotals(store, STAGED_ENTRIES);
