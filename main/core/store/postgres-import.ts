@@ -20,7 +20,7 @@ import type { RowHash } from '../import/row-hash.js';
 import { applyReviewDecision } from '../reviews.js';
 import { applyStagedRows, type StagedSummary } from './postgres-apply.js';
 import { refreshDerivedColumnsPostgres } from './postgres-derived.js';
-import { DEFER_WHEN_UPDATING_AT_LEAST, dropSecondaryIndexes, rebuildIndexes, tableSmallNextTo, type DeferredIndexes } from './postgres-indexes.js';
+import { DEFER_WHEN_UPDATING_AT_LEAST, dropIndexes, rebuildIndexes, tableSmallNextTo, type DeferredIndexes } from './postgres-indexes.js';
 import { storedRowHashes } from './postgres-row-hashes.js';
 import { createStageSql, StagedRows } from './postgres-staging.js';
 import type { PostgresStore } from './postgres-store.js';
@@ -114,17 +114,21 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
           [report.path, fileHash, started]))!;
         // The file is staged: from here on, a table whose indexes are dropped is locked until commit.
-        const deferred: DeferredIndexes = { tables: [], definitions: [] };
-        if (await tableSmallNextTo(store, 'payments', stagedRows.payments)) await dropSecondaryIndexes(store, 'payments', deferred);
-        if (await tableSmallNextTo(store, 'ledger_entries', stagedRows.ledger)) await dropSecondaryIndexes(store, 'ledger_entries', deferred);
+        const deferred: DeferredIndexes = new Map();
+        if (await tableSmallNextTo(store, 'payments', stagedRows.payments)) await dropIndexes(store, 'payments', deferred);
+        if (await tableSmallNextTo(store, 'ledger_entries', stagedRows.ledger)) await dropIndexes(store, 'ledger_entries', deferred);
         const rows = await applyStagedRows(store, importId, paymentsWereEmpty, stagedRows);
         await rebuildIndexes(store, 'ledger_entries', deferred);
         for (const record of reviews) rows.counts[await applyReviewDecision(store, record, 'import')]++;
         await refreshDerivedColumnsPostgres(store, rows, {
           // New entries linking to a large share of the payments rewrite that share of its rows (the sums of
-          // the linked entries): once the payments are loaded, the first ledger is such a file.
+          // the linked entries): once the payments are loaded, the first ledger is such a file. Each new row
+          // version takes a new entry in every index, the primary key's too (880,000 payments: 16.3 s with the
+          // key, 5.4 + 1.3 s with it built after).
           async beforeLinking(payments) {
-            if (await tableSmallNextTo(store, 'payments', payments, 1 / DEFER_WHEN_UPDATING_AT_LEAST)) await dropSecondaryIndexes(store, 'payments', deferred);
+            if (await tableSmallNextTo(store, 'payments', payments, 1 / DEFER_WHEN_UPDATING_AT_LEAST)) {
+              await dropIndexes(store, 'payments', deferred, { primaryKey: true });
+            }
           },
         });
         await rebuildIndexes(store, 'payments', deferred);

@@ -1,8 +1,9 @@
 // A first load builds the secondary indexes after it, as one would with psql: millions of B-tree inserts in
-// row order cost several times one sorted build per index. The indexes are dropped inside the file's
+// row order cost several times one sorted build per index. Into an empty table, and for an UPDATE rewriting
+// most of the payments, the primary key is built after too. The indexes are dropped inside the file's
 // transaction (DDL is transactional here), so a rollback, or a killed process, restores them as they were.
 //
-// DROP INDEX takes an ACCESS EXCLUSIVE lock on the table until commit: other sessions' reads of that table
+// DROP INDEX (and DROP CONSTRAINT) takes an ACCESS EXCLUSIVE lock on the table until commit: other sessions' reads of that table
 // wait from the drop to the end of the file's transaction. So the drop comes after the file is read and
 // staged (only the set-based apply, the rebuild and the commit are inside the lock), and only where a rebuild
 // is cheaper than maintaining the indexes: a table that is empty or small next to what the file writes to it.
@@ -21,10 +22,8 @@ const LEAST_ROWS = 50_000;
 /** Memory for each index build (a sort of the table's keys); the setting ends with the transaction. */
 const BUILD_MEMORY = '256MB';
 
-export interface DeferredIndexes {
-  tables: ImportTable[];
-  definitions: string[];
-}
+/** Per table whose indexes are dropped, the statements that build them again. */
+export type DeferredIndexes = Map<ImportTable, string[]>;
 
 /** Whether the table holds at most `share` of `rows`; counting stops where that is decided. */
 export async function tableSmallNextTo(store: Store, table: ImportTable, rows: number, share = DEFER_WHEN_TABLE_AT_MOST): Promise<boolean> {
@@ -39,6 +38,17 @@ async function ownsTable(store: Store, table: ImportTable): Promise<boolean> {
   return (await store.value<boolean>('SELECT pg_has_role(current_user, c.relowner, ?) FROM pg_class c WHERE c.oid = ?::regclass', ['USAGE', table]))!;
 }
 
+/** Drops `table`'s primary key; returns the statement that adds it again, or undefined when it has none. */
+async function dropPrimaryKey(store: Store, table: ImportTable): Promise<string | undefined> {
+  const key = await store.get<{ name: string; definition: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'`,
+    [table],
+  );
+  if (!key) return undefined;
+  await store.exec(`ALTER TABLE ${table} DROP CONSTRAINT "${key.name}"`);
+  return `ALTER TABLE ${table} ADD CONSTRAINT "${key.name}" ${key.definition}`;
+}
+
 /**
  * Runs `load`, a plain INSERT into `table` while it is empty, with the table's primary key built after it: the
  * rows' random ids made each insert a descent to a random leaf of the key (1,000,000 payments: 8.7 s with the key,
@@ -47,22 +57,22 @@ async function ownsTable(store: Store, table: ImportTable): Promise<boolean> {
  * the table, the key stays.
  */
 export async function withPrimaryKeyAfter<T>(store: Store, table: ImportTable, load: () => Promise<T>): Promise<T> {
-  if (!(await ownsTable(store, table))) return load();
-  const key = await store.get<{ name: string; definition: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'`,
-    [table],
-  );
-  if (!key) return load();
-  await store.exec(`ALTER TABLE ${table} DROP CONSTRAINT "${key.name}"`);
+  const addKey = (await ownsTable(store, table)) ? await dropPrimaryKey(store, table) : undefined;
   const loaded = await load();
-  await store.exec(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
-  await store.exec(`ALTER TABLE ${table} ADD CONSTRAINT "${key.name}" ${key.definition}`);
+  if (addKey) {
+    await store.exec(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
+    await store.exec(addKey);
+  }
   return loaded;
 }
 
-/** Drops the secondary indexes of `table` (not those behind a primary key or unique constraint); `deferred` keeps how to build them again. */
-export async function dropSecondaryIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes): Promise<void> {
-  if (deferred.tables.includes(table)) return;
+/**
+ * Drops the secondary indexes of `table` (not those behind a unique constraint), and its primary key when
+ * `primaryKey` (for an UPDATE that rewrites so much of the table that every new row version's key entry costs
+ * more than building the key again); `deferred` keeps how to build them again.
+ */
+export async function dropIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes, { primaryKey = false } = {}): Promise<void> {
+  if (deferred.has(table)) return;
   // An agent's role (read-write, not the owner) keeps them and loads slower.
   if (!(await ownsTable(store, table))) return;
   const indexes = await store.all<{ name: string; definition: string }>(
@@ -72,21 +82,20 @@ export async function dropSecondaryIndexes(store: Store, table: ImportTable, def
      ORDER BY c.relname`,
     [table],
   );
-  if (indexes.length === 0) return;
-  await store.exec(`DROP INDEX ${indexes.map((index) => `"${index.name}"`).join(', ')}`);
-  deferred.tables.push(table);
-  deferred.definitions.push(...indexes.map((index) => index.definition));
+  const builds: string[] = [];
+  const addKey = primaryKey ? await dropPrimaryKey(store, table) : undefined;
+  if (addKey) builds.push(addKey);
+  if (indexes.length > 0) await store.exec(`DROP INDEX ${indexes.map((index) => `"${index.name}"`).join(', ')}`);
+  builds.push(...indexes.map((index) => index.definition));
+  if (builds.length > 0) deferred.set(table, builds);
 }
 
 /** Builds the dropped indexes of `table` again, then gives the planner the table's new size. */
 export async function rebuildIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes): Promise<void> {
-  const at = deferred.tables.indexOf(table);
-  if (at < 0) return;
-  deferred.tables.splice(at, 1);
-  const on = new RegExp(`^CREATE (UNIQUE )?INDEX \\S+ ON (\\S+\\.)?${table} `);
-  const mine = deferred.definitions.filter((definition) => on.test(definition));
-  deferred.definitions = deferred.definitions.filter((definition) => !on.test(definition));
+  const builds = deferred.get(table);
+  if (!builds) return;
+  deferred.delete(table);
   await store.exec(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
-  for (const definition of mine) await store.exec(definition);
+  for (const build of builds) await store.exec(build);
   await store.exec(`ANALYZE ${table}`);
 }
