@@ -13,7 +13,7 @@ import { importFilePostgres } from '../../main/core/store/postgres-import.js';
 import type { PostgresStore } from '../../main/core/store/postgres-store.js';
 import type { Store } from '../../main/core/store/store.js';
 import { ensureCliBuilt, exited, runPaydeskAsync, spawnPaydesk } from '../support/cli.js';
-import { csv, LEDGER_HEADER, memoryDb, tempDir, writeExport, type TestDb } from '../support/db.js';
+import { csv, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir, writeExport, type TestDb } from '../support/db.js';
 import { generatePayments, writeCreditsExport, writePaymentsExport } from '../support/payment-exports.js';
 import { pause } from '../support/import-watch.js';
 import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
@@ -139,6 +139,29 @@ describe('a first load into the team database', () => {
     for (const sql of [TABLES.ledger_entries, TABLES.account_totals, 'SELECT entry_id, line, stored, incoming FROM ledger_conflicts ORDER BY line']) {
       expect(await store.all(sql), sql).toEqual(await sqlite.all(sql));
     }
+  });
+
+  it('loads a payments file that gives an id twice into an empty table as SQLite does: the later row replaces the earlier, gaps and all', async () => {
+    const file = writeExport('payments.csv', csv(PAYMENTS_HEADER,
+      'pay_1,acct_1,10.00,usd,pending,2026-11-01T10:00:00Z,2026-11-01T10:00:00Z,,,',
+      'pay_2,acct_1,10.00,usd,succeeded,2026-11-01T10:05:00Z,2026-11-01T10:05:00Z,,,',
+      'pay_1,acct_1,10.00,usd,succeeded,2026-11-01T10:00:00Z,2026-11-01T10:01:00Z,,,',
+      'pay_3,acct_2,5.00,usd,succeeded,2026-11-01T11:00:00Z,2026-11-01T11:00:00Z,,,'));
+    const { store } = await teamDatabase();
+    const schemaBefore = await schema(store);
+    const report = await importFilePostgres(store, file, { mappings: [], displayPath: file });
+    // The load as read failed on the primary key, and the file went the rounds, through it.
+    expect(await schema(store)).toEqual(schemaBefore);
+    const sqlite = sqliteStore();
+    const [fromSqlite] = await syncPaths(sqlite, [file]);
+    expect(comparable(report)).toEqual(comparable(fromSqlite));
+    expect(report).toMatchObject({ status: 'imported', inserted: 3, updated: 1 });
+    expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
+    expect(await store.all('SELECT id, status, purchase_gap_ms FROM payments ORDER BY id')).toEqual([
+      { id: 'pay_1', status: 'succeeded', purchase_gap_ms: null },
+      { id: 'pay_2', status: 'succeeded', purchase_gap_ms: 5 * 60_000 },
+      { id: 'pay_3', status: 'succeeded', purchase_gap_ms: null },
+    ]);
   });
 
   it('holds other sessions\' reads of the table only until the file commits, and a sync killed meanwhile leaves the indexes and rows as they were', async () => {

@@ -66,6 +66,9 @@ const WORK_TABLES = `
 
 const SORT_MEMORY = '64MB';
 
+/** What a load fails with when the file repeats an id that a table's primary key holds once. */
+const UNIQUE_VIOLATION = '23505';
+
 /** What the reader staged, counted as the rows went by: each saves a pass over the staged rows. */
 export interface StagedSummary {
   payments: number;
@@ -103,25 +106,43 @@ const IS_CANDIDATE = `r.account_id IS NOT NULL AND r.status IN ${CANDIDATE_STATU
 const PURCHASE_GAP = `CASE WHEN ${IS_CANDIDATE} THEN r.created_at - lag(r.created_at) OVER (
   PARTITION BY r.account_id, r.currency, r.amount_cents, ${IS_CANDIDATE} ORDER BY r.created_at, r.id) END`;
 
+/**
+ * Into an empty table, a file that gives each id once has every row new: inserted as read, without the rounds'
+ * bookkeeping (file_payments is not filled, as the derived columns take every payment for the file's). One that
+ * repeats an id fails on the primary key; then nothing is inserted (undefined), and the file goes the rounds.
+ * Trying first costs such a file one insert more, and spares every other one the count of rows per id.
+ */
+async function insertEveryPayment(store: PostgresStore, importId: number): Promise<number | undefined> {
+  await store.exec('SAVEPOINT payments_load');
+  try {
+    const { changes } = await withPrimaryKeyAfter(store, 'payments', () =>
+      store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
+        SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
+        FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]));
+    await store.exec('RELEASE SAVEPOINT payments_load');
+    return changes;
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await store.exec('ROLLBACK TO SAVEPOINT payments_load');
+    return undefined;
+  }
+}
+
 async function applyPayments(
   store: PostgresStore,
   importId: number,
   counts: StoreCounts,
   paymentsWereEmpty: boolean,
 ): Promise<{ changed: boolean; gapsWritten: boolean }> {
+  if (paymentsWereEmpty) {
+    const inserted = await insertEveryPayment(store, importId);
+    if (inserted !== undefined) {
+      counts.inserted += inserted;
+      return { changed: inserted > 0, gapsWritten: true };
+    }
+  }
   const roundCount = (await store.value<number>(`SELECT max(n) FROM (SELECT count(*) AS n FROM ${STAGE_TABLE} WHERE kind = 'p' GROUP BY id) AS per_id`)) ?? 0;
   if (roundCount === 0) return { changed: false, gapsWritten: false };
-  const gapsWritten = paymentsWereEmpty && roundCount === 1;
-  if (gapsWritten) {
-    // Every row is new and none repeats: inserted as read, without the rounds' bookkeeping (file_payments is
-    // not filled, as the derived columns take every payment for the file's).
-    const { changes } = await withPrimaryKeyAfter(store, 'payments', () =>
-      store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
-        SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
-        FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]));
-    counts.inserted += changes;
-    return { changed: changes > 0, gapsWritten };
-  }
   await store.exec(`
     CREATE TEMP TABLE incoming_payments ON COMMIT DROP AS
       SELECT line, id, ${VALUE_COLUMNS.join(', ')}, hash_hi, hash_lo, row_number() OVER (PARTITION BY id ORDER BY line) AS nth
@@ -161,7 +182,7 @@ async function applyPayments(
     }
     await store.run('DELETE FROM payment_round');
   }
-  return { changed: (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0, gapsWritten };
+  return { changed: (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0, gapsWritten: false };
 }
 
 interface ConflictRow {
@@ -183,7 +204,6 @@ interface ConflictRow {
 }
 
 const NEW_ENTRIES = 'new_entries';
-const UNIQUE_VIOLATION = '23505';
 /** The staged ledger rows as new entries: what a load into an empty table inserts. */
 const STAGED_ENTRIES = `(SELECT id, account_id, type, amount_cents, currency, created_at, payment_id FROM ${STAGE_TABLE} WHERE kind = 'l')`;
 
