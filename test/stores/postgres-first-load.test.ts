@@ -95,6 +95,18 @@ function comparable(report: ImportFileReport) {
   return rest;
 }
 
+/** Imports `file` into a fresh team database and into SQLite: the same report, and the team database's schema as it was. */
+async function importIntoBoth(file: string): Promise<{ report: ImportFileReport; store: PostgresStore; sqlite: TestDb }> {
+  const { store } = await teamDatabase();
+  const schemaBefore = await schema(store);
+  const report = await importFilePostgres(store, file, { mappings: [], displayPath: file });
+  expect(await schema(store)).toEqual(schemaBefore);
+  const sqlite = sqliteStore();
+  const [fromSqlite] = await syncPaths(sqlite, [file]);
+  expect(comparable(report)).toEqual(comparable(fromSqlite));
+  return { report, store, sqlite };
+}
+
 describe('a first load into the team database', () => {
   for (const order of [['payments', 'ledger'], ['ledger', 'payments']] as const) {
     it(`gives the rows and reports SQLite gives, ${order.join(' then ')}, and builds every index again`, async () => {
@@ -127,14 +139,8 @@ describe('a first load into the team database', () => {
       'le_2,acct_1,credit_free,1.00,usd,2026-11-01T11:00:00Z,',
       'le_1,acct_1,credit_free,5.00,usd,2026-11-01T10:00:00Z,',
       'le_2,acct_1,credit_free,2.00,usd,2026-11-01T11:00:00Z,'));
-    const { store } = await teamDatabase();
-    const schemaBefore = await schema(store);
-    const report = await importFilePostgres(store, file, { mappings: [], displayPath: file });
     // The load without the primary key failed building it again, and the rows went in the long way, through it.
-    expect(await schema(store)).toEqual(schemaBefore);
-    const sqlite = sqliteStore();
-    const [fromSqlite] = await syncPaths(sqlite, [file]);
-    expect(comparable(report)).toEqual(comparable(fromSqlite));
+    const { report, store, sqlite } = await importIntoBoth(file);
     expect(report).toMatchObject({ status: 'imported', inserted: 2, unchanged: 1, conflicts: 1 });
     for (const sql of [TABLES.ledger_entries, TABLES.account_totals, 'SELECT entry_id, line, stored, incoming FROM ledger_conflicts ORDER BY line']) {
       expect(await store.all(sql), sql).toEqual(await sqlite.all(sql));
@@ -147,14 +153,8 @@ describe('a first load into the team database', () => {
       'pay_2,acct_1,10.00,usd,succeeded,2026-11-01T10:05:00Z,2026-11-01T10:05:00Z,,,',
       'pay_1,acct_1,10.00,usd,succeeded,2026-11-01T10:00:00Z,2026-11-01T10:01:00Z,,,',
       'pay_3,acct_2,5.00,usd,succeeded,2026-11-01T11:00:00Z,2026-11-01T11:00:00Z,,,'));
-    const { store } = await teamDatabase();
-    const schemaBefore = await schema(store);
-    const report = await importFilePostgres(store, file, { mappings: [], displayPath: file });
     // The load as read failed on the primary key, and the file went the rounds, through it.
-    expect(await schema(store)).toEqual(schemaBefore);
-    const sqlite = sqliteStore();
-    const [fromSqlite] = await syncPaths(sqlite, [file]);
-    expect(comparable(report)).toEqual(comparable(fromSqlite));
+    const { report, store, sqlite } = await importIntoBoth(file);
     expect(report).toMatchObject({ status: 'imported', inserted: 3, updated: 1 });
     expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
     expect(await store.all('SELECT id, status, purchase_gap_ms FROM payments ORDER BY id')).toEqual([
