@@ -3,10 +3,11 @@
 // most of the payments, the primary key is built after too. The indexes are dropped inside the file's
 // transaction (DDL is transactional here), so a rollback, or a killed process, restores them as they were.
 //
-// DROP INDEX (and DROP CONSTRAINT) takes an ACCESS EXCLUSIVE lock on the table until commit: other sessions' reads of that table
-// wait from the drop to the end of the file's transaction. So the drop comes after the file is read and
-// staged (only the set-based apply, the rebuild and the commit are inside the lock), and only where a rebuild
-// is cheaper than maintaining the indexes: a table that is empty or small next to what the file writes to it.
+// DROP INDEX (and DROP CONSTRAINT) takes an ACCESS EXCLUSIVE lock on the table until commit: other sessions'
+// reads of that table wait from the drop to the end of the file's transaction. So the drop comes after the file
+// is read and staged (only the set-based apply, the rebuild and the commit are inside the lock), and only where a
+// rebuild is cheaper than maintaining the indexes: a table that is empty or small next to what the file writes
+// to it.
 import type { ImportTable } from '../import/deferred-indexes.js';
 import type { Store } from './store.js';
 
