@@ -11,11 +11,13 @@ test('each flag list shows exactly the rows the fixture plants', async ({ page, 
   await screenshot(page, 'stuck');
 
   await page.getByRole('link', { name: /Duplicates/ }).click();
+  await expect(page.locator('h1')).toHaveText('Possible duplicate purchases');
   expect(await gridKeys(page)).toEqual(['pay_2|pay_3']);
   await expect(page.locator('.grid-row').first()).toContainText('paid while pending');
   await screenshot(page, 'duplicates');
 
   await page.getByRole('link', { name: /Limited tier/ }).click();
+  await expect(page.locator('h1')).toHaveText('Credits, but still Limited');
   expect(await gridKeys(page)).toEqual(['acct_3']);
   await expect(page.locator('.grid-row[data-key="acct_3"]')).toContainText('5.00 USD');
   await screenshot(page, 'limited');

@@ -54,7 +54,9 @@ test.describe(() => {
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expect(page.getByTestId('import-row').filter({ hasText: 'later.csv' })).toContainText('imported');
 
+    // Each list is read once its own heading shows: until then the grid can still be the screen before's.
     await page.getByRole('link', { name: /Stuck payments/ }).click();
+    await expect(page.locator('h1')).toHaveText('Stuck payments');
     expect((await gridKeys(page)).length).toBeGreaterThan(0);
     await page.getByTestId('grid-body').focus();
     await page.keyboard.press('Enter');
@@ -63,12 +65,14 @@ test.describe(() => {
     await page.keyboard.press('Escape');
 
     await page.getByRole('link', { name: /Duplicates/ }).click();
+    await expect(page.locator('h1')).toHaveText('Possible duplicate purchases');
     expect((await gridKeys(page)).length).toBeGreaterThan(0);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     expect((await download).suggestedFilename()).toMatch(/^paydesk-duplicates-/);
 
     await page.getByRole('link', { name: /Limited tier/ }).click();
+    await expect(page.locator('h1')).toHaveText('Credits, but still Limited');
     expect(await gridKeys(page)).toEqual(['acct_3']);
 
     await page.getByRole('link', { name: /Mismatches/ }).click();
