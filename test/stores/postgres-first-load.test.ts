@@ -1,7 +1,8 @@
 // A first load into the team database builds the secondary indexes, and the primary key of an empty table, after
 // the rows (postgres-indexes.ts): the files large enough for that give the same reports and rows as SQLite, the
-// indexes and keys come back exactly as the schema has them, other sessions' reads of the table wait for the file's transaction only, and a sync killed
-// (SIGKILL) while the indexes are dropped leaves the indexes and the rows as they were.
+// indexes and keys come back exactly as the schema has them, other sessions' reads of the table wait for the
+// file's transaction only, and a sync killed (SIGKILL) while the indexes are dropped leaves the indexes and the
+// rows as they were.
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
