@@ -11,6 +11,8 @@ import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
 import { addToAccountTotalsSql } from '../import/account-totals.js';
 import { withPrimaryKeyAfter } from './postgres-indexes.js';
+import type { SqlValue } from './store.js';
+import type { ImportTable } from '../import/deferred-indexes.js';
 
 const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
   'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
@@ -107,25 +109,35 @@ const PURCHASE_GAP = `CASE WHEN ${IS_CANDIDATE} THEN r.created_at - lag(r.create
   PARTITION BY r.account_id, r.currency, r.amount_cents, ${IS_CANDIDATE} ORDER BY r.created_at, r.id) END`;
 
 /**
- * Into an empty table, a file that gives each id once has every row new: inserted as read, without the rounds'
- * bookkeeping (file_payments is not filled, as the derived columns take every payment for the file's). One that
- * repeats an id fails on the primary key; then nothing is inserted (undefined), and the file goes the rounds.
- * Trying first costs such a file one insert more, and spares every other one the count of rows per id.
+ * Runs `insert`, a load of the staged rows into `table` while it is empty, inside a savepoint and with the
+ * table's primary key built after it. A file that repeats an id fails on the key: then nothing is inserted
+ * (undefined), the savepoint's rollback restores the key, and the caller goes the long way. Trying first costs
+ * such a file one insert more, and spares every other one a pass over its rows for repeated ids.
  */
-async function insertEveryPayment(store: PostgresStore, importId: number): Promise<number | undefined> {
-  await store.exec('SAVEPOINT payments_load');
+async function insertUnlessAnIdRepeats(store: PostgresStore, table: ImportTable, insert: string, params: SqlValue[]): Promise<number | undefined> {
+  const savepoint = `${table}_load`;
+  await store.exec(`SAVEPOINT ${savepoint}`);
   try {
-    const { changes } = await withPrimaryKeyAfter(store, 'payments', () =>
-      store.run(`INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
-        SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
-        FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]));
-    await store.exec('RELEASE SAVEPOINT payments_load');
+    const { changes } = await withPrimaryKeyAfter(store, table, () => store.run(insert, params));
+    await store.exec(`RELEASE SAVEPOINT ${savepoint}`);
     return changes;
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    await store.exec('ROLLBACK TO SAVEPOINT payments_load');
+    await store.exec(`ROLLBACK TO SAVEPOINT ${savepoint}`);
     return undefined;
   }
+}
+
+/**
+ * Into an empty table, a file that gives each id once has every row new: inserted as read, without the rounds'
+ * bookkeeping (file_payments is not filled, as the derived columns take every payment for the file's). One that
+ * repeats an id inserts nothing (undefined), and goes the rounds.
+ */
+function insertEveryPayment(store: PostgresStore, importId: number): Promise<number | undefined> {
+  return insertUnlessAnIdRepeats(store, 'payments',
+    `INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
+     SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
+     FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]);
 }
 
 async function applyPayments(
@@ -215,20 +227,13 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
   const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
   if ((await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
     // Into an empty table, a file that gives each id once has every row new and no conflict: a plain insert, and
-    // the staged rows are the new entries. One that repeats an id fails on the primary key, and goes the long way
-    // (the rollback to the savepoint restores the key).
-    await store.exec('SAVEPOINT ledger_load');
-    try {
-      const { changes } = await withPrimaryKeyAfter(store, 'ledger_entries', () =>
-        store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id)
-          SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]));
-      await store.exec('RELEASE SAVEPOINT ledger_load');
-      counts.inserted += changes;
+    // the staged rows are the new entries. One that repeats an id inserts nothing, and goes the long way.
+    const inserted = await insertUnlessAnIdRepeats(store, 'ledger_entries',
+      `INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]);
+    if (inserted !== undefined) {
+      counts.inserted += inserted;
       await addToTotals(store, STAGED_ENTRIES);
-      return changes > 0 ? STAGED_ENTRIES : undefined;
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      await store.exec('ROLLBACK TO SAVEPOINT ledger_load');
+      return inserted > 0 ? STAGED_ENTRIES : undefined;
     }
   }
   // The ids the file gives more than once, with the line of their first row: of those rows, the first is the
