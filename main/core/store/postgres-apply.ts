@@ -11,7 +11,6 @@ import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
 import { addToAccountTotalsSql } from '../import/account-totals.js';
 import { withPrimaryKeyAfter } from './postgres-indexes.js';
-import type { SqlValue } from './store.js';
 import type { ImportTable } from '../import/deferred-indexes.js';
 
 const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
@@ -102,23 +101,28 @@ export async function applyStagedRows(store: PostgresStore, importId: number, pa
 const IS_CANDIDATE = `r.account_id IS NOT NULL AND r.status IN ${CANDIDATE_STATUSES_SQL}`;
 /**
  * Into an empty table, a file that gives each id once is the whole table: the time since the previous candidate of
- * the same purchase group (postgres-derived.ts computeAllPurchaseGaps) is known as the rows go in, which saves
- * rewriting most of them right after.
+ * the same purchase group (postgres-derived.ts computeAllPurchaseGaps) is known before the rows go in, which saves
+ * rewriting most of them right after. Only repeat purchases have one.
  */
-const PURCHASE_GAP = `CASE WHEN ${IS_CANDIDATE} THEN r.created_at - lag(r.created_at) OVER (
-  PARTITION BY r.account_id, r.currency, r.amount_cents, ${IS_CANDIDATE} ORDER BY r.created_at, r.id) END`;
+const FIRST_LOAD_GAPS = `CREATE TEMP TABLE first_load_gaps ON COMMIT DROP AS
+  SELECT line, gap FROM (
+    SELECT r.line, CASE WHEN ${IS_CANDIDATE} THEN r.created_at - lag(r.created_at) OVER (
+      PARTITION BY r.account_id, r.currency, r.amount_cents, ${IS_CANDIDATE} ORDER BY r.created_at, r.id) END AS gap
+    FROM ${STAGE_TABLE} r WHERE r.kind = 'p') AS per_row
+  WHERE gap IS NOT NULL;
+  ANALYZE first_load_gaps;`;
 
 /**
- * Runs `insert`, a load of the staged rows into `table` while it is empty, inside a savepoint and with the
- * table's primary key built after it. A file that repeats an id fails on the key: then nothing is inserted
- * (undefined), the savepoint's rollback restores the key, and the caller goes the long way. Trying first costs
- * such a file one insert more, and spares every other one a pass over its rows for repeated ids.
+ * Runs `load`, a load of the staged rows into `table` while it is empty, inside a savepoint and with the table's
+ * primary key built after it. A file that repeats an id fails on the key: then nothing is inserted (undefined),
+ * the savepoint's rollback restores the key, and the caller goes the long way. Trying first costs such a file one
+ * load more, and spares every other one a pass over its rows for repeated ids.
  */
-async function insertUnlessAnIdRepeats(store: PostgresStore, table: ImportTable, insert: string, params: SqlValue[]): Promise<number | undefined> {
+async function insertUnlessAnIdRepeats(store: PostgresStore, table: ImportTable, load: () => Promise<{ changes: number }>): Promise<number | undefined> {
   const savepoint = `${table}_load`;
   await store.exec(`SAVEPOINT ${savepoint}`);
   try {
-    const { changes } = await withPrimaryKeyAfter(store, table, () => store.run(insert, params));
+    const { changes } = await withPrimaryKeyAfter(store, table, load);
     await store.exec(`RELEASE SAVEPOINT ${savepoint}`);
     return changes;
   } catch (error) {
@@ -132,12 +136,22 @@ async function insertUnlessAnIdRepeats(store: PostgresStore, table: ImportTable,
  * Into an empty table, a file that gives each id once has every row new: inserted as read, without the rounds'
  * bookkeeping (file_payments is not filled, as the derived columns take every payment for the file's). One that
  * repeats an id inserts nothing (undefined), and goes the rounds.
+ *
+ * The purchase gaps are worked out over the few columns their window needs and joined back by line: a window
+ * over the whole rows, then a sort back into file order, spilled both sorts to disk (1,000,000 payments: 8.8 s
+ * against 2.6 + 3.8 s in an import). No sort into file order: where a row lies in the table decides no result (and with the
+ * few gaps hashed, the staged rows go in in the order they were staged anyway).
  */
 function insertEveryPayment(store: PostgresStore, importId: number): Promise<number | undefined> {
-  return insertUnlessAnIdRepeats(store, 'payments',
-    `INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
-     SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, ${PURCHASE_GAP}
-     FROM ${STAGE_TABLE} r WHERE r.kind = 'p' ORDER BY r.line`, [importId]);
+  return insertUnlessAnIdRepeats(store, 'payments', async () => {
+    await store.exec(FIRST_LOAD_GAPS);
+    return store.run(
+      `INSERT INTO payments (${VALUE_COLUMNS.join(', ')}, row_hash_hi, row_hash_lo, import_id, id, purchase_gap_ms)
+       SELECT ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.hash_hi, r.hash_lo, ?, r.id, g.gap
+       FROM ${STAGE_TABLE} r LEFT JOIN first_load_gaps g ON g.line = r.line WHERE r.kind = 'p'`,
+      [importId],
+    );
+  });
 }
 
 async function applyPayments(
@@ -228,8 +242,8 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
   if ((await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
     // Into an empty table, a file that gives each id once has every row new and no conflict: a plain insert, and
     // the staged rows are the new entries. One that repeats an id inserts nothing, and goes the long way.
-    const inserted = await insertUnlessAnIdRepeats(store, 'ledger_entries',
-      `INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]);
+    const inserted = await insertUnlessAnIdRepeats(store, 'ledger_entries', () =>
+      store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]));
     if (inserted !== undefined) {
       counts.inserted += inserted;
       await addToTotals(store, STAGED_ENTRIES);
