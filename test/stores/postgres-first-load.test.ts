@@ -58,13 +58,14 @@ function sqliteStore(): TestDb {
   return sqlite;
 }
 
-const INDEXES = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('payments', 'ledger_entries')
-  ORDER BY indexname`;
+/** The tables a first load drops keys or indexes of, and builds them again. */
+const LOADED = `('payments', 'ledger_entries', 'account_totals')`;
+const INDEXES = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ${LOADED} ORDER BY indexname`;
 /** The tables' constraints (a load builds their primary keys after the rows) and which columns take NULL. */
 const CONSTRAINTS = `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-  WHERE conrelid IN ('payments'::regclass, 'ledger_entries'::regclass) ORDER BY 1, 2`;
+  WHERE conrelid::regclass::text IN ${LOADED} ORDER BY 1, 2`;
 const NULLABLE = `SELECT table_name, column_name, is_nullable FROM information_schema.columns
-  WHERE table_schema = current_schema() AND table_name IN ('payments', 'ledger_entries') ORDER BY 1, 2`;
+  WHERE table_schema = current_schema() AND table_name IN ${LOADED} ORDER BY 1, 2`;
 const SCHEMA = [INDEXES, CONSTRAINTS, NULLABLE];
 
 async function schema(store: Store): Promise<unknown[][]> {
@@ -116,6 +117,7 @@ describe('a first load into the team database', () => {
       const schemaBefore = await schema(store);
       expect(schemaBefore[0].length).toBeGreaterThanOrEqual(10);
       expect(schemaBefore[1]).toContainEqual(expect.objectContaining({ table_name: 'ledger_entries', definition: 'PRIMARY KEY (id)' }));
+      expect(schemaBefore[1]).toContainEqual(expect.objectContaining({ table_name: 'account_totals', definition: 'PRIMARY KEY (account_id, currency)' }));
       const mappings = await listMappings(store);
       const fromPostgres: ImportFileReport[] = [];
       for (const file of files) fromPostgres.push(await importFilePostgres(store, file, { mappings, displayPath: file }));

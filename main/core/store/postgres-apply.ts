@@ -9,7 +9,7 @@ import { CANDIDATE_STATUSES_SQL } from '../flags/credit-links.js';
 import { DECIDED_DISPUTES, STATUS_RANK, type StoreCounts } from '../import/store.js';
 import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
-import { addToAccountTotalsSql } from '../import/account-totals.js';
+import { addToAccountTotalsSql, firstAccountTotalsSql } from '../import/account-totals.js';
 import { withPrimaryKeyAfter } from './postgres-indexes.js';
 import type { ImportTable } from '../import/deferred-indexes.js';
 
@@ -246,7 +246,7 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
       store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]));
     if (inserted !== undefined) {
       counts.inserted += inserted;
-      await addToTotals(store, STAGED_ENTRIES);
+      await addFirstTotals(store, STAGED_ENTRIES);
       return inserted > 0 ? STAGED_ENTRIES : undefined;
     }
   }
@@ -297,6 +297,15 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
 /** Adds the new entries (a relation of ledger_entries' columns) to the account totals. */
 async function addToTotals(store: PostgresStore, newEntries: string): Promise<void> {
   await store.run(addToAccountTotalsSql(newEntries));
+}
+
+/**
+ * The totals of a first ledger: into empty totals, a plain insert with the key built after it (2,028,701 entries
+ * into 200,211 accounts: 3.6 s with the key and ON CONFLICT, 2.5 + 0.1 s without).
+ */
+async function addFirstTotals(store: PostgresStore, newEntries: string): Promise<void> {
+  if ((await store.value('SELECT 1 FROM account_totals LIMIT 1')) !== undefined) return addToTotals(store, newEntries);
+  await withPrimaryKeyAfter(store, 'account_totals', () => store.run(firstAccountTotalsSql(newEntries)));
 }
 
 /** The newest time each kind of row brought, read or not applied (data_bounds). */

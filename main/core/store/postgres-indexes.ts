@@ -23,6 +23,9 @@ const LEAST_ROWS = 50_000;
 /** Memory for each index build (a sort of the table's keys); the setting ends with the transaction. */
 const BUILD_MEMORY = '256MB';
 
+/** The tables a first load goes into: those an import writes, and the account totals summing the ledger. */
+export type LoadedTable = ImportTable | 'account_totals';
+
 /** Per table whose indexes are dropped, the statements that build them again. */
 export type DeferredIndexes = Map<ImportTable, string[]>;
 
@@ -35,12 +38,12 @@ export async function tableSmallNextTo(store: Store, table: ImportTable, rows: n
 }
 
 /** Whether the importing role may drop and build `table`'s indexes: only the table's owner may. */
-async function ownsTable(store: Store, table: ImportTable): Promise<boolean> {
+async function ownsTable(store: Store, table: LoadedTable): Promise<boolean> {
   return (await store.value<boolean>('SELECT pg_has_role(current_user, c.relowner, ?) FROM pg_class c WHERE c.oid = ?::regclass', ['USAGE', table]))!;
 }
 
 /** Drops `table`'s primary key; returns the statement that adds it again, or undefined when it has none. */
-async function dropPrimaryKey(store: Store, table: ImportTable): Promise<string | undefined> {
+async function dropPrimaryKey(store: Store, table: LoadedTable): Promise<string | undefined> {
   const key = await store.get<{ name: string; definition: string }>(
     `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'`,
     [table],
@@ -57,7 +60,7 @@ async function dropPrimaryKey(store: Store, table: ImportTable): Promise<string 
  * repeats fails the key's build as it would have failed the insert (23505, unique_violation). Without ownership of
  * the table, the key stays.
  */
-export async function withPrimaryKeyAfter<T>(store: Store, table: ImportTable, load: () => Promise<T>): Promise<T> {
+export async function withPrimaryKeyAfter<T>(store: Store, table: LoadedTable, load: () => Promise<T>): Promise<T> {
   const addKey = (await ownsTable(store, table)) ? await dropPrimaryKey(store, table) : undefined;
   const loaded = await load();
   if (addKey) {
