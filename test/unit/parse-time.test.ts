@@ -44,4 +44,25 @@ describe('export timestamps', () => {
       expect(parseExportTime(`2027-${month}-${days + 1} 00:00`).ok).toBe(false);
     });
   });
+
+  it('reads the three common forms exactly, and refuses their impossible values with the reasons above', () => {
+    // Seeded: the same 6,000 timestamps every run, valid and out of range, across years, months and days.
+    let seed = 12345;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const pad = (value: number, width: number) => String(value).padStart(width, '0');
+    for (let i = 0; i < 6000; i++) {
+      const [year, month, day] = [1960 + next(150), next(14), next(33)];
+      const [hour, minute, second, millis] = [next(25), next(61), next(61), next(1000)];
+      const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+      const time = `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}`;
+      const valid = year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+        && hour <= 23 && minute <= 59 && second <= 59;
+      const forms = [[`${date} ${time}`, 0], [`${date}T${time}Z`, 0], [`${date}T${time}.${pad(millis, 3)}Z`, millis]] as const;
+      for (const [text, ms] of forms) {
+        const result = parseExportTime(text);
+        if (valid) expect(result, text).toEqual({ ok: true, ms: Date.UTC(year, month - 1, day, hour, minute, second, ms) });
+        else expect(result, text).toMatchObject({ ok: false, reason: expect.stringMatching(/^(implausible year|impossible date|impossible time)/) });
+      }
+    }
+  });
 });
