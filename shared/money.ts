@@ -7,6 +7,8 @@ const DECIMAL = /^(-)?(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?$/;
 
 /** Parses `10`, `10.5`, `1,234.56`, `-3.00` in major units into minor units of a currency with `exponent` digits. */
 export function parseDecimalMoney(text: string, exponent: number): MoneyResult {
+  const plain = plainDecimalMinor(text, exponent);
+  if (plain !== undefined) return { ok: true, minor: plain };
   const match = DECIMAL.exec(text.trim());
   if (!match) return { ok: false, reason: `not a decimal amount: "${text}"` };
   const [, minus, whole = '', fraction = ''] = match;
@@ -16,6 +18,40 @@ export function parseDecimalMoney(text: string, exponent: number): MoneyResult {
     return { ok: false, reason: `more decimals than the currency allows (${exponent})` };
   }
   return toMinor(minus === '-', integerDigits + fraction.padEnd(exponent, '0'));
+}
+
+/** Most digits a plain amount may have, counting the fraction padded to the exponent, to be read exactly here. */
+const PLAIN_DIGITS = 15;
+
+/**
+ * What nearly every export writes, read digit by digit without a regular expression: an optional minus, digits,
+ * and optionally a point and at most `exponent` digits (`1234.56`, `-3.00`, `5`). Undefined for anything else
+ * (spaces, thousands separators, too many decimals or digits, no digit at all), which parseDecimalMoney's general
+ * path reads and explains.
+ */
+function plainDecimalMinor(text: string, exponent: number): number | undefined {
+  const n = text.length;
+  let i = n > 0 && text.charCodeAt(0) === 0x2d ? 1 : 0;
+  const negative = i === 1;
+  let value = 0;
+  let digits = 0;
+  let fraction = -1; // digits after the point, once there is one
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e && fraction < 0) {
+      fraction = 0;
+      continue;
+    }
+    const digit = c - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  const decimals = Math.max(fraction, 0);
+  if (digits === 0 || decimals > exponent || digits - decimals + exponent > PLAIN_DIGITS) return undefined;
+  for (let d = decimals; d < exponent; d++) value *= 10;
+  return negative && value !== 0 ? -value : value;
 }
 
 /** Parses an integer count of minor units (a `*_cents` column). */

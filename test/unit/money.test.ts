@@ -27,6 +27,25 @@ describe('money parsing', () => {
     expect(parseDecimalMoney(text, 2).ok).toBe(false);
   });
 
+  it('reads signed decimals of any length exactly, or refuses them, as whole-number arithmetic says', () => {
+    // Seeded: the same 20,000 amounts every run, up to 18 digits before the point and 4 after, for 0, 2 and 3 decimals.
+    let seed = 2024;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const someDigits = (count: number) => Array.from({ length: count }, () => String(next(10))).join('');
+    for (let i = 0; i < 20000; i++) {
+      const [minus, whole, point, fraction] = [next(4) === 0 ? '-' : '', someDigits(next(19)), next(3) > 0, someDigits(next(5))];
+      const text = `${minus}${whole}${point ? `.${fraction}` : ''}`;
+      const decimals = point ? fraction : '';
+      for (const exponent of [0, 2, 3]) {
+        const expected = BigInt(`${whole}${decimals.padEnd(exponent, '0')}` || '0') * (minus ? -1n : 1n);
+        const readable = whole + decimals !== '' && decimals.length <= exponent && (expected < 0n ? -expected : expected) <= BigInt(Number.MAX_SAFE_INTEGER);
+        const result = parseDecimalMoney(text, exponent);
+        if (readable) expect(result, `${text} (${exponent})`).toEqual({ ok: true, minor: Number(expected) });
+        else expect(result.ok, `${text} (${exponent})`).toBe(false);
+      }
+    }
+  });
+
   it('rejects amounts beyond exact integer range instead of rounding them', () => {
     expect(parseMoneyIn('900719925474099.92', 'usd').ok).toBe(false);
     expect(parseMoneyIn('90071992547409.91', 'usd')).toEqual({ ok: true, minor: 9007199254740991 });
