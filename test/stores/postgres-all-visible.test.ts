@@ -3,11 +3,13 @@
 // 100,000 rows instead of 10–17 ms). So the tables a bulk write fills are all-visible as soon as it is done: after
 // the flag lists are rebuilt, and after `paydesk copy`, on a server that commits asynchronously too.
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncPaths } from '../../main/core/import/sync.js';
 import { refreshFlagLists } from '../../main/core/flag-lists/refresh.js';
 import { copyDatabase } from '../../main/core/store/copy-database.js';
 import { openStore } from '../../main/core/store/open-store.js';
+import { vacuumAndAnalyze } from '../../main/core/store/postgres-store.js';
 import { SqliteStore } from '../../main/core/store/sqlite-store.js';
 import type { Store } from '../../main/core/store/store.js';
 import { tempDir } from '../support/db.js';
@@ -90,5 +92,40 @@ describe('tables a bulk write fills are all-visible at once on PostgreSQL', () =
     const tables = await visibility(db.url, ['payments', 'ledger_entries', ...FLAG_TABLES]);
     expect(tables.find((t) => t.table === 'payments')!.pages).toBeGreaterThan(10);
     for (const t of tables) expect(t, t.table).toMatchObject({ allVisible: t.pages });
+  });
+
+  it('when a snapshot older than the rows was still open as VACUUM began, once it ends', async () => {
+    const db = await asyncCommitDatabase();
+    const store = await opened(db.url);
+    await syncPaths(store, exportsWithFlags());
+    // Another session's read, as autovacuum's ANALYZE or a colleague's list holds one, from before the rebuild.
+    const reader = new pg.Client({ connectionString: db.url });
+    await reader.connect();
+    cleanups.push(() => reader.end());
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query('SELECT count(*) FROM payments');
+
+    const started = performance.now();
+    expect((await refreshFlagLists(store)).rebuilt).toBe(true);
+    // While the snapshot stays open the rebuild gives up on the pages after its pauses, rather than waiting on it.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const blocked = (await visibility(db.url, FLAG_TABLES)).filter((t) => t.pages > 0);
+    expect(blocked.length).toBeGreaterThan(0);
+    for (const t of blocked) expect(t.allVisible, t.table).toBeLessThan(t.pages);
+
+    // The snapshot ends just after the first VACUUM: a later one marks the pages.
+    const pool = new pg.Pool({ connectionString: db.url });
+    cleanups.push(() => pool.end());
+    let vacuums = 0;
+    const watched = {
+      query: async (sql: string, params?: unknown[]) => {
+        const result = await pool.query(sql, params);
+        if (sql.startsWith('VACUUM') && ++vacuums === 1) await reader.query('COMMIT');
+        return result;
+      },
+    } as unknown as pg.Pool;
+    await vacuumAndAnalyze(watched, FLAG_TABLES);
+    expect(vacuums).toBe(2);
+    for (const t of await visibility(db.url, blocked.map((b) => b.table))) expect(t, t.table).toMatchObject({ allVisible: t.pages });
   });
 });

@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ImportFileReport } from '../../../shared/domain.js';
@@ -41,13 +42,38 @@ const TAKE_WRITE_LOCK = `SELECT pg_advisory_xact_lock(${WRITE_LOCK.classId}, ${W
 export const COMMIT_DURABLY = 'SET LOCAL synchronous_commit = on';
 
 /**
+ * VACUUM leaves a page not all-visible while any snapshot in the database is older than its rows: another
+ * paydesk's read, or autovacuum analysing the tables an import just filled. So the tables it left behind are
+ * vacuumed again once such snapshots have had time to end, after each of these pauses; after the last, autovacuum
+ * is left to finish the work.
+ */
+const ALL_VISIBLE_RETRY_MS = [100, 300, 1000];
+
+/**
  * After a bulk write, outside any transaction: the pages marked all-visible and the planner's statistics
  * refreshed, for `tables` (our own names, never input) or the whole database. Two commands: VACUUM (ANALYZE) of
  * several tables left most pages of the later ones not all-visible (15.x).
  */
 export async function vacuumAndAnalyze(db: pg.Pool | pg.ClientBase, tables: readonly string[] = []): Promise<void> {
   await db.query(`VACUUM ${tables.join(', ')}`);
+  for (const pause of ALL_VISIBLE_RETRY_MS) {
+    const behind = await tablesNotAllVisible(db, tables);
+    if (behind.length === 0) break;
+    await sleep(pause);
+    await db.query(`VACUUM ${behind.map((table) => pg.escapeIdentifier(table)).join(', ')}`);
+  }
   await db.query(`ANALYZE ${tables.join(', ')}`);
+}
+
+/** Of `tables` (or every table of the schema), those with pages the last VACUUM could not mark all-visible. */
+async function tablesNotAllVisible(db: pg.Pool | pg.ClientBase, tables: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ table: string }>(
+    `SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relallvisible < c.relpages
+        AND (cardinality($1::text[]) = 0 OR c.relname = ANY($1::text[]))`,
+    [tables],
+  );
+  return rows.map((row) => row.table);
 }
 
 /**
