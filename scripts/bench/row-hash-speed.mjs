@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// What a row hash costs per row: hashText (row-hash.ts) over the lines of a payments export read as one string,
-// against the same rounds over the file's bytes. For an ASCII line the two give the same hash (a byte is its
-// UTF-16 unit), which the script checks. This measures an idea, a hash over bytes for ASCII chunks; paydesk
-// does not use it yet.
-// Usage: node scripts/bench/row-hash-speed.mjs FILE [MEGABYTES] (after npm run build:node; default 100 MB)
+// What a row hash costs per row, by how the text is held: hashText (row-hash.ts) over the lines of a payments
+// export read in 1 MB chunks, each chunk appended to the previous chunk's unconsumed tail as csv-records.ts does:
+//   rope    tail + chunk (a string V8 keeps as a rope, read through it even once flattened)
+//   joined  [tail, chunk].join('') (one flat copy: what csv-records.ts does)
+//   bytes   the same rounds over the chunk's bytes (an idea, not used: a byte is its UTF-16 unit for ASCII text,
+//           so the hashes are the same, which the script checks)
+// Usage: node scripts/bench/row-hash-speed.mjs FILE (after npm run build:node)
 import fs from 'node:fs';
 import { hashText } from '../../dist/main/core/import/row-hash.js';
 
-const [file, megabytes = '100'] = process.argv.slice(2);
+const [file] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: node scripts/bench/row-hash-speed.mjs FILE [MEGABYTES]');
+  console.error('usage: node scripts/bench/row-hash-speed.mjs FILE');
   process.exit(2);
 }
 
@@ -51,28 +53,42 @@ function fmix(h) {
   return (h ^ (h >>> 16)) | 0;
 }
 
-const whole = fs.readFileSync(file);
-const bytes = whole.subarray(0, Math.min(whole.length, Number(megabytes) * 1e6));
-const lines = [];
-for (let start = 0, end = bytes.indexOf(10); end !== -1; start = end + 1, end = bytes.indexOf(10, start)) lines.push(start, end);
-const text = bytes.toString('latin1');
 const seed = { hi: 0x2545f491, lo: 0x4f6cdd1d };
-console.log(`${file}: ${(bytes.length / 1e6).toFixed(0)} MB, ${lines.length / 2} lines, ${(bytes.length / (lines.length / 2)).toFixed(0)} bytes a line`);
+
+/** Hashes every line of the file held as `way` says; µs a row, and the hashes' XOR to compare the ways. */
+function measure(way) {
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  const decoder = new TextDecoder();
+  let tail = Buffer.alloc(0);
+  let tailText = '';
+  let rows = 0;
+  let ms = 0;
+  let xor = 0;
+  for (;;) {
+    const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    const decoded = decoder.decode(chunk.subarray(0, n), { stream: true });
+    const text = way === 'rope' ? tailText + decoded : [tailText, decoded].join('');
+    const bytes = way === 'bytes' ? Buffer.concat([tail, chunk.subarray(0, n)]) : undefined;
+    const lines = [];
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) lines.push(start, end);
+    const started = performance.now();
+    for (let i = 0; i < lines.length; i += 2) {
+      xor ^= (bytes ? hashBytes(bytes, seed, lines[i], lines[i + 1]) : hashText(text, seed, lines[i], lines[i + 1])).lo;
+    }
+    ms += performance.now() - started;
+    rows += lines.length / 2;
+    tailText = text.slice(start);
+    if (bytes) tail = bytes.subarray(start);
+  }
+  fs.closeSync(fd);
+  return { perRow: (ms * 1000) / rows, rows, xor };
+}
+
 for (let round = 1; round <= 3; round++) {
-  let same = true;
-  const charsStarted = performance.now();
-  const fromChars = new Int32Array(lines.length);
-  for (let i = 0; i < lines.length; i += 2) {
-    const hash = hashText(text, seed, lines[i], lines[i + 1]);
-    fromChars[i] = hash.hi;
-    fromChars[i + 1] = hash.lo;
-  }
-  const bytesStarted = performance.now();
-  for (let i = 0; i < lines.length; i += 2) {
-    const hash = hashBytes(bytes, seed, lines[i], lines[i + 1]);
-    same &&= hash.hi === fromChars[i] && hash.lo === fromChars[i + 1];
-  }
-  const ended = performance.now();
-  const perRow = (ms) => ((ms * 1000) / (lines.length / 2)).toFixed(2);
-  console.log(`round ${round}: over the string ${perRow(bytesStarted - charsStarted)} µs a row, over the bytes ${perRow(ended - bytesStarted)} µs a row; same hashes: ${same}`);
+  const results = ['rope', 'joined', 'bytes'].map((way) => [way, measure(way)]);
+  const same = results.every(([, r]) => r.xor === results[0][1].xor);
+  console.log(`round ${round}, ${results[0][1].rows} rows: ${results.map(([way, r]) => `${way} ${r.perRow.toFixed(2)} µs`).join(', ')} a row; same hashes: ${same}`);
 }
