@@ -34,4 +34,26 @@ describe('utf8Text', () => {
     await expect(decodeAll(bytes, 1024)).rejects.toThrow(/binary data \(a NUL byte\)/);
     await expect(decodeAll(bytes, 1024)).rejects.toMatchObject({ line: 3 });
   });
+
+  it('ends each chunk after a line break where the bytes hold one, so the reader need not join chunks', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `pay_${i},zoë${i}@example.com,€${i}\n`).join('');
+    const texts: string[] = [];
+    for await (const chunk of utf8Text(chunked(Buffer.from(lines, 'utf8'), 100))) texts.push(chunk.text);
+    expect(texts.length).toBeGreaterThan(10);
+    expect(texts.filter((t) => !t.endsWith('\n'))).toEqual([]);
+    expect(texts.join('')).toBe(lines);
+  });
+
+  it.each([1, 3, 1024])('gives a last line without a line break (%i-byte chunks), and a line longer than a chunk', async (size) => {
+    expect(await decodeAll(Buffer.from('a,b\nc,dé', 'utf8'), size)).toBe('a,b\nc,dé');
+    expect(await decodeAll(Buffer.from(`a,b\n${'x'.repeat(3000)}\nc`, 'utf8'), size)).toBe(`a,b\n${'x'.repeat(3000)}\nc`);
+  });
+
+  it('rejects a file that ends inside a character, naming its line', async () => {
+    const bytes = Buffer.from('a,b\nc,d\ne,€', 'utf8').subarray(0, -1);
+    for (const size of [2, 1024]) {
+      await expect(decodeAll(bytes, size)).rejects.toThrow(/ends inside a character/);
+      await expect(decodeAll(bytes, size)).rejects.toMatchObject({ line: 3 });
+    }
+  });
 });

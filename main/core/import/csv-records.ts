@@ -269,5 +269,6 @@ class PlainRecord implements SourceRecord {
  * its text is not copied again with every chunk.
  */
 function appended(pending: string, text: string): string {
+  if (pending === '') return text;
   return pending.length < text.length ? [pending, text].join('') : pending + text;
 }

@@ -24,14 +24,28 @@ export async function* utf8Text(bytes: AsyncIterable<Buffer>, signal?: AbortSign
       rejectNonUtf8Encodings(buf);
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
-    const end = completeCharsEnd(buf);
+    const end = wholeLinesEnd(buf) ?? completeCharsEnd(buf);
     const body = buf.subarray(0, end);
     carry = Buffer.from(buf.subarray(end));
     const text = decode(body, lines);
     lines += countNewlines(text);
     if (text) yield { text, bytesRead };
   }
-  if (carry.length) throw new FileError('invalid UTF-8: the file ends inside a character', lines);
+  if (carry.length === 0) return;
+  const end = completeCharsEnd(carry);
+  const text = decode(carry.subarray(0, end), lines);
+  if (text) yield { text, bytesRead };
+  if (end < carry.length) throw new FileError('invalid UTF-8: the file ends inside a character', lines + countNewlines(text));
+}
+
+/**
+ * Just past the last line break, so that a chunk holds whole lines (a line break is never inside a UTF-8
+ * sequence): the reader then starts each chunk with nothing left of the one before, and reads the chunk's own
+ * string rather than one joined to that rest. Undefined when the bytes hold no line break (a line longer than a chunk).
+ */
+function wholeLinesEnd(buf: Buffer): number | undefined {
+  const lineBreak = buf.lastIndexOf(0x0a);
+  return lineBreak === -1 ? undefined : lineBreak + 1;
 }
 
 function rejectNonUtf8Encodings(buf: Buffer): void {
