@@ -265,8 +265,9 @@ class PlainRecord implements SourceRecord {
 /**
  * `pending` followed by `text`. A string built with += is a rope that every later read goes through, even once
  * flattened: joined, the text is one flat copy, over which a row hash took 0.6-0.8 µs a row against 0.9-1.5
- * (scripts/bench/row-hash-speed.mjs), and the field reads gain too. An unconsumed record longer than a chunk (a 10 MB field) keeps +=, so that
- * its text is not copied again with every chunk.
+ * (scripts/bench/row-hash-speed.mjs), and the field reads gain too. An unconsumed record longer than a chunk
+ * (a 10 MB field) keeps +=, so that its text is not copied again with every chunk. utf8-text.ts ends chunks at a
+ * line break, so most chunks find nothing pending.
  */
 function appended(pending: string, text: string): string {
   if (pending === '') return text;
