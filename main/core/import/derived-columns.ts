@@ -93,19 +93,22 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
 
 /**
- * Sums the entries above `rowidBefore` per payment_id (sorted from the table's rows: the payment_id index would
- * visit every entry ever imported) into temp.new_links, ordered by it, for `work`, which gets how many there are.
+ * The sums per payment_id of every entry, or (`newerOnly`) of those above a rowid given as the parameter. Every
+ * entry is read from the payment_id index, which holds what is summed in payment_id order (migration 0010): no
+ * sort. The newer ones are sorted from the table's rows, as the index would visit every entry ever imported.
  */
+export const entrySumsSql = (newerOnly: boolean) => `SELECT l.payment_id, ${ENTRY_SUMS}
+  FROM ${newerOnly ? 'ledger_entries l NOT INDEXED WHERE l.rowid > ? AND' : 'ledger_entries l WHERE'}
+    l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`;
+
+/** Sums the entries above `rowidBefore` per payment_id into temp.new_links, for `work`, which gets how many there are. */
 function withEntrySums(db: Db, rowidBefore: number, work: (links: number) => void): void {
   db.exec(`CREATE TEMP TABLE new_links (payment_id TEXT PRIMARY KEY, at INTEGER, n INTEGER, credited INTEGER, currency TEXT,
     reversed INTEGER) WITHOUT ROWID`);
   try {
-    const links = db
-      .prepare(
-        `INSERT INTO temp.new_links SELECT l.payment_id, ${ENTRY_SUMS} FROM ledger_entries l NOT INDEXED
-         WHERE l.rowid > ? AND l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`,
-      )
-      .run(rowidBefore).changes;
+    const newerOnly = rowidBefore > 0;
+    const sums = db.prepare(`INSERT INTO temp.new_links ${entrySumsSql(newerOnly)}`);
+    const links = (newerOnly ? sums.run(rowidBefore) : sums.run()).changes;
     work(links);
   } finally {
     db.exec('DROP TABLE temp.new_links');

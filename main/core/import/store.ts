@@ -419,7 +419,10 @@ export class ImportStore {
       leftGroups: this.leftGroups,
       writtenPayments: this.written,
     });
-    if (this.ledgerInserted) {
+    if (this.ledgerInserted && this.ledgerRowidBefore === 0) {
+      // Every entry is the file's: grouped in the account index's order (migration 0010), with no sort.
+      this.db.exec(addToAccountTotalsSql('ledger_entries'));
+    } else if (this.ledgerInserted) {
       this.db.prepare(addToAccountTotalsSql('(SELECT * FROM ledger_entries NOT INDEXED WHERE rowid > ?)')).run(this.ledgerRowidBefore);
     }
     if (this.newestPaymentAt > -Infinity) this.raiseBound.run('payments', this.newestPaymentAt);

@@ -16,6 +16,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008_payments_with_rowid', sql: 'SELECT 1' },
   // The same CREATE INDEX as on SQLite, from the predicate the queries of both stores are built with.
   { version: 9, name: '0009_charges_without_intent', sql: chargesWithoutIntent },
+  // SQLite's ledger indexes made covering for a first ledger's sums, which PostgreSQL reads from the staging table.
+  { version: 10, name: '0010_ledger_covering_indexes', sql: 'SELECT 1' },
 ];
 
 /** Held by the migrating transaction (pg_advisory_xact_lock's two-key form, beside the store's WRITE_LOCK). */

@@ -7,6 +7,7 @@ import { sql as flagListCounts } from './0006_flag_list_counts.js';
 import { sql as reconciliation } from './0007_reconciliation.js';
 import { sql as paymentsWithRowid } from './0008_payments_with_rowid.js';
 import { sql as chargesWithoutIntent } from './0009_charges_without_intent.js';
+import { sql as ledgerCoveringIndexes } from './0010_ledger_covering_indexes.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: '0007_reconciliation', sql: reconciliation },
   { version: 8, name: '0008_payments_with_rowid', sql: paymentsWithRowid },
   { version: 9, name: '0009_charges_without_intent', sql: chargesWithoutIntent },
+  { version: 10, name: '0010_ledger_covering_indexes', sql: ledgerCoveringIndexes },
 ];
