@@ -16,7 +16,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008_payments_with_rowid', sql: 'SELECT 1' },
   // The same CREATE INDEX as on SQLite, from the predicate the queries of both stores are built with.
   { version: 9, name: '0009_charges_without_intent', sql: chargesWithoutIntent },
-  // SQLite's ledger indexes made covering for a first ledger's sums, which PostgreSQL reads from the staging table.
+  // SQLite's ledger indexes made covering for a first ledger's sums, which PostgreSQL computes from a table of the
+  // file's new entries: nothing to change here.
   { version: 10, name: '0010_ledger_covering_indexes', sql: 'SELECT 1' },
 ];
 
