@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // What a row hash costs per row, by how the text is held: hashText (row-hash.ts) over the lines of a payments
-// export read in 1 MB chunks, each chunk appended to the previous chunk's unconsumed tail as csv-records.ts does:
+// export read in 1 MB chunks, each chunk appended to the previous chunk's unconsumed tail, as csv-records.ts did:
 //   rope    tail + chunk (a string V8 keeps as a rope, read through it even once flattened)
-//   joined  [tail, chunk].join('') (one flat copy: what csv-records.ts does)
+//   joined  [tail, chunk].join('') (one flat copy, as csv-records.ts held a chunk from fdd8bb3 to 1de92a0; since
+//           82d4a50 utf8-text ends chunks after a line break, so the tail is mostly empty and csv-records' `+=`
+//           gives the chunk's own flat string)
 //   bytes   the same rounds over the chunk's bytes (an idea, not used: a byte is its UTF-16 unit for ASCII text,
 //           so the hashes are the same, which the script checks)
 // Usage: node scripts/bench/row-hash-speed.mjs FILE (after npm run build:node)
