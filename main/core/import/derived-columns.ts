@@ -93,22 +93,29 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   -coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0) AS reversed`;
 
 /**
- * The sums per payment_id of every entry, or (`newerOnly`) of those above a rowid given as the parameter. Every
- * entry is read from the payment_id index, which holds what is summed in payment_id order (migration 0010): no
- * sort. The newer ones are sorted from the table's rows, as the index would visit every entry ever imported.
+ * The ledger entries a file inserted, as a relation with ledger_entries' columns, and the values it binds. Into an
+ * empty table, every entry, read through whichever index serves the statement: the payment_id and account indexes
+ * hold what the sums read, in their GROUP BY order (migration 0010), so nothing is sorted. Otherwise the entries
+ * above the rowid the table ended at before the file, read from the table: an index would visit every entry ever
+ * imported.
  */
-export const entrySumsSql = (newerOnly: boolean) => `SELECT l.payment_id, ${ENTRY_SUMS}
-  FROM ${newerOnly ? 'ledger_entries l NOT INDEXED WHERE l.rowid > ? AND' : 'ledger_entries l WHERE'}
-    l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`;
+export function insertedEntries(rowidBefore: number): { entries: string; params: number[] } {
+  return rowidBefore === 0
+    ? { entries: 'ledger_entries', params: [] }
+    : { entries: '(SELECT * FROM ledger_entries NOT INDEXED WHERE rowid > ?)', params: [rowidBefore] };
+}
+
+/** The sums per payment_id of `entries` (a relation with ledger_entries' columns). */
+export const entrySumsSql = (entries: string) => `SELECT l.payment_id, ${ENTRY_SUMS}
+  FROM ${entries} l WHERE l.type IN ('credit_purchased', 'refund') AND l.payment_id IS NOT NULL GROUP BY l.payment_id`;
 
 /** Sums the entries above `rowidBefore` per payment_id into temp.new_links, for `work`, which gets how many there are. */
 function withEntrySums(db: Db, rowidBefore: number, work: (links: number) => void): void {
   db.exec(`CREATE TEMP TABLE new_links (payment_id TEXT PRIMARY KEY, at INTEGER, n INTEGER, credited INTEGER, currency TEXT,
     reversed INTEGER) WITHOUT ROWID`);
   try {
-    const newerOnly = rowidBefore > 0;
-    const sums = db.prepare(`INSERT INTO temp.new_links ${entrySumsSql(newerOnly)}`);
-    const links = (newerOnly ? sums.run(rowidBefore) : sums.run()).changes;
+    const { entries, params } = insertedEntries(rowidBefore);
+    const links = db.prepare(`INSERT INTO temp.new_links ${entrySumsSql(entries)}`).run(...params).changes;
     work(links);
   } finally {
     db.exec('DROP TABLE temp.new_links');

@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { addToAccountTotalsSql } from './account-totals.js';
 import type { ImportTable } from './deferred-indexes.js';
 import { isPurchaseCandidate } from '../flags/credit-links.js';
-import { refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
+import { insertedEntries, refreshDerivedColumns, type PurchaseGroup } from './derived-columns.js';
 import { IdSightings } from './id-sightings.js';
 import type { RowHash } from './row-hash.js';
 import type { RowHashPages } from './row-hash-set.js';
@@ -419,11 +419,9 @@ export class ImportStore {
       leftGroups: this.leftGroups,
       writtenPayments: this.written,
     });
-    if (this.ledgerInserted && this.ledgerRowidBefore === 0) {
-      // Every entry is the file's: grouped in the account index's order (migration 0010), with no sort.
-      this.db.exec(addToAccountTotalsSql('ledger_entries'));
-    } else if (this.ledgerInserted) {
-      this.db.prepare(addToAccountTotalsSql('(SELECT * FROM ledger_entries NOT INDEXED WHERE rowid > ?)')).run(this.ledgerRowidBefore);
+    if (this.ledgerInserted) {
+      const { entries, params } = insertedEntries(this.ledgerRowidBefore);
+      this.db.prepare(addToAccountTotalsSql(entries)).run(...params);
     }
     if (this.newestPaymentAt > -Infinity) this.raiseBound.run('payments', this.newestPaymentAt);
     if (this.newestLedgerAt > -Infinity) this.raiseBound.run('ledger', this.newestLedgerAt);
