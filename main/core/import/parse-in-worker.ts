@@ -45,6 +45,13 @@ export interface WorkerReadOptions {
 
 type Role = 'earlier' | 'later' | 'resumed';
 
+/**
+ * Each worker is a heap of its own beside the importing thread's. Left to itself, the worker parsing a first
+ * import's ledger (the phase where its memory peaks) committed 46 MB, nearly all young generation; held to 8 MB,
+ * 16 MB. The later part of a snapshot always was. Measured in docs/benchmarks.md (fifteenth stop).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** How the file was read: by one worker, in two parts at once, or in two parts with the later one read again. */
 export type WorkerRead = 'one worker' | 'two parts' | 'two parts, the later read again';
 
@@ -78,9 +85,7 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
     let storedSet: SharedArrayBuffer | undefined;
 
     const start = (role: Role, job: ParseJob): Worker => {
-      // A second worker is a second heap: the later part's keeps a small young generation (measured: no slower).
-      const resourceLimits = role === 'earlier' ? undefined : { maxYoungGenerationSizeMb: 8 };
-      const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits });
+      const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       running.add(worker);
       worker.on('message', (message: ParseMessage) => {
         try {
