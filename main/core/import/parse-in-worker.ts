@@ -48,8 +48,8 @@ type Role = 'earlier' | 'later' | 'resumed';
 /**
  * Each worker is a heap of its own beside the importing thread's. Left to itself, the worker parsing a first
  * import's ledger (the phase where the import's memory peaks) committed 46 MB, nearly all of it young generation;
- * with its young generation held to 8 MB, as a snapshot's later part always was, it commits 16 MB and parses no
- * slower (docs/benchmarks.md, fifteenth stop).
+ * with its young generation held to 8 MB, as a snapshot's later part always was, it commits 16 MB, for more
+ * scavenges whose cost stayed inside the noise of whole imports (docs/benchmarks.md, fifteenth stop).
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
