@@ -24,6 +24,8 @@ export interface SourceRecord {
   readonly text: string;
   readonly start: number;
   readonly end: number;
+  /** The bytes `text` was read from, at the same offsets, when they were all ASCII (utf8-text.ts). */
+  readonly bytes?: DataView;
   raw(): string;
 }
 
@@ -69,10 +71,16 @@ export interface CsvContinuation {
 /** `continuation`: the chunks start at a record boundary inside the file, after its header (read before). */
 export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: CsvRecordSink, continuation?: CsvContinuation): Promise<void> {
   let pending = ''; // text not yet consumed; always starts at a record boundary
+  let pendingBytes: DataView | undefined; // pending's bytes, when it is one ASCII chunk or what is left of it
   let pendingBase = 0; // index of pending[0] in the whole text
   let line = 1; // physical line of pending[0]
   let parser: PapaParserInstance | undefined;
   let rowStart = 0;
+
+  const consume = (length: number): void => {
+    pending = pending.slice(length);
+    pendingBytes = pendingBytes && new DataView(pendingBytes.buffer, pendingBytes.byteOffset + length, pendingBytes.byteLength - length);
+  };
 
   const step = (result: PapaStepResult): void => {
     const rowEnd = result.meta.cursor;
@@ -90,7 +98,7 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     if (last === 0 && fields[0].trim() === '') return; // blank line
     let rawEnd = localEnd;
     if (pending.charCodeAt(rawEnd - 1) === LF) rawEnd -= rawEnd - 2 >= localStart && pending.charCodeAt(rawEnd - 2) === CR ? 2 : 1;
-    const record = new ParsedRecord(recordLine, fields, pending, localStart, rawEnd);
+    const record = new ParsedRecord(recordLine, fields, pending, localStart, rawEnd, pendingBytes);
     sink.record(record, result.errors.length ? 'malformed quoted field' : undefined);
   };
 
@@ -110,7 +118,7 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
       start = pending.length;
     }
     if (start > 0) {
-      pending = pending.slice(start);
+      consume(start);
       pendingBase += start;
       rowStart = pendingBase;
     }
@@ -123,7 +131,7 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     // Papa Parse drops a CR before the LF from the last field, but from the raw text only with its LF.
     const fieldsEnd = end > start && pending.charCodeAt(end - 1) === CR ? end - 1 : end;
     if (isBlank(pending, start, fieldsEnd, delimiter)) return;
-    sink.record(new PlainRecord(recordLine, pending, start, fieldsEnd, hasNewline ? fieldsEnd : end, delimiter));
+    sink.record(new PlainRecord(recordLine, pending, start, fieldsEnd, hasNewline ? fieldsEnd : end, delimiter, pendingBytes));
   };
 
   // Papa Parse re-reads an unfinished record from its start on every call: wait until the unconsumed text has
@@ -140,7 +148,7 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     const result = parser.parse(pending, pendingBase, !final);
     const consumed = result.meta.cursor - pendingBase;
     if (consumed > 0) {
-      pending = pending.slice(consumed);
+      consume(consumed);
       pendingBase = result.meta.cursor;
     }
     retryAt = 2 * pending.length;
@@ -155,6 +163,7 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
   for await (const chunk of chunks) {
     // utf8-text ends chunks after a line break, so pending is mostly empty here and += gives the chunk's own flat
     // string (a rope, which reads about half as fast, only for a record that spans two chunks).
+    pendingBytes = pending === '' ? chunk.ascii : undefined;
     pending += chunk.text;
     if (!parser) {
       const newline = pending.indexOf('\n');
@@ -175,7 +184,7 @@ export async function readCsvRecords(chunks: AsyncIterable<TextChunk>, sink: Csv
     delimiter = header.delimiter;
     await sink.header(header);
     const consumed = Math.min(newlineIndex + 1, pending.length);
-    pending = pending.slice(consumed);
+    consume(consumed);
     pendingBase = consumed;
     rowStart = consumed;
     line = 2;
@@ -217,6 +226,7 @@ class ParsedRecord implements SourceRecord {
     readonly text: string,
     readonly start: number,
     readonly end: number,
+    readonly bytes: DataView | undefined,
   ) {}
 
   fields(): string[] {
@@ -241,6 +251,7 @@ class PlainRecord implements SourceRecord {
     private readonly fieldsEnd: number,
     readonly end: number,
     private readonly delimiter: string,
+    readonly bytes: DataView | undefined,
   ) {}
 
   fields(): string[] {

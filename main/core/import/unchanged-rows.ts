@@ -6,7 +6,7 @@
 // replaced that payment, and then this row must be compared with what replaced it, so a row whose id may have
 // occurred earlier in the file is read in full.
 import type { SourceRecord } from './csv-records.js';
-import { hashText, layoutSeed, type RowHash } from './row-hash.js';
+import { hashBytes, hashText, hashUtf8, layoutSeed, type RowHash } from './row-hash.js';
 import type { RowHashSet } from './row-hash-set.js';
 
 /** Bump when a change to reading rows could read the same text into different values than before. */
@@ -45,9 +45,9 @@ export class UnchangedRows {
     this.seed = layoutSeed(`${READ_RULES_VERSION}\n${delimiter}\n${payments.layout}`);
   }
 
-  /** The hash of a record's source text. */
+  /** The hash of a record's source text, as UTF-8 bytes. */
   hash(record: SourceRecord): RowHash {
-    return hashText(record.text, this.seed, record.start, record.end);
+    return record.bytes ? hashBytes(record.bytes, this.seed, record.start, record.end) : hashUtf8(record.text, this.seed, record.start, record.end);
   }
 
   /** Whether a row is stored as it is; `hash` is the hash of its text. */

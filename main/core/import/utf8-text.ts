@@ -7,6 +7,8 @@ export interface TextChunk {
   text: string;
   /** Bytes of input consumed so far, for progress. */
   bytesRead: number;
+  /** The chunk's bytes when they are all ASCII, so that `text[i]` is byte i (row hashes read them). */
+  ascii?: DataView;
 }
 
 /** `midFile`: the bytes start at the beginning of this line of the file, not at its start (no byte order mark). */
@@ -27,15 +29,15 @@ export async function* utf8Text(bytes: AsyncIterable<Buffer>, signal?: AbortSign
     const end = wholeLinesEnd(buf) ?? completeCharsEnd(buf);
     const body = buf.subarray(0, end);
     carry = Buffer.from(buf.subarray(end));
-    const text = decode(body, lines);
-    lines += countNewlines(text);
-    if (text) yield { text, bytesRead };
+    const textChunk = decode(body, lines, bytesRead);
+    lines += countNewlines(textChunk.text);
+    if (textChunk.text) yield textChunk;
   }
   if (carry.length === 0) return;
   const end = completeCharsEnd(carry);
-  const text = decode(carry.subarray(0, end), lines);
-  if (text) yield { text, bytesRead };
-  if (end < carry.length) throw new FileError('invalid UTF-8: the file ends inside a character', lines + countNewlines(text));
+  const last = decode(carry.subarray(0, end), lines, bytesRead);
+  if (last.text) yield last;
+  if (end < carry.length) throw new FileError('invalid UTF-8: the file ends inside a character', lines + countNewlines(last.text));
 }
 
 /**
@@ -54,12 +56,12 @@ function rejectNonUtf8Encodings(buf: Buffer): void {
   }
 }
 
-function decode(body: Buffer, lineAtStart: number): string {
+function decode(body: Buffer, lineAtStart: number, bytesRead: number): TextChunk {
   const nul = body.indexOf(0);
   if (nul === -1) {
     // Most exports are plain ASCII, which decodes as Latin-1 to the same string, four times faster than as UTF-8.
-    if (isAscii(body)) return body.toString('latin1');
-    if (isUtf8(body)) return body.toString('utf8');
+    if (isAscii(body)) return { text: body.toString('latin1'), bytesRead, ascii: new DataView(body.buffer, body.byteOffset, body.byteLength) };
+    if (isUtf8(body)) return { text: body.toString('utf8'), bytesRead };
   }
   const bad = firstInvalidUtf8(body);
   const at = nul !== -1 && (bad === -1 || nul < bad) ? nul : bad;
