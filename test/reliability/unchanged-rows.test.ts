@@ -129,6 +129,18 @@ describeStores('unchanged rows are recognised by their text, with the outcome of
     expect(reports[1]).toMatchObject({ updated: 2, unchanged: 1 });
   });
 
+  it('the same, with the id written with spaces around it in one row and without in the other', async () => {
+    const padded = ROW.p1.replace('pay_1,', ' pay_1\t,');
+    const sameRankOtherEmail = ROW.p1.replace('a@example.com', 'other@example.com');
+    const reports = await expectSameOutcomes(kind, [
+      { name: 'a.csv', text: csv(PAYMENTS_HEADER, padded, ROW.p2) },
+      { name: 'b.csv', text: csv(PAYMENTS_HEADER, sameRankOtherEmail, ROW.p2, padded) },
+      { name: 'c.csv', text: csv(PAYMENTS_HEADER, padded.replace('a@example.com', 'third@example.com'), ROW.p2, sameRankOtherEmail) },
+    ]);
+    expect(reports[1]).toMatchObject({ updated: 2, unchanged: 1 });
+    expect(reports[2]).toMatchObject({ updated: 2, unchanged: 1 });
+  });
+
   it('the same text under another column order is read in full', async () => {
     const swapped = PAYMENTS_HEADER.replace('payment_id,account_id', 'account_id,payment_id');
     const reports = await expectSameOutcomes(kind, [
