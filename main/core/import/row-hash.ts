@@ -24,23 +24,14 @@ export function hashBytes(bytes: DataView, seed: RowHash, start = 0, end = bytes
   let h2 = seed.lo;
   let i = start;
   for (; i + 4 <= end; i += 4) {
-    let k = bytes.getInt32(i, true);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h1 ^= k;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    h2 ^= k;
-    h2 = (h2 << 17) | (h2 >>> 15);
-    h2 = (Math.imul(h2, 0x85ebca6b) + 0x7fb1c3b1) | 0;
+    const k = mixWord(bytes.getInt32(i, true));
+    h1 = lane1(h1, k);
+    h2 = lane2(h2, k);
   }
   if (i < end) {
-    let k = 0;
-    for (let shift = 0; i < end; i++, shift += 8) k |= bytes.getUint8(i) << shift;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
+    let tail = 0;
+    for (let shift = 0; i < end; i++, shift += 8) tail |= bytes.getUint8(i) << shift;
+    const k = mixWord(tail);
     h1 ^= k;
     h2 ^= Math.imul(k, 0x9e3779b1);
   }
@@ -54,35 +45,44 @@ export function hashUtf8(text: string, seed: RowHash, start = 0, end = text.leng
 }
 
 /**
- * Two MurmurHash3-style lanes over the UTF-16 code units, two units per round, for text held only as a string
- * (ids, column layouts). The lanes share each mixed input word but rotate and multiply differently, and are
- * crossed in the final mix, as in hashBytes.
+ * The same lanes over the UTF-16 code units, two units per round, for text held only as a string (ids, column
+ * layouts).
  */
 export function hashText(text: string, seed: RowHash, start = 0, end = text.length): RowHash {
   let h1 = seed.hi;
   let h2 = seed.lo;
-  const n = end - start;
   let i = start;
   for (; i + 1 < end; i += 2) {
-    let k = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h1 ^= k;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    h2 ^= k;
-    h2 = (h2 << 17) | (h2 >>> 15);
-    h2 = (Math.imul(h2, 0x85ebca6b) + 0x7fb1c3b1) | 0;
+    const k = mixWord(text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16));
+    h1 = lane1(h1, k);
+    h2 = lane2(h2, k);
   }
   if (i < end) {
-    let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
+    const k = mixWord(text.charCodeAt(i));
     h1 ^= k;
     h2 ^= Math.imul(k, 0x9e3779b1);
   }
-  return finish(h1, h2, n);
+  return finish(h1, h2, end - start);
+}
+
+// The two lanes share each mixed input word but rotate and multiply differently, and are crossed in the final
+// mix. Small functions, which V8 inlines into the loops above.
+function mixWord(k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
+function lane1(h: number, k: number): number {
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function lane2(h: number, k: number): number {
+  h ^= k;
+  h = (h << 17) | (h >>> 15);
+  return (Math.imul(h, 0x85ebca6b) + 0x7fb1c3b1) | 0;
 }
 
 /** The final mix of both lanes with the input's length. */
