@@ -36,7 +36,8 @@ function measure(way) {
     for (let end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) lines.push(start, end);
     const started = performance.now();
     for (let i = 0; i < lines.length; i += 2) {
-      const [from, to] = [lines[i], lines[i + 1]];
+      const from = lines[i];
+      const to = lines[i + 1];
       xor ^= (way === 'bytes' ? hashBytes(view, seed, from, to) : way === 'utf8' ? hashUtf8(text, seed, from, to) : hashText(text, seed, from, to)).lo;
     }
     ms += performance.now() - started;

@@ -1,5 +1,6 @@
 // The streaming CSV record reader fed with text cut into chunks of chosen sizes, and what it made of it: for
-// checking that records, lines and errors do not depend on where the chunks happen to end.
+// checking that records, lines and errors do not depend on where the chunks happen to end. Also a file's bytes cut
+// into chunks, as the file source gives them to utf8-text.
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -20,6 +21,11 @@ export interface ReadResult {
   records: ReadRecord[];
   /** The file-level error the reader stopped with, if any. */
   error?: { reason: string; line?: number };
+}
+
+/** `bytes` in chunks of `size` bytes. */
+export async function* byteChunks(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
 /** Reads `text` given to the reader in chunks of `chunkSizes` characters (cycled); [] means one chunk. */

@@ -11,6 +11,7 @@ import { readOutcomes } from '../../main/core/import/read-outcomes.js';
 import { hashBytes, hashUtf8, type RowHash } from '../../main/core/import/row-hash.js';
 import { RowHashSet } from '../../main/core/import/row-hash-set.js';
 import { utf8Text } from '../../main/core/import/utf8-text.js';
+import { byteChunks } from '../support/csv-chunks.js';
 import { PAYMENTS_HEADER } from '../support/db.js';
 
 const SEED: RowHash = { hi: 0x1234567, lo: -0x7654321 };
@@ -46,10 +47,6 @@ describe('hashBytes and hashUtf8', () => {
   });
 });
 
-async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
-
 /** Each record's text, and its bytes' text when the reader gave bytes. */
 async function recordsOf(file: string, chunkBytes: number) {
   const records: { text: string; bytes?: string }[] = [];
@@ -58,7 +55,7 @@ async function recordsOf(file: string, chunkBytes: number) {
     const bytes = r.bytes && Buffer.from(r.bytes.buffer, r.bytes.byteOffset + r.start, r.end - r.start).toString('latin1');
     records.push({ text, bytes });
   };
-  await readCsvRecords(utf8Text(chunked(Buffer.from(file, 'utf8'), chunkBytes)), { header: () => {}, record });
+  await readCsvRecords(utf8Text(byteChunks(Buffer.from(file, 'utf8'), chunkBytes)), { header: () => {}, record });
   return records;
 }
 

@@ -3,14 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { FileError } from '../../main/core/import/file-error.js';
 import { utf8Text } from '../../main/core/import/utf8-text.js';
-
-async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
+import { byteChunks } from '../support/csv-chunks.js';
 
 async function decodeAll(bytes: Buffer, size: number): Promise<string> {
   let text = '';
-  for await (const chunk of utf8Text(chunked(bytes, size))) text += chunk.text;
+  for await (const chunk of utf8Text(byteChunks(bytes, size))) text += chunk.text;
   return text;
 }
 
@@ -38,7 +35,7 @@ describe('utf8Text', () => {
   it('ends each chunk after a line break where the bytes hold one, so the reader need not join chunks', async () => {
     const lines = Array.from({ length: 200 }, (_, i) => `pay_${i},zoë${i}@example.com,€${i}\n`).join('');
     const texts: string[] = [];
-    for await (const chunk of utf8Text(chunked(Buffer.from(lines, 'utf8'), 100))) texts.push(chunk.text);
+    for await (const chunk of utf8Text(byteChunks(Buffer.from(lines, 'utf8'), 100))) texts.push(chunk.text);
     expect(texts.length).toBeGreaterThan(10);
     expect(texts.filter((t) => !t.endsWith('\n'))).toEqual([]);
     expect(texts.join('')).toBe(lines);
