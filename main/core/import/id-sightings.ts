@@ -19,7 +19,7 @@ export class IdSightings {
   firstSighting(id: string): boolean {
     const { hi, lo } = hashText(id, SEED);
     const block = ((hi >>> 15) & (BLOCKS - 1)) * WORDS_PER_BLOCK;
-    // Four bit positions from 40 of the hash's other bits.
+    // Four bit positions from 36 of the hash's other bits.
     const first = this.set(block, lo & BIT_IN_BLOCK);
     const second = this.set(block, (lo >>> 9) & BIT_IN_BLOCK);
     const third = this.set(block, (lo >>> 18) & BIT_IN_BLOCK);
