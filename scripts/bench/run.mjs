@@ -38,6 +38,32 @@ const runs = Number(option('--runs', small ? '1' : '3'));
 const work = option('--dir', path.join(os.tmpdir(), `paydesk-bench-${paymentCount}`));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * What a timed command cost besides its wall time, on Linux: the CPU seconds of the child processes it ran and
+ * waited for (/proc/self/stat's cutime and cstime), and the seconds in which some task waited for I/O (pressure
+ * stall information). They tell a slow hour (more CPU for the same work) from a wait on the disk. Null elsewhere.
+ */
+function costOf(timed) {
+  const read = () => {
+    try {
+      const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+      const ticksPerSecond = 100; // USER_HZ, 100 on every Linux Node supports
+      const cpu = (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
+      const ioStall = Number(/^some .*total=(\d+)/m.exec(fs.readFileSync('/proc/pressure/io', 'utf8'))?.[1]) / 1e6;
+      return { cpu, ioStall };
+    } catch {
+      return null;
+    }
+  };
+  const before = read();
+  const started = process.hrtime.bigint();
+  const value = timed();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const after = read();
+  const cost = before && after ? { seconds, cpuSeconds: after.cpu - before.cpu, ioStallSeconds: after.ioStall - before.ioStall } : { seconds };
+  return { value, cost };
+}
+
 /** Runs a bench script in a fresh process and returns the JSON of its last line. */
 function node(script, ...scriptArgs) {
   return nodeScript(script, scriptArgs, [0]);
@@ -147,11 +173,19 @@ const weak = [];
 const first = [];
 const reimport = [];
 const snapshot = [];
+/** Each run's wall, CPU and I/O-stall seconds, in the order they ran. */
+const costs = [];
+const costed = (what, timed) => {
+  const { value, cost } = costOf(timed);
+  // The command's own time; the process's start and the reference's row count after it are left out of it.
+  costs.push({ what, ...cost, seconds: typeof value === 'number' ? value : value.seconds });
+  return value;
+};
 for (let run = 0; run < runs; run++) {
-  strong.push(sqliteReference(files, expected, 'after'));
-  weak.push(sqliteReference(files, expected, 'before'));
+  strong.push(costed('strong reference', () => sqliteReference(files, expected, 'after')));
+  weak.push(costed('weak reference', () => sqliteReference(files, expected, 'before')));
   const db = freshDb('paydesk');
-  first.push(node('child-import.mjs', db, files.payments, files.ledger));
+  first.push(costed('paydesk first import', () => node('child-import.mjs', db, files.payments, files.ledger)));
   reimport.push(node('child-import.mjs', db, files.payments, files.ledger));
   snapshot.push(node('child-import.mjs', db, files.newer));
 }
@@ -170,6 +204,7 @@ const results = {
   reimportSeconds: median(reimport.map((r) => r.seconds)),
   reimportStatuses: reimport[0].statuses,
   snapshotRowsPerSecond: expected.payments.rows / median(snapshot.map((r) => r.seconds)),
+  costs,
 };
 
 // At 50,000 rows fixed costs (process start, hashing, statistics) weigh more than at a million, so the small
@@ -329,6 +364,10 @@ console.log(`files: a Stripe Dashboard payments export (${expected.payments.rows
 console.log(`sqlite3 .import, primary keys during the load, secondary indexes after (strong reference): ${fmt(results.strongSeconds)} s`);
 console.log(`sqlite3 .import, every index during the load (weak reference, for context): ${fmt(results.weakSeconds)} s`);
 console.log(`paydesk first import: ${fmt(results.firstSeconds)} s (${fmt(results.firstRowsPerSecond)} rows/s, peak RSS ${fmt(results.firstPeakRssMb)} MB): ${fmt(results.ratio)}× the strong reference's speed, ${fmt(results.weakRatio)}× the weak one's`);
+for (const c of results.costs) {
+  const cost = c.cpuSeconds === undefined ? '' : `, ${fmt(c.cpuSeconds)} s of CPU (its processes, start to end), ${fmt(c.ioStallSeconds)} s with a task waiting for I/O`;
+  console.log(`  ${c.what}: ${fmt(c.seconds)} s wall${cost}`);
+}
 console.log(`re-import: ${fmt(results.reimportSeconds)} s; newer snapshot: ${fmt(results.snapshotRowsPerSecond)} rows/s`);
 if (results.queries) {
   console.log('query                cold ms   warm ms   rows');
