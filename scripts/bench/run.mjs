@@ -39,29 +39,27 @@ const work = option('--dir', path.join(os.tmpdir(), `paydesk-bench-${paymentCoun
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * What a timed command cost besides its wall time, on Linux: the CPU seconds of the child processes it ran and
- * waited for (/proc/self/stat's cutime and cstime), and the seconds in which some task waited for I/O (pressure
- * stall information). They tell a slow hour (more CPU for the same work) from a wait on the disk. Null elsewhere.
+ * What a command cost besides its wall time, on Linux: the CPU seconds of the child processes it ran and waited for
+ * (/proc/self/stat's cutime and cstime), and the seconds in which some task waited for I/O (pressure stall
+ * information). They tell a slow hour (more CPU for the same work) from a wait on the disk. Empty where either is
+ * missing.
  */
-function costOf(timed) {
+function costOf(run) {
   const read = () => {
     try {
       const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
       const ticksPerSecond = 100; // USER_HZ, 100 on every Linux Node supports
       const cpu = (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
       const ioStall = Number(/^some .*total=(\d+)/m.exec(fs.readFileSync('/proc/pressure/io', 'utf8'))?.[1]) / 1e6;
-      return { cpu, ioStall };
+      return Number.isFinite(cpu) && Number.isFinite(ioStall) ? { cpu, ioStall } : null;
     } catch {
       return null;
     }
   };
   const before = read();
-  const started = process.hrtime.bigint();
-  const value = timed();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const value = run();
   const after = read();
-  const cost = before && after ? { seconds, cpuSeconds: after.cpu - before.cpu, ioStallSeconds: after.ioStall - before.ioStall } : { seconds };
-  return { value, cost };
+  return { value, cost: before && after ? { cpuSeconds: after.cpu - before.cpu, ioStallSeconds: after.ioStall - before.ioStall } : {} };
 }
 
 /** Runs a bench script in a fresh process and returns the JSON of its last line. */
@@ -175,9 +173,9 @@ const reimport = [];
 const snapshot = [];
 /** Each run's wall, CPU and I/O-stall seconds, in the order they ran. */
 const costs = [];
-const costed = (what, timed) => {
-  const { value, cost } = costOf(timed);
-  // The command's own time; the process's start and the reference's row count after it are left out of it.
+const costed = (what, run) => {
+  const { value, cost } = costOf(run);
+  // The command's own time: the process's start and the reference's row count after it are left out of it.
   costs.push({ what, ...cost, seconds: typeof value === 'number' ? value : value.seconds });
   return value;
 };
