@@ -1,8 +1,8 @@
 // The ids a table loading without its key index has had (store.ts), in a Bloom filter of a fixed 8 MB: a first
 // load takes the same memory for a file of a million rows as for one of several. Each id sets four bits of one
 // 64-byte block, so a sighting reads one cache line. An id whose four bits are all set already may repeat, or
-// shares them by chance (measured on random Stripe-shaped ids: 2 by 1,000,000 ids, 86 by 2,000,000, 2,018 by
-// 4,000,000). Either way the row is held back and written through the key once it is rebuilt, so a false
+// shares them by chance (measured on random Stripe-shaped ids: 4 by 1,000,000 ids, 94 by 2,000,000, 2,155 by
+// 4,000,000; docs/benchmarks.md). Either way the row is held back and written through the key once it is rebuilt, so a false
 // sighting costs a little time, never a wrong result. Past the importer's limit on rows held back (about
 // 5,800,000 ids), it rebuilds the key and the rest of the file goes in through it.
 import { hashText, layoutSeed } from './row-hash.js';
