@@ -1,8 +1,9 @@
 // A first load into the team database builds the secondary indexes, and the primary key of an empty table, after
 // the rows (postgres-indexes.ts): the files large enough for that give the same reports and rows as SQLite, the
-// indexes and keys come back exactly as the schema has them, other sessions' reads of the table wait for the
-// file's transaction only, and a sync killed (SIGKILL) while the indexes are dropped leaves the indexes and the
-// rows as they were.
+// indexes and keys come back exactly as the schema has them, a first ledger's sums are written beside payments
+// loaded with room for them (heap-only updates: the indexes not over the sums are kept), other sessions' reads of
+// the table wait for the file's transaction only, and a sync killed (SIGKILL) while the indexes are dropped leaves
+// the indexes and the rows as they were.
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,65 @@ describe('a first load into the team database', () => {
       expect((b.payments as { credit_count: number }[]).filter((p) => p.credit_count > 0).length).toBeGreaterThan(PAYMENTS / 2);
     }, 300_000);
   }
+
+  /** Each payments index's file: a build, and only a build, gives the index a new one. */
+  async function paymentsIndexFiles(store: Store): Promise<Map<string, number>> {
+    const rows = await store.all<{ name: string; file: number }>(`SELECT c.relname AS name, c.relfilenode AS file
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'payments'::regclass`);
+    return new Map(rows.map((row) => [row.name, Number(row.file)]));
+  }
+
+  /** Rewritten indexes after the ledger's import, and the share of the payments' updates that were heap-only. */
+  async function firstLedgerAfterPayments(store: PostgresStore, db: PgDatabase): Promise<{ rebuilt: string[]; hotShare: number }> {
+    const before = await paymentsIndexFiles(store);
+    const report = await importFilePostgres(store, ledgerFile, { mappings: [], displayPath: ledgerFile });
+    expect(report.status).toBe('imported');
+    const after = await paymentsIndexFiles(store);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const rebuilt = [...after].filter(([name, file]) => before.get(name) !== file).map(([name]) => name).sort();
+    // The import's session reports its counts when idle (at most once a second): read them from another one.
+    const reader = new pg.Client({ connectionString: db.url });
+    await reader.connect();
+    open.push({ close: () => reader.end() });
+    let counts = { updated: 0, hot: 0 };
+    for (let waited = 0; counts.updated === 0 && waited < 20_000; waited += 200) {
+      await pause(200);
+      await reader.query('SELECT pg_stat_clear_snapshot()');
+      const row = (await reader.query<{ updated: string; hot: string }>(
+        `SELECT n_tup_upd AS updated, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relid = 'payments'::regclass`)).rows[0];
+      counts = { updated: Number(row.updated), hot: Number(row.hot) };
+    }
+    expect(counts.updated, 'the ledger\'s sums updated no payment').toBeGreaterThan(PAYMENTS / 2);
+    return { rebuilt, hotShare: counts.hot / counts.updated };
+  }
+
+  it('writes a first ledger\'s sums beside the payments loaded with room for them: only the two indexes over the sums are built again', async () => {
+    const { db, store } = await teamDatabase();
+    expect((await importFilePostgres(store, paymentsFile, { mappings: [], displayPath: paymentsFile })).status).toBe('imported');
+    expect(await store.value(`SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'payments'::regclass`)).toBe('fillfactor=50');
+    const { rebuilt, hotShare } = await firstLedgerAfterPayments(store, db);
+    expect(rebuilt).toEqual(['payments_awaiting', 'payments_reconcile']);
+    expect(hotShare).toBeGreaterThan(0.95);
+
+    const sqlite = sqliteStore();
+    await syncPaths(sqlite, [paymentsFile]);
+    await syncPaths(sqlite, [ledgerFile]);
+    expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
+  }, 300_000);
+
+  it('builds the key and every index again after a first ledger\'s sums when the payments were loaded without room (an older team database)', async () => {
+    const { db, store } = await teamDatabase();
+    expect((await importFilePostgres(store, paymentsFile, { mappings: [], displayPath: paymentsFile })).status).toBe('imported');
+    await store.exec('ALTER TABLE payments RESET (fillfactor)');
+    const { rebuilt } = await firstLedgerAfterPayments(store, db);
+    expect(rebuilt).toEqual([...(await paymentsIndexFiles(store)).keys()].sort());
+    expect(rebuilt).toContain('payments_pkey');
+
+    const sqlite = sqliteStore();
+    await syncPaths(sqlite, [paymentsFile]);
+    await syncPaths(sqlite, [ledgerFile]);
+    expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
+  }, 300_000);
 
   it('loads a ledger that gives an id twice into an empty table as SQLite does: the first row inserted, the other unchanged or a conflict', async () => {
     const file = writeExport('ledger.csv', csv(LEDGER_HEADER,

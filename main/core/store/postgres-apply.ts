@@ -10,7 +10,7 @@ import { DECIDED_DISPUTES, STATUS_RANK, type StoreCounts } from '../import/store
 import type { PostgresStore } from './postgres-store.js';
 import { STAGE_TABLE } from './postgres-staging.js';
 import { addToAccountTotalsSql, firstAccountTotalsSql } from '../import/account-totals.js';
-import { withPrimaryKeyAfter } from './postgres-indexes.js';
+import { leaveRoomForCreditSums, withPrimaryKeyAfter } from './postgres-indexes.js';
 import type { ImportTable } from '../import/deferred-indexes.js';
 
 const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
@@ -161,6 +161,7 @@ async function applyPayments(
   paymentsWereEmpty: boolean,
 ): Promise<{ changed: boolean; gapsWritten: boolean }> {
   if (paymentsWereEmpty) {
+    await leaveRoomForCreditSums(store);
     const inserted = await insertEveryPayment(store, importId);
     if (inserted !== undefined) {
       counts.inserted += inserted;

@@ -18,8 +18,11 @@ const ENTRY_SUMS = `min(l.created_at) FILTER (WHERE l.type = 'credit_purchased')
   min(l.currency) FILTER (WHERE l.type = 'credit_purchased') AS currency,
   (-coalesce(sum(l.amount_cents) FILTER (WHERE l.type = 'refund'), 0))::bigint AS reversed`;
 
+/** The payments' columns that the sums of their linked entries write. */
+export const CREDIT_SUM_COLUMNS = ['credited_at', 'credit_count', 'credited_cents', 'credited_currency', 'reversed_cents'] as const;
+
 export interface DerivedOptions {
-  /** Called before the new entries' sums are added to the payments they link to, with how many payments that is at most. */
+  /** Called before the new entries' sums are added to the payments they link to (CREDIT_SUM_COLUMNS), with how many payments that is at most. */
   beforeLinking?: (payments: number) => Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 // A first load builds the secondary indexes after it, as one would with psql: millions of B-tree inserts in
 // row order cost several times one sorted build per index. Into an empty table, and for an UPDATE rewriting
-// most of the payments, the primary key is built after too. The indexes are dropped inside the file's
+// most of the payments, the primary key is built after too, unless the payments were loaded with room on their
+// pages for that UPDATE: then only the indexes over the columns it writes are built again. The indexes are dropped inside the file's
 // transaction (DDL is transactional here), so a rollback, or a killed process, restores them as they were.
 //
 // DROP INDEX (and DROP CONSTRAINT) takes an ACCESS EXCLUSIVE lock on the table until commit: other sessions'
@@ -70,21 +71,53 @@ export async function withPrimaryKeyAfter<T>(store: Store, table: LoadedTable, l
   return loaded;
 }
 
+/** The share of each payments page a load into the empty table fills: the rest is room for the rows' next versions. */
+const PAYMENTS_FILLFACTOR = 50;
+
 /**
- * Drops the secondary indexes of `table` (not those behind a unique constraint), and its primary key when
- * `primaryKey` (for an UPDATE that rewrites so much of the table that every new row version's key entry costs
- * more than building the key again); `deferred` keeps how to build them again.
+ * Before a load into the empty payments table: leave half of each page free, so that the first ledger's sums
+ * (postgres-derived.ts) write each payment's new version beside the old one. An update that changes no indexed
+ * column and finds room on the row's page is a heap-only tuple (HOT) update: no new entry in any index. The table
+ * ends the same size as before: that update used to append a second version of most rows. Set only while the
+ * table is empty, so that the setting tells that every row was loaded with room (hasRoomForCreditSums); rolled
+ * back with the file.
  */
-export async function dropIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes, { primaryKey = false } = {}): Promise<void> {
+export async function leaveRoomForCreditSums(store: Store): Promise<void> {
+  if (await ownsTable(store, 'payments')) await store.exec(`ALTER TABLE payments SET (fillfactor = ${PAYMENTS_FILLFACTOR})`);
+}
+
+/** Whether the payments were loaded with room for their next versions (leaveRoomForCreditSums). */
+export async function hasRoomForCreditSums(store: Store): Promise<boolean> {
+  return (await store.value<boolean>(`SELECT coalesce(? = ANY (reloptions), false) FROM pg_class WHERE oid = 'payments'::regclass`,
+    [`fillfactor=${PAYMENTS_FILLFACTOR}`]))!;
+}
+
+export interface DropOptions {
+  /** Drop the primary key too: for an UPDATE that rewrites so much of the table that every new row version's key entry costs more than building the key again. */
+  primaryKey?: boolean;
+  /** Only the indexes over any of these columns (as a key, in an expression or in the predicate). */
+  over?: readonly string[];
+}
+
+/**
+ * Drops the secondary indexes of `table` (not those behind a unique constraint), or those of them `over` some
+ * columns, and its primary key when `primaryKey`; `deferred` keeps how to build them again.
+ */
+export async function dropIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes, { primaryKey = false, over }: DropOptions = {}): Promise<void> {
   if (deferred.has(table)) return;
   // An agent's role (read-write, not the owner) keeps them and loads slower.
   if (!(await ownsTable(store, table))) return;
+  // An index depends on each column it reads (pg_depend: refobjsubid is the column's number).
+  const overColumns = `EXISTS (SELECT 1 FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_class'::regclass
+      AND d.refobjid = i.indrelid AND a.attname = ANY (string_to_array(?, ',')))`;
   const indexes = await store.all<{ name: string; definition: string }>(
     `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
      WHERE i.indrelid = ?::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+       ${over ? `AND ${overColumns}` : ''}
      ORDER BY c.relname`,
-    [table],
+    over ? [table, over.join(',')] : [table],
   );
   const builds: string[] = [];
   const addKey = primaryKey ? await dropPrimaryKey(store, table) : undefined;
