@@ -1,13 +1,15 @@
-// The accepted and rejected rows of one file on their way into PostgreSQL: one COPY stream into one temporary
-// table, open while the file is read. One table for every kind of row because a connection runs one COPY at a
-// time, and a JSON Lines file interleaves payments and ledger entries. The table lives until the file's
-// transaction ends (ON COMMIT DROP), and is applied by set-based SQL (postgres-apply.ts).
+// The accepted and rejected rows of one file on their way into PostgreSQL: one COPY stream, in the binary format
+// (copy-binary.ts), into one temporary table, open while the file is read. One table for every kind of row
+// because a connection runs one COPY at a time, and a JSON Lines file interleaves payments and ledger entries. The
+// table lives until the file's transaction ends (ON COMMIT DROP), and is applied by set-based SQL
+// (postgres-apply.ts).
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LedgerRecord, PaymentRecord } from '../import/records.js';
 import type { RowHash } from '../import/row-hash.js';
+import { BinaryRows } from './copy-binary.js';
 import type { SqlValue } from './store.js';
 
 /** What a staged row is: a payment, a ledger entry, or a rejected row ('e', for error). */
@@ -50,18 +52,12 @@ export const createStageSql = `CREATE TEMP TABLE ${STAGE_TABLE} (${STAGE_COLUMNS
 /** The columns between a rejected row's line and its reason. */
 const NO_RECORD: null[] = Array(STAGE_COLUMNS.length - 4).fill(null);
 
-/** COPY's CSV: an unquoted empty field is NULL, a quoted one is text (PostgresStore.insertRows encodes the same). */
-function field(value: SqlValue): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  return `"${value.replace(/"/g, '""')}"`;
-}
-
-const CHUNK_CHARS = 1 << 16;
+const STAGE_TYPES = STAGE_COLUMNS.map(([, type]) => type);
 
 export class StagedRows {
   private copy: ReturnType<typeof copyFrom> | undefined;
-  private chunk = '';
+  private readonly rows = new BinaryRows(STAGE_TYPES);
+  private anyRow = false;
   private failure: Error | undefined;
   private waiting: Promise<unknown> | undefined;
 
@@ -89,9 +85,9 @@ export class StagedRows {
 
   /** Ends the COPY; the rows are then in the table. */
   async end(): Promise<void> {
-    this.send();
-    if (!this.copy) return;
-    const copy = this.copy;
+    if (!this.anyRow) return;
+    this.write(this.rows.end());
+    const copy = this.copy!;
     this.copy = undefined;
     copy.end();
     await finished(copy);
@@ -108,24 +104,22 @@ export class StagedRows {
 
   private add(values: readonly SqlValue[]): void {
     if (this.failure) throw this.failure;
-    if (values.length !== STAGE_COLUMNS.length) throw new RangeError(`a staged row has ${values.length} fields, not ${STAGE_COLUMNS.length}`);
-    this.chunk += values.map(field).join(',') + '\n';
-    if (this.chunk.length >= CHUNK_CHARS) this.send();
+    this.rows.row(values);
+    this.anyRow = true;
+    if (this.rows.full) this.write(this.rows.take()!);
   }
 
-  private send(): void {
-    if (!this.chunk) return;
+  private write(chunk: Buffer): void {
     if (!this.copy) {
-      this.copy = this.client.query(copyFrom(`COPY ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+      this.copy = this.client.query(copyFrom(`COPY ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT binary)`));
       this.copy.on('error', (error: Error) => (this.failure ??= error));
     }
     const copy = this.copy;
-    if (!copy.write(this.chunk) && !this.waiting) {
+    if (!copy.write(chunk) && !this.waiting) {
       // A failed COPY is reported by the next row or by end(), from `failure`.
       this.waiting = Promise.race([once(copy, 'drain'), once(copy, 'close')])
         .catch(() => {})
         .finally(() => (this.waiting = undefined));
     }
-    this.chunk = '';
   }
 }
