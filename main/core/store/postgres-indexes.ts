@@ -1,8 +1,9 @@
 // A first load builds the secondary indexes after it, as one would with psql: millions of B-tree inserts in
 // row order cost several times one sorted build per index. Into an empty table, and for an UPDATE rewriting
 // most of the payments, the primary key is built after too, unless the payments were loaded with room on their
-// pages for that UPDATE: then only the indexes over the columns it writes are built again. The indexes are dropped inside the file's
-// transaction (DDL is transactional here), so a rollback, or a killed process, restores them as they were.
+// pages for that UPDATE: then only the indexes over the columns it writes are built again. The indexes are
+// dropped inside the file's transaction (DDL is transactional here), so a rollback, or a killed process,
+// restores them as they were.
 //
 // DROP INDEX (and DROP CONSTRAINT) takes an ACCESS EXCLUSIVE lock on the table until commit: other sessions'
 // reads of that table wait from the drop to the end of the file's transaction. So the drop comes after the file
