@@ -144,14 +144,28 @@ describe('a first load into the team database', () => {
     return new Map(rows.map((row) => [row.name, Number(row.file)]));
   }
 
-  /** Rewritten indexes after the ledger's import, and the share of the payments' updates that were heap-only. */
-  async function firstLedgerAfterPayments(store: PostgresStore, db: PgDatabase): Promise<{ rebuilt: string[]; hotShare: number }> {
+  /**
+   * Imports the payments into a fresh team database, then (`withoutRoom`: after taking the room off their pages'
+   * setting) the ledger, and checks the payments against SQLite's. Returns the indexes the ledger's import
+   * rewrote, and the share of the payments' updates that were heap-only.
+   */
+  async function paymentsThenFirstLedger({ withoutRoom = false } = {}): Promise<{ store: PostgresStore; rebuilt: string[]; hotShare: number }> {
+    const { db, store } = await teamDatabase();
+    expect((await importFilePostgres(store, paymentsFile, { mappings: [], displayPath: paymentsFile })).status).toBe('imported');
+    expect(await store.value(`SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'payments'::regclass`)).toBe('fillfactor=50');
+    if (withoutRoom) await store.exec('ALTER TABLE payments RESET (fillfactor)');
     const before = await paymentsIndexFiles(store);
     const report = await importFilePostgres(store, ledgerFile, { mappings: [], displayPath: ledgerFile });
     expect(report.status).toBe('imported');
     const after = await paymentsIndexFiles(store);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const rebuilt = [...after].filter(([name, file]) => before.get(name) !== file).map(([name]) => name).sort();
+
+    const sqlite = sqliteStore();
+    await syncPaths(sqlite, [paymentsFile]);
+    await syncPaths(sqlite, [ledgerFile]);
+    expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
+
     // The import's session reports its counts when idle (at most once a second): read them from another one.
     const reader = new pg.Client({ connectionString: db.url });
     await reader.connect();
@@ -165,35 +179,19 @@ describe('a first load into the team database', () => {
       counts = { updated: Number(row.updated), hot: Number(row.hot) };
     }
     expect(counts.updated, 'the ledger\'s sums updated no payment').toBeGreaterThan(PAYMENTS / 2);
-    return { rebuilt, hotShare: counts.hot / counts.updated };
+    return { store, rebuilt, hotShare: counts.hot / counts.updated };
   }
 
   it('writes a first ledger\'s sums beside the payments loaded with room for them: only the two indexes over the sums are built again', async () => {
-    const { db, store } = await teamDatabase();
-    expect((await importFilePostgres(store, paymentsFile, { mappings: [], displayPath: paymentsFile })).status).toBe('imported');
-    expect(await store.value(`SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'payments'::regclass`)).toBe('fillfactor=50');
-    const { rebuilt, hotShare } = await firstLedgerAfterPayments(store, db);
+    const { rebuilt, hotShare } = await paymentsThenFirstLedger();
     expect(rebuilt).toEqual(['payments_awaiting', 'payments_reconcile']);
     expect(hotShare).toBeGreaterThan(0.95);
-
-    const sqlite = sqliteStore();
-    await syncPaths(sqlite, [paymentsFile]);
-    await syncPaths(sqlite, [ledgerFile]);
-    expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
   }, 300_000);
 
   it('builds the key and every index again after a first ledger\'s sums when the payments were loaded without room (an older team database)', async () => {
-    const { db, store } = await teamDatabase();
-    expect((await importFilePostgres(store, paymentsFile, { mappings: [], displayPath: paymentsFile })).status).toBe('imported');
-    await store.exec('ALTER TABLE payments RESET (fillfactor)');
-    const { rebuilt } = await firstLedgerAfterPayments(store, db);
+    const { store, rebuilt } = await paymentsThenFirstLedger({ withoutRoom: true });
     expect(rebuilt).toEqual([...(await paymentsIndexFiles(store)).keys()].sort());
     expect(rebuilt).toContain('payments_pkey');
-
-    const sqlite = sqliteStore();
-    await syncPaths(sqlite, [paymentsFile]);
-    await syncPaths(sqlite, [ledgerFile]);
-    expect(await store.all(TABLES.payments)).toEqual(await sqlite.all(TABLES.payments));
   }, 300_000);
 
   it('loads a ledger that gives an id twice into an empty table as SQLite does: the first row inserted, the other unchanged or a conflict', async () => {
