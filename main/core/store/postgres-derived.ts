@@ -48,12 +48,17 @@ async function linkNewEntries(store: Store, newEntries: string, options: Derived
       WHERE l.type IN ${LINKED_TYPES} AND l.payment_id IS NOT NULL GROUP BY l.payment_id;
     ALTER TABLE new_links ADD PRIMARY KEY (payment_id);
     ANALYZE new_links;`);
-  const linksById = await recordUnknownCredits(store, newEntries);
-  if (options.beforeLinking) await options.beforeLinking((await store.value<number>('SELECT count(*) FROM new_links'))!);
+  await store.exec(`CREATE TEMP TABLE not_by_id ON COMMIT DROP AS
+      SELECT c.payment_id, c.n FROM new_links c WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id);
+    ANALYZE not_by_id;`);
+  await recordUnknownCredits(store, newEntries);
+  const links = (await store.value<number>('SELECT count(*) FROM new_links'))!;
+  const linksById = links - (await store.value<number>('SELECT count(*) FROM not_by_id'))!;
+  if (options.beforeLinking) await options.beforeLinking(links);
   for (const column of ['id', 'alt_id']) {
     // A ledger that names its payments by alt id (Stripe's pi_ ids beside ch_ payments) links none by id, and
     // the join over every payment finds nothing (1.0-1.5 s at 883,102 links).
-    if (column === 'id' && !linksById) continue;
+    if (column === 'id' && linksById === 0) continue;
     await store.run(`UPDATE payments SET
         credited_at = CASE WHEN c.at IS NOT NULL AND (payments.credited_at IS NULL OR payments.credited_at > c.at) THEN c.at ELSE payments.credited_at END,
         credit_count = payments.credit_count + c.n,
@@ -67,23 +72,19 @@ async function linkNewEntries(store: Store, newEntries: string, options: Derived
 }
 
 /**
- * rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment. Before the sums are
- * added (they change no id): after them, each check hashes a table that the sums' UPDATE has just doubled (883,306
- * ids, 204 of them unknown, in one hour's runs: 3.4-4.2 s after it, 2.5-4.1 s before). In two steps, the second
- * with the first's count known: estimated as one, the ids no payment has were each compared with a scan of the
- * payments (when their indexes were dropped with the file's own payments). Returns whether any new link names a
- * payment by its id.
+ * rules.md §4 unknown_payment: the new credits whose payment_id names no imported payment, from not_by_id (the
+ * new links no payment id matches). Before the sums are added (they change no id): after them, each check hashes
+ * a table that the sums' UPDATE has just doubled (883,306 ids, 204 of them unknown, in one hour's runs: 3.4-4.2 s
+ * after it, 2.5-4.1 s before). In two steps, the second with the first's count known: estimated as one, the ids
+ * no payment has were each compared with a scan of the payments (when their indexes were dropped with the file's
+ * own payments).
  */
-async function recordUnknownCredits(store: Store, newEntries: string): Promise<boolean> {
-  await store.exec(`CREATE TEMP TABLE not_by_id ON COMMIT DROP AS
-      SELECT c.payment_id, c.n FROM new_links c WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id);
-    ANALYZE not_by_id;`);
+async function recordUnknownCredits(store: Store, newEntries: string): Promise<void> {
   await store.run(`INSERT INTO unlinked_credits (entry_id, payment_id, created_at)
     SELECT l.id, l.payment_id, l.created_at
     FROM not_by_id c JOIN ${newEntries} l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased'
     WHERE c.n > 0 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)
     ON CONFLICT (entry_id) DO NOTHING`);
-  return (await store.value<boolean>('SELECT (SELECT count(*) FROM not_by_id) < (SELECT count(*) FROM new_links)'))!;
 }
 
 /** Credits waiting for a payment that the file brought (by id or alt id) are linked now. */
