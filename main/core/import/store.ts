@@ -99,7 +99,7 @@ const INSERT_LEDGER_ENTRY = `INSERT INTO ledger_entries (id, account_id, type, a
 /** A row whose id is stored already is left alone (and `changes` says so); needs the key index. */
 const UNLESS_STORED = 'ON CONFLICT (id) DO NOTHING';
 
-/** Stored row hashes read per statement (512 KB). */
+/** Rowids a statement reads the stored row hashes of (at most 512 KB of hashes). */
 const ROW_HASH_PAGE = 65_536;
 
 interface IncomingPayment {
@@ -118,20 +118,19 @@ export function storedRowHashes(db: Db): RowHashPages & { pages: Iterable<Buffer
     .pluck()
     .get() as number;
   // A page of row hashes as one blob of 8 bytes each (big-endian halves): a million rows returned one by one
-  // cost more in the driver than SQLite takes to read them, and hex text costs as much again to parse.
+  // cost more in the driver than SQLite takes to read them, and hex text costs as much again to parse. Pages are
+  // ranges of rowids, read straight from the table: paging by LIMIT over a subquery took half as long again.
   const page = db
     .prepare(
-      `SELECT max(rowid), unhex(group_concat(CASE WHEN row_hash_hi IS NOT NULL
-         THEN printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295) END, ''))
-       FROM (SELECT rowid, row_hash_hi, row_hash_lo FROM payments WHERE rowid > ? ORDER BY rowid LIMIT ${ROW_HASH_PAGE})`,
+      `SELECT unhex(group_concat(printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295), ''))
+       FROM payments WHERE rowid > ? AND rowid <= ? AND row_hash_hi IS NOT NULL`,
     )
-    .raw();
+    .pluck();
+  const lastRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM payments').pluck();
   function* pages(): Generator<Buffer> {
-    let after = 0;
-    for (;;) {
-      const [last, hashes] = page.get(after) as [number | null, Buffer | null];
-      if (last === null) return;
-      after = last;
+    const last = lastRowid.get() as number;
+    for (let after = 0; after < last; after += ROW_HASH_PAGE) {
+      const hashes = page.get(after, after + ROW_HASH_PAGE) as Buffer | null;
       if (hashes !== null) yield hashes;
     }
   }
