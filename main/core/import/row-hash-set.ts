@@ -10,7 +10,8 @@ const EMPTY_STAND_IN = 1;
 export class RowHashSet {
   private slots: Uint32Array; // [hi, lo] per slot; (0, 0) marks an empty slot
   private mask: number;
-  private count = 0;
+  /** Undefined for a set built elsewhere until asked for: counting means reading all of its slots. */
+  private count: number | undefined = 0;
 
   /**
    * `buffer`: the backing array of a set built elsewhere (read, not added to); `expected`: how many hashes a new
@@ -21,7 +22,7 @@ export class RowHashSet {
     while (slots < expected * 2) slots *= 2;
     this.slots = new Uint32Array(buffer ?? (shared ? new SharedArrayBuffer(slots * 8) : new ArrayBuffer(slots * 8)));
     this.mask = this.slots.length / 2 - 1;
-    if (buffer) for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0 || this.slots[i + 1] !== 0) this.count++;
+    if (buffer) this.count = undefined;
   }
 
   /** The backing array, to hand to another thread (after which this set must not be added to). */
@@ -30,10 +31,12 @@ export class RowHashSet {
   }
 
   get size(): number {
+    this.count ??= this.filledSlots();
     return this.count;
   }
 
   add(hi: number, lo: number): void {
+    this.count ??= this.filledSlots();
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const h = hi >>> 0;
     const l = h === 0 && lo === 0 ? EMPTY_STAND_IN : lo >>> 0;
@@ -45,7 +48,7 @@ export class RowHashSet {
       if (sh === 0 && sl === 0) {
         this.slots[at] = h;
         this.slots[at + 1] = l;
-        this.count++;
+        this.count = (this.count ?? 0) + 1;
         return;
       }
       if (sh === h && sl === l) return;
@@ -65,6 +68,12 @@ export class RowHashSet {
       if (sh === 0 && sl === 0) return false;
       slot = (slot + 1) & this.mask;
     }
+  }
+
+  private filledSlots(): number {
+    let filled = 0;
+    for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0 || this.slots[i + 1] !== 0) filled++;
+    return filled;
   }
 
   private firstSlot(h: number, l: number): number {
