@@ -129,11 +129,11 @@ export async function readFileOutcomes(
   totalBytes: number,
   mappings: readonly SavedMapping[],
   sink: OutcomeSink,
-  options: { signal?: AbortSignal; beforeChunk?: () => Promise<unknown>; paymentsExpected?: boolean } = {},
+  options: { signal?: AbortSignal; beforeChunk?: () => Promise<unknown>; paymentsExpected?: boolean; workerYoungGenerationMb?: number } = {},
 ): Promise<void> {
-  const { signal, beforeChunk, paymentsExpected } = options;
+  const { signal, beforeChunk, paymentsExpected, workerYoungGenerationMb } = options;
   if (totalBytes >= PARSE_IN_WORKER_BYTES && parseWorkerAvailable()) {
-    await readOutcomesInWorker(file, mappings, sink, { signal, beforeAck: beforeChunk, paymentsExpected });
+    await readOutcomesInWorker(file, mappings, sink, { signal, beforeAck: beforeChunk, paymentsExpected, youngGenerationMb: workerYoungGenerationMb });
   } else {
     await readOutcomes(file, mappings, sink, { signal, beforeChunk: beforeChunk && (() => beforeChunk().then(() => {})) });
   }

@@ -41,6 +41,8 @@ export interface WorkerReadOptions {
    * then starts with the first one, not once the first has told the format.
    */
   paymentsExpected?: boolean;
+  /** Each worker's young generation (WORKER_YOUNG_GENERATION_MB by default). */
+  youngGenerationMb?: number;
 }
 
 type Role = 'earlier' | 'later' | 'resumed';
@@ -49,7 +51,8 @@ type Role = 'earlier' | 'later' | 'resumed';
  * Each worker is a heap of its own beside the importing thread's. Left to itself, the worker parsing a first
  * import's ledger (the phase where the import's memory peaks) committed 46 MB, nearly all of it young generation;
  * with its young generation held to 8 MB, as a snapshot's later part always was, it commits 16 MB, for more
- * scavenges whose cost stayed inside the noise of whole imports (docs/benchmarks.md, fifteenth stop).
+ * scavenges whose cost stayed inside the noise of whole imports (docs/benchmarks.md, fifteenth stop). A caller
+ * whose process holds no page cache of its own (PostgreSQL's import) can give it more (`youngGenerationMb`).
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
@@ -57,7 +60,7 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 export type WorkerRead = 'one worker' | 'two parts' | 'two parts, the later read again';
 
 export function readOutcomesInWorker(file: string, mappings: readonly SavedMapping[], sink: OutcomeSink, options: WorkerReadOptions = {}): Promise<WorkerRead> {
-  const { signal, beforeAck, partsFromBytes = READ_IN_PARTS_BYTES, paymentsExpected = false } = options;
+  const { signal, beforeAck, partsFromBytes = READ_IN_PARTS_BYTES, paymentsExpected = false, youngGenerationMb = WORKER_YOUNG_GENERATION_MB } = options;
   return new Promise((resolve, reject) => {
     const running = new Set<Worker>();
     let settled = false;
@@ -86,7 +89,7 @@ export function readOutcomesInWorker(file: string, mappings: readonly SavedMappi
     let storedSet: SharedArrayBuffer | undefined;
 
     const start = (role: Role, job: ParseJob): Worker => {
-      const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
       running.add(worker);
       worker.on('message', (message: ParseMessage) => {
         try {

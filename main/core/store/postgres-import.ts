@@ -25,6 +25,13 @@ import { storedRowHashes } from './postgres-row-hashes.js';
 import { createStageSql, StagedRows } from './postgres-staging.js';
 import type { PostgresStore } from './postgres-store.js';
 
+/**
+ * The parse worker's young generation here: 32 MB against 8 on SQLite took whole first imports from a median of
+ * 65.9 to 60.9 s (six each, alternating) and the process's CPU from 24.9 to 22.9 s; peak RSS 234-256 MB against
+ * 185-218 (docs/benchmarks.md, twentieth stop).
+ */
+const POSTGRES_WORKER_YOUNG_GENERATION_MB = 32;
+
 /** The file is not applied: its transaction is rolled back, then the file is recorded as `extra` says. */
 class NothingApplied extends Error {
   constructor(readonly extra: Partial<ImportFileReport>) {
@@ -100,8 +107,13 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         );
         try {
           // The parse worker (or the reader) reads on only once the COPY has taken the rows so far: memory stays
-          // flat when the server is slower than the parsing.
-          await readFileOutcomes(file, totalBytes, options.mappings, sink, { signal: options.signal, beforeChunk: () => staged.ready() });
+          // flat when the server is slower than the parsing. The payments' COPY waits on the worker, which this
+          // process can give a larger young generation than SQLite's import, having no page cache to hold.
+          await readFileOutcomes(file, totalBytes, options.mappings, sink, {
+            signal: options.signal,
+            beforeChunk: () => staged.ready(),
+            workerYoungGenerationMb: POSTGRES_WORKER_YOUNG_GENERATION_MB,
+          });
           await staged.end();
         } catch (error) {
           notApplied = error;
