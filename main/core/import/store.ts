@@ -119,7 +119,8 @@ export function storedRowHashes(db: Db): RowHashPages & { pages: Iterable<Buffer
     .get() as number;
   // A page of row hashes as one blob of 8 bytes each (big-endian halves): a million rows returned one by one
   // cost more in the driver than SQLite takes to read them, and hex text costs as much again to parse. Pages are
-  // ranges of rowids, read straight from the table: paging by LIMIT over a subquery took half as long again.
+  // ranges of rowids (dense: payments are never deleted), read straight from the table: paging by LIMIT over a
+  // subquery took half as long again.
   const page = db
     .prepare(
       `SELECT unhex(group_concat(printf('%08x%08x', row_hash_hi & 4294967295, row_hash_lo & 4294967295), ''))
