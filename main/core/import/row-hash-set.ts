@@ -48,7 +48,7 @@ export class RowHashSet {
       if (sh === 0 && sl === 0) {
         this.slots[at] = h;
         this.slots[at + 1] = l;
-        this.count = (this.count ?? 0) + 1;
+        this.count++;
         return;
       }
       if (sh === h && sl === l) return;
