@@ -117,14 +117,20 @@ async function creditPayments(store: Store, filePayments: FilePayments): Promise
     WHERE payments.id = s.id`);
 }
 
-/** The payments table was empty before the file: one ordered pass; only repeat purchases get a value written. */
+/**
+ * The payments table was empty before the file: one ordered pass; only repeat purchases get a value written. The
+ * gaps are kept and counted first: the UPDATE then hashes them, not the payments, and writes in the table's order
+ * (the bench's 282,259 gaps over 993,179 payments: 3.3 + 2.4 s, against 9.7 s in one statement that wrote them
+ * in the order of their groups).
+ */
 async function computeAllPurchaseGaps(store: Store): Promise<void> {
-  await store.run(`WITH gaps AS (
-      SELECT id, created_at - lag(created_at) OVER (
-        PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id) AS gap
-      FROM payments WHERE account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL}
-    )
-    UPDATE payments SET purchase_gap_ms = gaps.gap FROM gaps WHERE payments.id = gaps.id AND gaps.gap IS NOT NULL`);
+  await store.exec(`CREATE TEMP TABLE all_gaps ON COMMIT DROP AS
+      SELECT id, gap FROM (
+        SELECT id, created_at - lag(created_at) OVER (PARTITION BY account_id, currency, amount_cents ORDER BY created_at, id) AS gap
+        FROM payments WHERE account_id IS NOT NULL AND status IN ${CANDIDATE_STATUSES_SQL}) AS per_payment
+      WHERE gap IS NOT NULL;
+    ANALYZE all_gaps;`);
+  await store.run(`UPDATE payments SET purchase_gap_ms = g.gap FROM all_gaps g WHERE payments.id = g.id`);
 }
 
 /**
