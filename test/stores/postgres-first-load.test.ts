@@ -16,7 +16,11 @@ import type { PostgresStore } from '../../main/core/store/postgres-store.js';
 import type { Store } from '../../main/core/store/store.js';
 import { ensureCliBuilt, exited, runPaydeskAsync, spawnPaydesk } from '../support/cli.js';
 import { csv, LEDGER_HEADER, memoryDb, PAYMENTS_HEADER, tempDir, writeExport, type TestDb } from '../support/db.js';
-import { generatePayments, writeCreditsExport, writePaymentsExport } from '../support/payment-exports.js';
+import { earlierSnapshot, generatePayments, paymentCsvLine, writeCreditsExport, writePaymentsExport } from '../support/payment-exports.js';
+import { HELD_ROWS, startFirstLoad } from '../../main/core/store/postgres-first-load.js';
+import type { DeferredIndexes } from '../../main/core/store/postgres-indexes.js';
+import { createStageSql, StagedRows } from '../../main/core/store/postgres-staging.js';
+import type { LedgerRecord } from '../../main/core/import/records.js';
 import { pause } from '../support/import-watch.js';
 import { freshPgDatabase, type PgDatabase } from '../support/postgres.js';
 
@@ -260,6 +264,34 @@ describe('a first load into the team database', () => {
     expect((JSON.parse(again.stdout) as { files: { status: string; inserted: number }[] }).files[0]).toMatchObject({ status: 'imported', inserted: PAYMENTS });
     expect(await schema(store)).toEqual(schemaBefore);
   }, 300_000);
+  it('loads a payments file that repeats more ids than a first load holds in memory as SQLite does', async () => {
+    // An older snapshot of every payment, then the payments as they are now: each id of the second half is held
+    // back, and the held rows go into the stage several times while the payments' COPY is ended and opened again.
+    const payments = [...generatePayments({ seed: 20261128, count: Math.ceil(HELD_ROWS * 1.3) })];
+    const bad = (n: number) => `bad_${n},acct_000001,ten,usd,succeeded,2026-02-01T00:00:00Z,2026-02-01T00:00:00Z,,,`;
+    const lines = [...payments.map((p) => paymentCsvLine(earlierSnapshot(p))), bad(1), ...payments.map(paymentCsvLine), bad(2)];
+    const file = writeExport('payments.csv', csv(PAYMENTS_HEADER, ...lines));
+    const { report, store, sqlite } = await importIntoBoth(file);
+    expect(report).toMatchObject({ status: 'imported', inserted: payments.length, rejected: 2 });
+    expect(report.updated).toBeGreaterThan(payments.length / 2);
+    for (const sql of [TABLES.payments, 'SELECT line, reason, raw FROM rejected_rows ORDER BY line']) {
+      expect(await store.all(sql), sql).toEqual(await sqlite.all(sql));
+    }
+  }, 120_000);
+
+  it('loads a ledger that repeats more ids than a first load holds in memory as SQLite does, conflicts and all', async () => {
+    const entries = Array.from({ length: Math.ceil(HELD_ROWS * 1.3) }, (_, i) =>
+      `le_${i},acct_${i % 97},credit_free,${(i % 9) + 1}.00,usd,2026-11-01T10:00:00Z,`);
+    // Every id again, every hundredth with another amount: a conflict.
+    const again = entries.map((line, i) => (i % 100 === 0 ? line.replace(/,(\d)\.00,/, ',$1.50,') : line));
+    const file = writeExport('ledger.csv', csv(LEDGER_HEADER, ...entries, ...again));
+    const { report, store, sqlite } = await importIntoBoth(file);
+    expect(report).toMatchObject({ status: 'imported', inserted: entries.length, conflicts: Math.ceil(entries.length / 100) });
+    for (const sql of [TABLES.ledger_entries, TABLES.account_totals, 'SELECT entry_id, line, stored, incoming FROM ledger_conflicts ORDER BY line']) {
+      expect(await store.all(sql), sql).toEqual(await sqlite.all(sql));
+    }
+  }, 120_000);
+
   it("loads a first import made with an agent's role (not the tables' owner) with the indexes kept, not refused as read-only", async () => {
     const { db, store } = await teamDatabase();
     const schemaBefore = await schema(store);
@@ -280,4 +312,53 @@ describe('a first load into the team database', () => {
     expect(report).toMatchObject({ status: 'imported', inserted: PAYMENTS });
     expect(await schema(store)).toEqual(schemaBefore);
   }, 180_000);
+});
+
+describe('a first load straight into an empty table', () => {
+  it('puts each id it sees first into the table and holds the rest back for the stage, with the rejected rows', async () => {
+    const { store } = await teamDatabase();
+    const count = Math.ceil(HELD_ROWS * 1.5);
+    const entry = (i: number): LedgerRecord => ({ id: `le_${i}`, accountId: 'acct_1', type: 'credit_free', amountCents: 100, currency: 'usd', createdAt: i, paymentId: null });
+    const seen = await store.withClient((client) => store.write(async () => {
+      await store.exec(createStageSql);
+      const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES ('ledger.csv', 'h', 'imported', 0) RETURNING id`))!;
+      const deferred: DeferredIndexes = new Map();
+      const load = await startFirstLoad(store, client, ['ledger_entries'], importId, new StagedRows(client), deferred);
+      if (!load) throw new Error('no first load into the empty ledger');
+      const keys = `SELECT count(*)::int FROM pg_constraint WHERE conrelid = 'ledger_entries'::regclass AND contype = 'p'`;
+      const keyDuringLoad = await store.value(keys);
+      // Every id once, then every id again with a rejected row after every seventh; the reader's chunks between.
+      let line = 1;
+      for (let i = 0; i < count; i++) {
+        load.ledger(++line, entry(i));
+        if (i % 1000 === 999) await load.ready();
+      }
+      for (let i = 0; i < count; i++) {
+        load.ledger(++line, entry(i));
+        if (i % 7 === 0) load.rejected(++line, 'a bad row', `raw ${i}`);
+        if (i % 1000 === 999) await load.ready();
+      }
+      await load.end();
+      await load.buildKey(store);
+      return {
+        loaded: load.loaded,
+        keyDuringLoad,
+        keyAfter: await store.value(keys),
+        deferred: [...deferred.keys()],
+        table: await store.get(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, max(import_id) = ? AS ours FROM ledger_entries`, [importId]),
+        stage: await store.all(`SELECT kind, count(*)::int AS n, min(line)::int AS first FROM import_stage GROUP BY kind ORDER BY kind`),
+      };
+    }));
+    expect(seen).toEqual({
+      loaded: count,
+      keyDuringLoad: 0,
+      keyAfter: 1,
+      deferred: ['ledger_entries'],
+      table: { n: count, ids: count, ours: true },
+      stage: [
+        { kind: 'e', n: Math.ceil(count / 7), first: count + 3 },
+        { kind: 'l', n: count, first: count + 2 },
+      ],
+    });
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ import { STAGE_TABLE } from './postgres-staging.js';
 import { addToAccountTotalsSql, firstAccountTotalsSql } from '../import/account-totals.js';
 import { leaveRoomForCreditSums, withPrimaryKeyAfter } from './postgres-indexes.js';
 import type { ImportTable } from '../import/deferred-indexes.js';
+import type { FirstLoadTable } from './postgres-first-load.js';
 
 const VALUE_COLUMNS = ['alt_id', 'account_id', 'amount_cents', 'currency', 'status', 'created_at', 'updated_at', 'invoice_id', 'email', 'description',
   'method', 'amount_refunded_cents', 'refunded_at', 'disputed_amount_cents', 'dispute_status', 'disputed_at'];
@@ -80,15 +81,31 @@ export interface StagedSummary {
   newestLedgerAt: number | null;
 }
 
-export async function applyStagedRows(store: PostgresStore, importId: number, paymentsWereEmpty: boolean, staged: StagedSummary): Promise<AppliedRows> {
+/** The rows a first load put straight into their empty table (postgres-first-load.ts); the stage holds the rest. */
+export interface LoadedStraight {
+  table: FirstLoadTable;
+  rows: number;
+}
+
+export async function applyStagedRows(
+  store: PostgresStore,
+  importId: number,
+  paymentsWereEmpty: boolean,
+  staged: StagedSummary,
+  loaded?: LoadedStraight,
+): Promise<AppliedRows> {
   // Sorts of a whole file's rows (repeated ids, line order, the purchase-gap windows) in memory rather than on disk; one import
   // runs at a time (the write lock), and the setting ends with the transaction.
   await store.exec(`SET LOCAL work_mem = '${SORT_MEMORY}';
     ${WORK_TABLES}
     ANALYZE ${STAGE_TABLE};`);
   const counts: StoreCounts = { inserted: 0, updated: 0, unchanged: 0, conflicts: 0 };
-  const payments = staged.payments > 0 ? await applyPayments(store, importId, counts, paymentsWereEmpty) : { changed: false, gapsWritten: false };
-  const newEntries = staged.ledger > 0 ? await applyLedger(store, importId, counts) : undefined;
+  const loadedPayments = loaded?.table === 'payments' ? loaded.rows : 0;
+  const loadedEntries = loaded?.table === 'ledger_entries' ? loaded.rows : 0;
+  const payments = staged.payments > 0
+    ? await applyPayments(store, importId, counts, { paymentsWereEmpty, loaded: loadedPayments, held: staged.payments - loadedPayments })
+    : { changed: false, gapsWritten: false };
+  const newEntries = staged.ledger > 0 ? await applyLedger(store, importId, counts, { loaded: loadedEntries, held: staged.ledger - loadedEntries }) : undefined;
   if (staged.rejected > 0) {
     await store.run(`INSERT INTO rejected_rows (import_id, line, reason, raw)
       SELECT ?, line, reason, raw FROM ${STAGE_TABLE} WHERE kind = 'e' ORDER BY line`, [importId]);
@@ -158,8 +175,15 @@ async function applyPayments(
   store: PostgresStore,
   importId: number,
   counts: StoreCounts,
-  paymentsWereEmpty: boolean,
+  { paymentsWereEmpty, loaded, held }: { paymentsWereEmpty: boolean; loaded: number; held: number },
 ): Promise<{ changed: boolean; gapsWritten: boolean }> {
+  if (loaded > 0) {
+    // Loaded straight into the empty table: the purchase gaps are worked out over it after (postgres-derived.ts),
+    // and the rows held back go the rounds, each compared with what the rows before it left.
+    counts.inserted += loaded;
+    if (held > 0) await applyPaymentRounds(store, importId, counts);
+    return { changed: true, gapsWritten: false };
+  }
   if (paymentsWereEmpty) {
     await leaveRoomForCreditSums(store);
     const inserted = await insertEveryPayment(store, importId);
@@ -168,8 +192,13 @@ async function applyPayments(
       return { changed: inserted > 0, gapsWritten: true };
     }
   }
+  return { changed: await applyPaymentRounds(store, importId, counts), gapsWritten: false };
+}
+
+/** Applies the staged payments in rounds (see the top of this file); whether any payment was inserted or replaced. */
+async function applyPaymentRounds(store: PostgresStore, importId: number, counts: StoreCounts): Promise<boolean> {
   const roundCount = (await store.value<number>(`SELECT max(n) FROM (SELECT count(*) AS n FROM ${STAGE_TABLE} WHERE kind = 'p' GROUP BY id) AS per_id`)) ?? 0;
-  if (roundCount === 0) return { changed: false, gapsWritten: false };
+  if (roundCount === 0) return false;
   await store.exec(`
     CREATE TEMP TABLE incoming_payments ON COMMIT DROP AS
       SELECT line, id, ${VALUE_COLUMNS.join(', ')}, hash_hi, hash_lo, row_number() OVER (PARTITION BY id ORDER BY line) AS nth
@@ -209,7 +238,7 @@ async function applyPayments(
     }
     await store.run('DELETE FROM payment_round');
   }
-  return { changed: (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0, gapsWritten: false };
+  return (await store.value<number>('SELECT count(*) FROM file_payments'))! > 0;
 }
 
 interface ConflictRow {
@@ -231,41 +260,59 @@ interface ConflictRow {
 }
 
 const NEW_ENTRIES = 'new_entries';
+const ENTRY_COLUMNS = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
 /** The staged ledger rows as new entries: what a load into an empty table inserts. */
-const STAGED_ENTRIES = `(SELECT id, account_id, type, amount_cents, currency, created_at, payment_id FROM ${STAGE_TABLE} WHERE kind = 'l')`;
+const STAGED_ENTRIES = `(SELECT ${ENTRY_COLUMNS} FROM ${STAGE_TABLE} WHERE kind = 'l')`;
+/** Every entry: after a first load into the empty table, each is the file's. */
+const ALL_ENTRIES = `(SELECT ${ENTRY_COLUMNS} FROM ledger_entries)`;
 
 /**
  * Inserts the file's new entries (the first row of each new id) and records conflicts; returns where the new
  * entries are listed (a relation of ledger_entries' columns), or undefined when none was new.
  */
-async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts): Promise<string | undefined> {
-  const entryColumns = 'id, account_id, type, amount_cents, currency, created_at, payment_id';
+async function applyLedger(store: PostgresStore, importId: number, counts: StoreCounts, { loaded, held }: { loaded: number; held: number }): Promise<string | undefined> {
+  if (loaded > 0) {
+    // Loaded straight into the empty table: the rows held back are inserted or compared the long way, and then
+    // every entry in the table is new.
+    counts.inserted += loaded;
+    if (held > 0) await insertEntries(store, importId, counts, { addToTotals: false });
+    await addFirstTotals(store, ALL_ENTRIES);
+    return ALL_ENTRIES;
+  }
   if ((await store.value('SELECT 1 FROM ledger_entries LIMIT 1')) === undefined) {
     // Into an empty table, a file that gives each id once has every row new and no conflict: a plain insert, and
     // the staged rows are the new entries. One that repeats an id inserts nothing, and goes the long way.
     const inserted = await insertUnlessAnIdRepeats(store, 'ledger_entries', () =>
-      store.run(`INSERT INTO ledger_entries (${entryColumns}, import_id) SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]));
+      store.run(`INSERT INTO ledger_entries (${ENTRY_COLUMNS}, import_id) SELECT ${ENTRY_COLUMNS}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'`, [importId]));
     if (inserted !== undefined) {
       counts.inserted += inserted;
       await addFirstTotals(store, STAGED_ENTRIES);
       return inserted > 0 ? STAGED_ENTRIES : undefined;
     }
   }
+  return insertEntries(store, importId, counts, { addToTotals: true });
+}
+
+/**
+ * The long way: inserts the staged entries whose ids are new (the first row of each), lists them in new_entries,
+ * and compares every other staged row with the stored entry; returns NEW_ENTRIES, or undefined when none was new.
+ */
+async function insertEntries(store: PostgresStore, importId: number, counts: StoreCounts, { addToTotals }: { addToTotals: boolean }): Promise<string | undefined> {
   // The ids the file gives more than once, with the line of their first row: of those rows, the first is the
   // one inserted (when the id is new), so the file's rows go in in line order. Without any, order is no matter.
   await store.exec(`CREATE TEMP TABLE repeated_ids ON COMMIT DROP AS
     SELECT id, min(line) AS first_line FROM ${STAGE_TABLE} WHERE kind = 'l' GROUP BY id HAVING count(*) > 1`);
   const repeats = (await store.value<number>('SELECT count(*) FROM repeated_ids'))!;
   await store.run(`WITH inserted AS (
-      INSERT INTO ledger_entries (${entryColumns}, import_id)
-      SELECT ${entryColumns}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'${repeats > 0 ? ' ORDER BY line' : ''}
-      ON CONFLICT (id) DO NOTHING RETURNING ${entryColumns}
+      INSERT INTO ledger_entries (${ENTRY_COLUMNS}, import_id)
+      SELECT ${ENTRY_COLUMNS}, ? FROM ${STAGE_TABLE} WHERE kind = 'l'${repeats > 0 ? ' ORDER BY line' : ''}
+      ON CONFLICT (id) DO NOTHING RETURNING ${ENTRY_COLUMNS}
     )
     INSERT INTO new_entries SELECT * FROM inserted`, [importId]);
   await store.exec('ANALYZE new_entries');
   const inserted = (await store.value<number>('SELECT count(*) FROM new_entries'))!;
   counts.inserted += inserted;
-  if (inserted > 0) await addToTotals(store, 'new_entries');
+  if (inserted > 0 && addToTotals) await addNewToTotals(store, NEW_ENTRIES);
   // Every other row of the file is compared with the stored entry: stored before, or inserted from an earlier line.
   const staged = (await store.value<number>(`SELECT count(*) FROM ${STAGE_TABLE} WHERE kind = 'l'`))!;
   const newEntries = inserted > 0 ? NEW_ENTRIES : undefined;
@@ -296,7 +343,7 @@ async function applyLedger(store: PostgresStore, importId: number, counts: Store
 }
 
 /** Adds the new entries (a relation of ledger_entries' columns) to the account totals. */
-async function addToTotals(store: PostgresStore, newEntries: string): Promise<void> {
+async function addNewToTotals(store: PostgresStore, newEntries: string): Promise<void> {
   await store.run(addToAccountTotalsSql(newEntries));
 }
 
@@ -305,7 +352,7 @@ async function addToTotals(store: PostgresStore, newEntries: string): Promise<vo
  * into 200,211 accounts: 3.6 s with the key and ON CONFLICT, 2.5 + 0.1 s without).
  */
 async function addFirstTotals(store: PostgresStore, newEntries: string): Promise<void> {
-  if ((await store.value('SELECT 1 FROM account_totals LIMIT 1')) !== undefined) return addToTotals(store, newEntries);
+  if ((await store.value('SELECT 1 FROM account_totals LIMIT 1')) !== undefined) return addNewToTotals(store, newEntries);
   await withPrimaryKeyAfter(store, 'account_totals', () => store.run(firstAccountTotalsSql(newEntries)));
 }
 

@@ -1,7 +1,8 @@
 // Imports one export file into the team database (PostgreSQL) in one transaction: all of its accepted rows or
 // none. The file is read and counted as on SQLite (file-outcomes.ts), so reports,
 // rejected rows and line numbers are the same; the rows stream into a staging table through COPY
-// (postgres-staging.ts) and are applied set-based (postgres-apply.ts, postgres-derived.ts).
+// (postgres-staging.ts), or straight into a table that was empty (postgres-first-load.ts), and are applied
+// set-based (postgres-apply.ts, postgres-derived.ts).
 import type { ImportFileReport } from '../../../shared/domain.js';
 import { tablesWritten } from '../import/deferred-indexes.js';
 import { FileError, ImportCanceled } from '../import/file-error.js';
@@ -22,7 +23,8 @@ import { applyStagedRows, type StagedSummary } from './postgres-apply.js';
 import { CREDIT_SUM_COLUMNS, refreshDerivedColumnsPostgres } from './postgres-derived.js';
 import { DEFER_WHEN_UPDATING_AT_LEAST, dropIndexes, hasRoomForCreditSums, rebuildIndexes, tableSmallNextTo, type DeferredIndexes } from './postgres-indexes.js';
 import { storedRowHashes } from './postgres-row-hashes.js';
-import { createStageSql, StagedRows } from './postgres-staging.js';
+import { startFirstLoad, type FirstLoad } from './postgres-first-load.js';
+import { createStageSql, StagedRows, type RowsIn } from './postgres-staging.js';
 import type { PostgresStore } from './postgres-store.js';
 
 /**
@@ -45,7 +47,8 @@ class StagingWriter implements RowWriter {
   readonly reviews: ReviewRecord[] = [];
   unchanged = 0;
 
-  constructor(readonly staged: StagedRows) {}
+  /** The stage, or a first load once the format says the file goes into one empty table. */
+  constructor(public staged: RowsIn) {}
 
   payment(record: PaymentRecord, rowHash: RowHash | undefined, line: number): void {
     this.staged.payment(line, record, rowHash);
@@ -76,9 +79,12 @@ class StagingWriter implements RowWriter {
 export async function importFilePostgres(store: PostgresStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
   const started = Date.now();
   const report = newImportReport(file, options);
+  // The id the file's transaction took for its import: a file not applied is recorded under it, as on SQLite,
+  // where the rolled-back row's id is the next one again (an identity's values are not rolled back here).
+  let takenId: number | undefined;
   const finish = async (extra: Partial<ImportFileReport>, hash: string | null, bytes: number) => {
     Object.assign(report, extra, { durationMs: Date.now() - started });
-    report.importId = await store.write(() => recordImport(store, report, hash, bytes, started));
+    report.importId = await store.write(() => recordImport(store, report, hash, bytes, started, takenId));
     return report;
   };
 
@@ -100,36 +106,46 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         }
         const paymentsWereEmpty = (await store.value('SELECT 1 FROM payments LIMIT 1')) === undefined;
         await store.exec(createStageSql);
-        const writer = new StagingWriter(new StagedRows(client));
-        const { staged, summary: stagedRows, reviews } = writer;
-        const sink = outcomeSink(report, writer, { signal: options.signal, onProgress: options.onProgress, totalBytes }, (format) =>
-          tablesWritten(format).includes('payments') && !paymentsWereEmpty ? storedRowHashes(store) : undefined,
-        );
+        // A first load writes the import's id into each row; a file not applied rolls this row back with the rest.
+        const importId = (takenId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
+          [report.path, fileHash, started]))!);
+        const stage = new StagedRows(client);
+        const writer = new StagingWriter(stage);
+        const { summary: stagedRows, reviews } = writer;
+        const deferred: DeferredIndexes = new Map();
+        let firstLoad: FirstLoad | undefined;
+        const sink = outcomeSink(report, writer, { signal: options.signal, onProgress: options.onProgress, totalBytes }, async (format) => {
+          const tables = tablesWritten(format);
+          if (tables.includes('payments') && !paymentsWereEmpty) return storedRowHashes(store);
+          firstLoad = await startFirstLoad(store, client, tables, importId, stage, deferred);
+          if (firstLoad) writer.staged = firstLoad;
+          return undefined;
+        });
         try {
           // The parse worker (or the reader) reads on only once the COPY has taken the rows so far: memory stays
           // flat when the server is slower than the parsing. The payments' COPY waits on the worker, which this
           // process can give a larger young generation than SQLite's import, having no page cache to hold.
           await readFileOutcomes(file, totalBytes, options.mappings, sink, {
             signal: options.signal,
-            beforeChunk: () => staged.ready(),
+            beforeChunk: () => writer.staged.ready(),
             workerYoungGenerationMb: POSTGRES_WORKER_YOUNG_GENERATION_MB,
           });
-          await staged.end();
+          await writer.staged.end();
         } catch (error) {
           notApplied = error;
-          await staged.abort();
+          await writer.staged.abort();
           throw error;
         }
 
         const tooMany = tooManyRejected(report, options.maxRejectedRows);
         if (tooMany) throw (notApplied = new NothingApplied({ status: 'rejected', reason: tooMany }));
-        const importId = (await store.value<number>(`INSERT INTO imports (path, content_hash, status, started_at) VALUES (?, ?, 'imported', ?) RETURNING id`,
-          [report.path, fileHash, started]))!;
-        // The file is staged: from here on, a table whose indexes are dropped is locked until commit.
-        const deferred: DeferredIndexes = new Map();
+        // The held rows of a first load are applied through the table's key.
+        await firstLoad?.buildKey(store);
+        // The file is staged: from here on, a table whose indexes are dropped is locked until commit (a table
+        // loaded straight from the file was locked before the read).
         if (await tableSmallNextTo(store, 'payments', stagedRows.payments)) await dropIndexes(store, 'payments', deferred);
         if (await tableSmallNextTo(store, 'ledger_entries', stagedRows.ledger)) await dropIndexes(store, 'ledger_entries', deferred);
-        const rows = await applyStagedRows(store, importId, paymentsWereEmpty, stagedRows);
+        const rows = await applyStagedRows(store, importId, paymentsWereEmpty, stagedRows, firstLoad && { table: firstLoad.tableName, rows: firstLoad.loaded });
         await rebuildIndexes(store, 'ledger_entries', deferred);
         for (const record of reviews) rows.counts[await applyReviewDecision(store, record, 'import')]++;
         await refreshDerivedColumnsPostgres(store, rows, {
@@ -178,12 +194,19 @@ async function alreadyImported(store: PostgresStore, hash: string): Promise<bool
 }
 
 /** Records a file that was not applied (skipped, rejected, unrecognised, canceled) in the import history. */
-async function recordImport(store: PostgresStore, report: ImportFileReport, hash: string | null, bytes: number, started: number): Promise<number> {
+async function recordImport(
+  store: PostgresStore,
+  report: ImportFileReport,
+  hash: string | null,
+  bytes: number,
+  started: number,
+  takenId?: number,
+): Promise<number> {
   const id = (await store.value<number>(
-    `INSERT INTO imports (path, content_hash, format, status, reason, header, bytes, rows, rejected, started_at, duration_ms)
-     VALUES (@path, @hash, @format, @status, @reason, @header, @bytes, @rows, @rejected, @started, @durationMs) RETURNING id`,
-    { path: report.path, hash, format: report.format, status: report.status, reason: report.reason ?? null, header: report.header ?? null, bytes,
-      rows: report.rows, rejected: report.rejected, started, durationMs: report.durationMs },
+    `INSERT INTO imports (${takenId === undefined ? '' : 'id, '}path, content_hash, format, status, reason, header, bytes, rows, rejected, started_at, duration_ms)
+     VALUES (${takenId === undefined ? '' : '@id, '}@path, @hash, @format, @status, @reason, @header, @bytes, @rows, @rejected, @started, @durationMs) RETURNING id`,
+    { id: takenId ?? null, path: report.path, hash, format: report.format, status: report.status, reason: report.reason ?? null, header: report.header ?? null,
+      bytes, rows: report.rows, rejected: report.rejected, started, durationMs: report.durationMs },
   ))!;
   // Keep the first errors of a file rejected for too many bad rows, so the user can see what went wrong.
   const errors = report.errors.slice(0, 100);

@@ -9,7 +9,8 @@
 // reads of that table wait from the drop to the end of the file's transaction. So the drop comes after the file
 // is read and staged (only the set-based apply, the rebuild and the commit are inside the lock), and only where a
 // rebuild is cheaper than maintaining the indexes: a table that is empty or small next to what the file writes
-// to it.
+// to it. The exception is a table empty before the file, loaded straight from the file (postgres-first-load.ts):
+// there the lock is taken before the read, and the other sessions wait for a table that had nothing to show.
 import type { ImportTable } from '../import/deferred-indexes.js';
 import type { Store } from './store.js';
 
@@ -40,12 +41,12 @@ export async function tableSmallNextTo(store: Store, table: ImportTable, rows: n
 }
 
 /** Whether the importing role may drop and build `table`'s indexes: only the table's owner may. */
-async function ownsTable(store: Store, table: LoadedTable): Promise<boolean> {
+export async function ownsTable(store: Store, table: LoadedTable): Promise<boolean> {
   return (await store.value<boolean>('SELECT pg_has_role(current_user, c.relowner, ?) FROM pg_class c WHERE c.oid = ?::regclass', ['USAGE', table]))!;
 }
 
 /** Drops `table`'s primary key; returns the statement that adds it again, or undefined when it has none. */
-async function dropPrimaryKey(store: Store, table: LoadedTable): Promise<string | undefined> {
+export async function dropPrimaryKey(store: Store, table: LoadedTable): Promise<string | undefined> {
   const key = await store.get<{ name: string; definition: string }>(
     `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'`,
     [table],
@@ -65,11 +66,14 @@ async function dropPrimaryKey(store: Store, table: LoadedTable): Promise<string 
 export async function withPrimaryKeyAfter<T>(store: Store, table: LoadedTable, load: () => Promise<T>): Promise<T> {
   const addKey = (await ownsTable(store, table)) ? await dropPrimaryKey(store, table) : undefined;
   const loaded = await load();
-  if (addKey) {
-    await store.exec(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
-    await store.exec(addKey);
-  }
+  if (addKey) await buildPrimaryKey(store, addKey);
   return loaded;
+}
+
+/** Adds a primary key dropped by dropPrimaryKey (`addKey` is what that returned). */
+export async function buildPrimaryKey(store: Store, addKey: string): Promise<void> {
+  await store.exec(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
+  await store.exec(addKey);
 }
 
 /** The share of each payments page a load into the empty table fills: the rest is room for the rows' next versions. */

@@ -2,14 +2,15 @@
 // (copy-binary.ts), into one temporary table, open while the file is read. One table for every kind of row
 // because a connection runs one COPY at a time, and a JSON Lines file interleaves payments and ledger entries. The
 // table lives until the file's transaction ends (ON COMMIT DROP), and is applied by set-based SQL
-// (postgres-apply.ts).
+// (postgres-apply.ts). A file into a table that was empty goes straight into it instead, and only the rows that
+// load holds back come here (postgres-first-load.ts).
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LedgerRecord, PaymentRecord } from '../import/records.js';
 import type { RowHash } from '../import/row-hash.js';
-import { BinaryRows } from './copy-binary.js';
+import { BinaryRows, type BinaryColumnType } from './copy-binary.js';
 import type { SqlValue } from './store.js';
 
 /** What a staged row is: a payment, a ledger entry, or a rejected row ('e', for error). */
@@ -52,49 +53,74 @@ export const createStageSql = `CREATE TEMP TABLE ${STAGE_TABLE} (${STAGE_COLUMNS
 /** The columns between a rejected row's line and its reason. */
 const NO_RECORD: null[] = Array(STAGE_COLUMNS.length - 4).fill(null);
 
-const STAGE_TYPES = STAGE_COLUMNS.map(([, type]) => type);
+/** A payment's values from `id` to `hash_lo`, in the stage's column order. */
+export function paymentValues(p: PaymentRecord, rowHash: RowHash | undefined): SqlValue[] {
+  return [p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email,
+    p.description, p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt,
+    rowHash?.hi ?? null, rowHash?.lo ?? null];
+}
 
-export class StagedRows {
+/** The stage's columns that paymentValues fills. */
+export const PAYMENT_VALUE_COLUMNS = STAGE_COLUMNS.slice(2, 21);
+
+/** What takes a file's rows on their way into the database: the stage, or a first load (postgres-first-load.ts). */
+export interface RowsIn {
+  payment(line: number, p: PaymentRecord, rowHash: RowHash | undefined): void;
+  ledger(line: number, e: LedgerRecord): void;
+  rejected(line: number, reason: string, raw: string): void;
+  /** Resolves when the server has caught up enough for more rows: the reader's backpressure. */
+  ready(): Promise<unknown>;
+  /** Ends the COPY; the rows are then in their tables. */
+  end(): Promise<void>;
+  /** Abandons the COPY (the server discards its rows) so that the connection can roll the transaction back. */
+  abort(): Promise<void>;
+}
+
+/**
+ * One `COPY table FROM STDIN` in the binary format, opened by its first row. A connection runs one COPY at a
+ * time: a second one on the same client waits in the client's queue until this one has ended.
+ */
+export class BinaryCopy {
   private copy: ReturnType<typeof copyFrom> | undefined;
-  private readonly rows = new BinaryRows(STAGE_TYPES);
+  private rows: BinaryRows;
   private anyRow = false;
   private failure: Error | undefined;
   private waiting: Promise<unknown> | undefined;
 
-  constructor(private readonly client: pg.PoolClient) {}
-
-  payment(line: number, p: PaymentRecord, rowHash: RowHash | undefined): void {
-    this.add(['p', line, p.id, p.altId, p.accountId, p.amountCents, p.currency, p.status, p.createdAt, p.updatedAt, p.invoiceId, p.email,
-      p.description, p.method, p.amountRefundedCents, p.refundedAt, p.disputedAmountCents, p.disputeStatus, p.disputedAt,
-      rowHash?.hi ?? null, rowHash?.lo ?? null, null, null, null, null]);
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly table: string,
+    private readonly columns: readonly (readonly [string, BinaryColumnType])[],
+  ) {
+    this.rows = this.newRows();
   }
 
-  ledger(line: number, e: LedgerRecord): void {
-    this.add(['l', line, e.id, null, e.accountId, e.amountCents, e.currency, null, e.createdAt, null, null, null, null, null, null, null, null,
-      null, null, null, null, e.type, e.paymentId, null, null]);
+  add(values: readonly SqlValue[]): void {
+    if (this.failure) throw this.failure;
+    this.rows.row(values);
+    this.anyRow = true;
+    if (this.rows.full) this.write(this.rows.take()!);
   }
 
-  rejected(line: number, reason: string, raw: string): void {
-    this.add(['e', line, ...NO_RECORD, reason, raw]);
-  }
-
-  /** Resolves when the server has caught up enough for more rows: the reader's backpressure. */
   ready(): Promise<unknown> {
     return this.waiting ?? Promise.resolve();
   }
 
-  /** Ends the COPY; the rows are then in the table. */
+  /** Ends the COPY; the next row opens another. */
   async end(): Promise<void> {
     if (!this.anyRow) return;
     this.write(this.rows.end());
     const copy = this.copy!;
     this.copy = undefined;
+    this.rows = this.newRows();
+    this.anyRow = false;
     copy.end();
     await finished(copy);
   }
 
-  /** Abandons the COPY (the server discards its rows) so that the connection can roll the transaction back. */
   async abort(): Promise<void> {
+    this.rows = this.newRows();
+    this.anyRow = false;
     if (!this.copy) return;
     const copy = this.copy;
     this.copy = undefined;
@@ -102,16 +128,13 @@ export class StagedRows {
     await finished(copy).catch(() => {});
   }
 
-  private add(values: readonly SqlValue[]): void {
-    if (this.failure) throw this.failure;
-    this.rows.row(values);
-    this.anyRow = true;
-    if (this.rows.full) this.write(this.rows.take()!);
+  private newRows(): BinaryRows {
+    return new BinaryRows(this.columns.map(([, type]) => type));
   }
 
   private write(chunk: Buffer): void {
     if (!this.copy) {
-      this.copy = this.client.query(copyFrom(`COPY ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT binary)`));
+      this.copy = this.client.query(copyFrom(`COPY ${this.table} (${this.columns.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT binary)`));
       this.copy.on('error', (error: Error) => (this.failure ??= error));
     }
     const copy = this.copy;
@@ -121,5 +144,39 @@ export class StagedRows {
         .catch(() => {})
         .finally(() => (this.waiting = undefined));
     }
+  }
+}
+
+/** Rows into the stage. */
+export class StagedRows implements RowsIn {
+  private readonly copy: BinaryCopy;
+
+  constructor(client: pg.PoolClient) {
+    this.copy = new BinaryCopy(client, STAGE_TABLE, STAGE_COLUMNS);
+  }
+
+  payment(line: number, p: PaymentRecord, rowHash: RowHash | undefined): void {
+    this.copy.add(['p', line, ...paymentValues(p, rowHash), null, null, null, null]);
+  }
+
+  ledger(line: number, e: LedgerRecord): void {
+    this.copy.add(['l', line, e.id, null, e.accountId, e.amountCents, e.currency, null, e.createdAt, null, null, null, null, null, null, null, null,
+      null, null, null, null, e.type, e.paymentId, null, null]);
+  }
+
+  rejected(line: number, reason: string, raw: string): void {
+    this.copy.add(['e', line, ...NO_RECORD, reason, raw]);
+  }
+
+  ready(): Promise<unknown> {
+    return this.copy.ready();
+  }
+
+  end(): Promise<void> {
+    return this.copy.end();
+  }
+
+  abort(): Promise<void> {
+    return this.copy.abort();
   }
 }
