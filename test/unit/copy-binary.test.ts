@@ -28,12 +28,18 @@ describe('COPY binary rows', () => {
     const rows = new BinaryRows(['TEXT', 'BIGINT', 'BIGINT', 'TEXT']);
     rows.row(['é€', -1, 1_795_175_945_000, null]);
     rows.row([null, -(2 ** 40) - 5, 0, '']);
+    // ASCII, then text that leaves ASCII after a few characters, and the largest and smallest whole numbers.
+    rows.row(['pay_1 x@example.com', Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 'naïve café']);
     const bytes = rows.end();
     const text = Buffer.from('é€', 'utf8');
+    const ascii = Buffer.from('pay_1 x@example.com', 'utf8');
+    const mixed = Buffer.from('naïve café', 'utf8');
     expect(bytes).toEqual(Buffer.concat([
       HEADER,
       int16(4), int32(text.length), text, int32(8), int64(-1n), int32(8), int64(1_795_175_945_000n), int32(-1),
       int16(4), int32(-1), int32(8), int64(-(2n ** 40n) - 5n), int32(8), int64(0n), int32(0),
+      int16(4), int32(ascii.length), ascii, int32(8), int64(BigInt(Number.MAX_SAFE_INTEGER)), int32(8), int64(BigInt(Number.MIN_SAFE_INTEGER)),
+      int32(mixed.length), mixed,
       int16(-1),
     ]));
   });
