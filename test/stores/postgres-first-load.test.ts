@@ -346,6 +346,7 @@ describe('a first load straight into an empty table', () => {
         keyAfter: await store.value(keys),
         deferred: [...deferred.keys()],
         table: await store.get(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, max(import_id) = ? AS ours FROM ledger_entries`, [importId]),
+        keyScan: await indexOnlyScan(store, `SELECT id FROM ledger_entries WHERE id > ''`),
         stage: await store.all(`SELECT kind, count(*)::int AS n, min(line)::int AS first FROM import_stage GROUP BY kind ORDER BY kind`),
       };
     }));
@@ -355,6 +356,8 @@ describe('a first load straight into an empty table', () => {
       keyAfter: 1,
       deferred: ['ledger_entries'],
       table: { n: count, ids: count, ours: true },
+      // The rows were written frozen, their pages marked all-visible: the key is read without visiting them.
+      keyScan: { 'Node Type': 'Index Only Scan', 'Actual Rows': count, 'Heap Fetches': 0 },
       stage: [
         { kind: 'e', n: Math.ceil(count / 7), first: count + 3 },
         { kind: 'l', n: count, first: count + 2 },
@@ -362,3 +365,10 @@ describe('a first load straight into an empty table', () => {
     });
   }, 120_000);
 });
+
+/** The plan of `sql` run as an index-only scan: how many rows it read, and how many of them it checked on their pages. */
+async function indexOnlyScan(store: PostgresStore, sql: string): Promise<Record<string, unknown>> {
+  await store.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
+  const [{ Plan: plan }] = (await store.value<{ Plan: Record<string, unknown> }[]>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`))!;
+  return { 'Node Type': plan['Node Type'], 'Actual Rows': plan['Actual Rows'], 'Heap Fetches': plan['Heap Fetches'] };
+}

@@ -91,6 +91,8 @@ export class BinaryCopy {
     private readonly client: pg.PoolClient,
     private readonly table: string,
     private readonly columns: readonly (readonly [string, BinaryColumnType])[],
+    /** Write the rows frozen: only into a table created or truncated in the transaction (postgres-first-load.ts). */
+    private readonly options: { freeze?: boolean } = {},
   ) {
     this.rows = this.newRows();
   }
@@ -134,7 +136,7 @@ export class BinaryCopy {
 
   private write(chunk: Buffer): void {
     if (!this.copy) {
-      this.copy = this.client.query(copyFrom(`COPY ${this.table} (${this.columns.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT binary)`));
+      this.copy = this.client.query(copyFrom(`COPY ${this.table} (${this.columns.map(([name]) => name).join(', ')}) FROM STDIN WITH (FORMAT binary${this.options.freeze ? ', FREEZE' : ''})`));
       this.copy.on('error', (error: Error) => (this.failure ??= error));
     }
     const copy = this.copy;
