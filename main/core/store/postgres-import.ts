@@ -123,8 +123,8 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         });
         try {
           // The parse worker (or the reader) reads on only once the COPY has taken the rows so far: memory stays
-          // flat when the server is slower than the parsing. The payments' COPY waits on the worker, which this
-          // process can give a larger young generation than SQLite's import, having no page cache to hold.
+          // flat when the server is slower than the parsing. This process can give the worker a larger young
+          // generation than SQLite's import, having no page cache to hold.
           await readFileOutcomes(file, totalBytes, options.mappings, sink, {
             signal: options.signal,
             beforeChunk: () => writer.staged.ready(),
@@ -141,10 +141,11 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
         if (tooMany) throw (notApplied = new NothingApplied({ status: 'rejected', reason: tooMany }));
         // The held rows of a first load are applied through the table's key.
         await firstLoad?.buildKey(store);
-        // The file is staged: from here on, a table whose indexes are dropped is locked until commit (a table
-        // loaded straight from the file was locked before the read).
-        if (await tableSmallNextTo(store, 'payments', stagedRows.payments)) await dropIndexes(store, 'payments', deferred);
-        if (await tableSmallNextTo(store, 'ledger_entries', stagedRows.ledger)) await dropIndexes(store, 'ledger_entries', deferred);
+        // The file is staged: from here on, a table whose indexes are dropped is locked until commit. A table
+        // loaded straight from the file was locked, and its indexes dropped, before the read.
+        for (const [table, rows] of [['payments', stagedRows.payments], ['ledger_entries', stagedRows.ledger]] as const) {
+          if (!deferred.has(table) && (await tableSmallNextTo(store, table, rows))) await dropIndexes(store, table, deferred);
+        }
         const rows = await applyStagedRows(store, importId, paymentsWereEmpty, stagedRows, firstLoad && { table: firstLoad.tableName, rows: firstLoad.loaded });
         await rebuildIndexes(store, 'ledger_entries', deferred);
         for (const record of reviews) rows.counts[await applyReviewDecision(store, record, 'import')]++;
