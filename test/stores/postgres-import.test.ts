@@ -236,6 +236,33 @@ describe('importing into PostgreSQL', () => {
     await expectSameTables();
   });
 
+  it('records the credits that name no payment as SQLite does, whether a ledger names payments by id, by alt id or by both', async () => {
+    const payments = writeExport('unknown-payments.csv', csv(`${PAYMENTS_HEADER},alt_id`,
+      'pay_unk_1,acct_unk,10.00,USD,succeeded,2026-11-09T10:00:00Z,,,,,pi_unk_1',
+      'pay_unk_2,acct_unk,10.00,USD,succeeded,2026-11-09T11:00:00Z,,,,,pi_unk_2'));
+    const ledger = (name: string, ...rows: string[]) => writeExport(name, csv(LEDGER_HEADER, ...rows));
+    const byAltId = ledger('unknown-by-alt-id.csv',
+      'ent_unk_a1,acct_unk,credit_purchased,10.00,USD,2026-11-09T10:01:00Z,pi_unk_1',
+      'ent_unk_a2,acct_unk,credit_purchased,10.00,USD,2026-11-09T10:02:00Z,pi_unk_nowhere_a',
+      'ent_unk_a3,acct_unk,refund,-10.00,USD,2026-11-09T10:03:00Z,pi_unk_2');
+    const byId = ledger('unknown-by-id.csv',
+      'ent_unk_b1,acct_unk,credit_purchased,10.00,USD,2026-11-09T11:01:00Z,pay_unk_2');
+    const byBoth = ledger('unknown-by-both.csv',
+      'ent_unk_c1,acct_unk,credit_purchased,10.00,USD,2026-11-09T12:01:00Z,pay_unk_1',
+      'ent_unk_c2,acct_unk,credit_purchased,10.00,USD,2026-11-09T12:02:00Z,pi_unk_2',
+      'ent_unk_c3,acct_unk,credit_purchased,10.00,USD,2026-11-09T12:03:00Z,pi_unk_nowhere_c',
+      'ent_unk_c4,acct_unk,credit_purchased,10.00,USD,2026-11-09T12:04:00Z,pay_unk_nowhere_c');
+    const reports = await importBoth([payments, byAltId, byId, byBoth]);
+    expect(reports.map((r) => r.status)).toEqual(['imported', 'imported', 'imported', 'imported']);
+    const dump = await expectSameTables();
+    const unknown = (dump.unlinked_credits as { entry_id: string }[]).map((c) => c.entry_id).filter((id) => id.startsWith('ent_unk_'));
+    expect(unknown).toEqual(['ent_unk_a2', 'ent_unk_c3', 'ent_unk_c4']);
+    expect(await postgres.all(`SELECT id, credit_count, credited_cents, reversed_cents FROM payments WHERE id LIKE 'pay_unk_%' ORDER BY id`)).toEqual([
+      { id: 'pay_unk_1', credit_count: 2, credited_cents: 2000, reversed_cents: 0 },
+      { id: 'pay_unk_2', credit_count: 2, credited_cents: 2000, reversed_cents: 1000 },
+    ]);
+  });
+
   it('records a canceled import as SQLite does', async () => {
     const file = writeExport('canceled.csv', csv(PAYMENTS_HEADER, 'pay_cancel_1,acct_cancel,10.00,USD,succeeded,2026-11-08T10:00:00Z,,,,'));
     const signal = AbortSignal.abort();
