@@ -21,7 +21,15 @@ import type { RowHash } from '../import/row-hash.js';
 import { applyReviewDecision } from '../reviews.js';
 import { applyStagedRows, type StagedSummary } from './postgres-apply.js';
 import { CREDIT_SUM_COLUMNS, refreshDerivedColumnsPostgres } from './postgres-derived.js';
-import { DEFER_WHEN_UPDATING_AT_LEAST, dropIndexes, hasRoomForCreditSums, rebuildIndexes, tableSmallNextTo, type DeferredIndexes } from './postgres-indexes.js';
+import {
+  DEFER_WHEN_UPDATING_AT_LEAST,
+  dropIndexes,
+  hasRoomForCreditSums,
+  rebuildIndex,
+  rebuildIndexes,
+  tableSmallNextTo,
+  type DeferredIndexes,
+} from './postgres-indexes.js';
 import { storedRowHashes } from './postgres-row-hashes.js';
 import { startFirstLoad, type FirstLoad } from './postgres-first-load.js';
 import { createStageSql, StagedRows, type RowsIn } from './postgres-staging.js';
@@ -161,6 +169,10 @@ export async function importFilePostgres(store: PostgresStore, file: string, opt
             if (await hasRoomForCreditSums(store)) await dropIndexes(store, 'payments', deferred, { over: CREDIT_SUM_COLUMNS });
             else await dropIndexes(store, 'payments', deferred, { primaryKey: true });
           },
+          // The window over each purchase group then reads the purchase index in its order rather than sorting
+          // every payment (the bench's payments, in psql: 1.5 s against 3.6 s). The gaps' UPDATE writes no
+          // column of it.
+          beforeAllPurchaseGaps: () => rebuildIndex(store, 'payments', deferred, 'payments_by_purchase'),
         });
         await rebuildIndexes(store, 'payments', deferred);
         rows.counts.unchanged += writer.unchanged;

@@ -132,6 +132,19 @@ export async function dropIndexes(store: Store, table: ImportTable, deferred: De
   if (builds.length > 0) deferred.set(table, builds);
 }
 
+/**
+ * Builds one dropped index of `table` again ahead of the others, for a statement that reads the table in its
+ * order; rebuildIndexes builds the rest.
+ */
+export async function rebuildIndex(store: Store, table: ImportTable, deferred: DeferredIndexes, name: string): Promise<void> {
+  const builds = deferred.get(table) ?? [];
+  const at = builds.findIndex((build) => build.startsWith(`CREATE INDEX ${name} ON `));
+  if (at < 0) return;
+  const [build] = builds.splice(at, 1);
+  await store.exec(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
+  await store.exec(build);
+}
+
 /** Builds the dropped indexes of `table` again, then gives the planner the table's new size. */
 export async function rebuildIndexes(store: Store, table: ImportTable, deferred: DeferredIndexes): Promise<void> {
   const builds = deferred.get(table);
