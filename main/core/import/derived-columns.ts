@@ -135,12 +135,29 @@ function linkNewEntries(db: Db, rowidBefore: number, addSums: boolean): void {
     const unknownCredits = `INSERT OR IGNORE INTO unlinked_credits (entry_id, payment_id, created_at)
        SELECT l.id, l.payment_id, l.created_at
        FROM temp.new_links c CROSS JOIN ledger_entries l ON l.payment_id = c.payment_id AND l.type = 'credit_purchased' AND l.rowid > ?
-       WHERE c.n > 0
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = c.payment_id)
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = c.payment_id)`;
+       WHERE c.n > 0 AND ${namesNoPayment(db, 'c.payment_id', 'temp.new_links WHERE n > 0')}`;
     if (links < BULK_ROWS || db.prepare('SELECT 1 FROM unlinked_credits LIMIT 1').get()) db.prepare(unknownCredits).run(rowidBefore);
     else withoutIndexes(db, 'unlinked_credits', () => db.prepare(`${unknownCredits} ORDER BY l.id`).run(rowidBefore));
   });
+}
+
+/** Links sampled to tell whether a file's ledger names payments by id or by alt id. */
+const LINKS_SAMPLED = 64;
+
+/**
+ * SQL true when `link` (a payment_id) names no payment, by id or by alt id. SQLite tries the two lookups in the
+ * order written, and the one that finds the payment spares the other: the one that finds more of a sample of the
+ * links (the payment_ids in `links`, a table and its condition) goes first. A Stripe ledger names PaymentIntents,
+ * payments' alt ids; a canonical one names payments by id. Either order gives the same rows.
+ */
+export function namesNoPayment(db: Db, link: string, links: string): string {
+  const found = (column: string) => `count(*) FILTER (WHERE EXISTS (SELECT 1 FROM payments p WHERE p.${column} = s.payment_id))`;
+  const sample = db
+    .prepare(`SELECT ${found('id')} AS byId, ${found('alt_id')} AS byAltId FROM (SELECT payment_id FROM ${links} LIMIT ${LINKS_SAMPLED}) s`)
+    .get() as { byId: number; byAltId: number };
+  const [first, second] = sample.byAltId > sample.byId ? ['alt_id', 'id'] : ['id', 'alt_id'];
+  return `NOT EXISTS (SELECT 1 FROM payments p WHERE p.${first} = ${link})
+    AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.${second} = ${link})`;
 }
 
 /** From this many rows, writing them into an empty table and building its indexes after pays. */
@@ -161,8 +178,7 @@ function withoutIndexes(db: Db, table: string, work: () => void): void {
 function linkCreditsToAnyPayment(db: Db): void {
   if (!db.prepare('SELECT 1 FROM unlinked_credits LIMIT 1').get()) return;
   db.exec(`CREATE TEMP TABLE still_unlinked AS SELECT * FROM unlinked_credits u
-    WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = u.payment_id)
-      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.alt_id = u.payment_id)`);
+    WHERE ${namesNoPayment(db, 'u.payment_id', 'unlinked_credits')}`);
   try {
     db.exec('DELETE FROM unlinked_credits');
     withoutIndexes(db, 'unlinked_credits', () => db.exec('INSERT INTO unlinked_credits SELECT * FROM temp.still_unlinked ORDER BY entry_id'));
