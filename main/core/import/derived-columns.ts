@@ -199,7 +199,7 @@ function addLinkedSums(db: Db, links: number): void {
   const byAltId = `SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed
     FROM temp.new_links l CROSS JOIN payments p ON p.alt_id = l.payment_id`;
   // A Stripe ledger names PaymentIntents only. When no link names a payment by id, looking each link up by id,
-  // twice (for the by-id half and for not counting an entry twice), finds nothing: a third of the statement.
+  // twice (for the by-id half and for not counting an entry twice), finds nothing: a third of reading the sums.
   const anyById = db
     .prepare('SELECT EXISTS (SELECT 1 FROM temp.new_links l WHERE EXISTS (SELECT 1 FROM payments p WHERE p.id = l.payment_id))')
     .pluck()
