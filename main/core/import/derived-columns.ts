@@ -205,8 +205,8 @@ function linkCreditsToAnyPayment(db: Db): void {
  */
 function addLinkedSums(db: Db, links: number): void {
   if (links === 0) return;
-  const byAltId = `SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed
-    FROM temp.new_links l CROSS JOIN payments p ON p.alt_id = l.payment_id`;
+  const linkedBy = (column: 'id' | 'alt_id') => `SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed
+    FROM temp.new_links l CROSS JOIN payments p ON p.${column} = l.payment_id`;
   // A Stripe ledger names PaymentIntents only. When no link names a payment by id, looking each link up by id,
   // twice (for the by-id half and for not counting an entry twice), finds nothing: a third of reading the sums.
   const anyById = db
@@ -214,11 +214,9 @@ function addLinkedSums(db: Db, links: number): void {
     .pluck()
     .get();
   const linked = anyById
-    ? `SELECT p.rowid AS r, l.at, l.n, l.credited, l.currency, l.reversed
-       FROM temp.new_links l CROSS JOIN payments p ON p.id = l.payment_id
-       UNION ALL
-       ${byAltId} WHERE p.rowid IS NOT (SELECT q.rowid FROM payments q WHERE q.id = l.payment_id)`
-    : byAltId;
+    ? `${linkedBy('id')} UNION ALL
+       ${linkedBy('alt_id')} WHERE p.rowid IS NOT (SELECT q.rowid FROM payments q WHERE q.id = l.payment_id)`
+    : linkedBy('alt_id');
   db.exec(`WITH c AS MATERIALIZED (
       SELECT r, min(at) AS at, sum(n) AS n, sum(credited) AS credited, min(currency) AS currency, sum(reversed) AS reversed
       FROM (${linked})
