@@ -141,6 +141,16 @@ describeStores('unchanged rows are recognised by their text, with the outcome of
     expect(reports[2]).toMatchObject({ updated: 2, unchanged: 1 });
   });
 
+  it('the same, with the id between Unicode spaces (no-break, ideographic) that reading trims too', async () => {
+    const padded = ROW.p1.replace('pay_1,', '\u00a0pay_1\u3000,');
+    const sameRankOtherEmail = ROW.p1.replace('a@example.com', 'other@example.com');
+    const reports = await expectSameOutcomes(kind, [
+      { name: 'a.csv', text: csv(PAYMENTS_HEADER, padded, ROW.p2) },
+      { name: 'b.csv', text: csv(PAYMENTS_HEADER, sameRankOtherEmail, ROW.p2, padded) },
+    ]);
+    expect(reports[1]).toMatchObject({ updated: 2, unchanged: 1 });
+  });
+
   it('the same text under another column order is read in full', async () => {
     const swapped = PAYMENTS_HEADER.replace('payment_id,account_id', 'account_id,payment_id');
     const reports = await expectSameOutcomes(kind, [

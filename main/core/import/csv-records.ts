@@ -20,6 +20,11 @@ export interface SourceRecord {
   fields(): string[];
   /** `fields()[index]`, without splitting the other fields when that can be avoided. */
   field(index: number): string | undefined;
+  /**
+   * Where `fields()[index]` lies in `text`, when it is that text as it is (no quotes): sets range[0] and range[1]
+   * to its [start, end) and returns true; false otherwise (then `field` is the way).
+   */
+  fieldRange?(index: number, range: Int32Array): boolean;
   /** The record's source text without its line break (for rejected rows and row hashes) is text[start, end). */
   readonly text: string;
   readonly start: number;
@@ -259,15 +264,22 @@ class PlainRecord implements SourceRecord {
   }
 
   field(index: number): string | undefined {
-    if (index < 0) return undefined;
+    const range = new Int32Array(2);
+    return this.fieldRange(index, range) ? this.text.substring(range[0], range[1]) : undefined;
+  }
+
+  fieldRange(index: number, range: Int32Array): boolean {
+    if (index < 0) return false;
     let from = this.start;
     for (let i = 0; i < index; i++) {
       const next = this.text.indexOf(this.delimiter, from);
-      if (next === -1 || next >= this.fieldsEnd) return undefined;
+      if (next === -1 || next >= this.fieldsEnd) return false;
       from = next + 1;
     }
     const next = this.text.indexOf(this.delimiter, from);
-    return this.text.substring(from, next === -1 || next > this.fieldsEnd ? this.fieldsEnd : next);
+    range[0] = from;
+    range[1] = next === -1 || next > this.fieldsEnd ? this.fieldsEnd : next;
+    return true;
   }
 
   raw(): string {

@@ -85,11 +85,10 @@ export async function readOutcomes(
       }
       if (problem) return sink.outcome(record.line, { kind: 'error', reason: problem }, () => record.raw());
       if (!unchanged) return sink.outcome(record.line, reader!.read(record.fields()), () => record.raw());
-      const rowHash = unchanged.hash(record);
-      if (unchanged.isStored(rowHash, record)) return sink.outcome(record.line, UNCHANGED, NO_RAW);
+      if (unchanged.isStored(record)) return sink.outcome(record.line, UNCHANGED, NO_RAW);
       const outcome = reader!.read(record.fields());
       if (outcome.kind === 'payment') {
-        outcome.rowHash = rowHash;
+        outcome.rowHash = unchanged.lastRowHash();
         unchanged.readPayment(outcome.payment.id);
       }
       sink.outcome(record.line, outcome, () => record.raw());

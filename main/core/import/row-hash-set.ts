@@ -57,8 +57,13 @@ export class RowHashSet {
   }
 
   has(hash: RowHash): boolean {
-    const h = hash.hi >>> 0;
-    const l = h === 0 && hash.lo === 0 ? EMPTY_STAND_IN : hash.lo >>> 0;
+    return this.hasHash(hash.hi, hash.lo);
+  }
+
+  /** `has` of the hash with these halves. */
+  hasHash(hi: number, lo: number): boolean {
+    const h = hi >>> 0;
+    const l = h === 0 && lo === 0 ? EMPTY_STAND_IN : lo >>> 0;
     let slot = this.firstSlot(h, l);
     for (;;) {
       const at = slot * 2;

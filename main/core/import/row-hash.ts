@@ -20,6 +20,15 @@ export function layoutSeed(layout: string): RowHash {
 
 /** The row hash of bytes[start, end): two MurmurHash3-style lanes over little-endian 32-bit words. */
 export function hashBytes(bytes: DataView, seed: RowHash, start = 0, end = bytes.byteLength): RowHash {
+  hashBytesTo(scratch, bytes, seed, start, end);
+  return { hi: scratch[0], lo: scratch[1] };
+}
+
+/**
+ * hashBytes into `out` ([hi, lo]), allocating nothing: for the rows of a snapshot, nearly all of which are only
+ * looked up. (A RowHash's halves are rarely small integers, so each object would cost V8 two more boxes.)
+ */
+export function hashBytesTo(out: Int32Array, bytes: DataView, seed: RowHash, start = 0, end = bytes.byteLength): void {
   let h1 = seed.hi;
   let h2 = seed.lo;
   let i = start;
@@ -35,13 +44,19 @@ export function hashBytes(bytes: DataView, seed: RowHash, start = 0, end = bytes
     h1 ^= k;
     h2 ^= Math.imul(k, 0x9e3779b1);
   }
-  return finish(h1, h2, end - start);
+  finishTo(out, h1, h2, end - start);
 }
 
 /** hashBytes of the UTF-8 encoding of text[start, end). */
 export function hashUtf8(text: string, seed: RowHash, start = 0, end = text.length): RowHash {
+  hashUtf8To(scratch, text, seed, start, end);
+  return { hi: scratch[0], lo: scratch[1] };
+}
+
+/** hashUtf8 into `out`, as hashBytesTo. */
+export function hashUtf8To(out: Int32Array, text: string, seed: RowHash, start = 0, end = text.length): void {
   const bytes = Buffer.from(text.substring(start, end), 'utf8');
-  return hashBytes(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), seed);
+  hashBytesTo(out, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), seed);
 }
 
 /**
@@ -49,6 +64,12 @@ export function hashUtf8(text: string, seed: RowHash, start = 0, end = text.leng
  * layouts).
  */
 export function hashText(text: string, seed: RowHash, start = 0, end = text.length): RowHash {
+  hashTextTo(scratch, text, seed, start, end);
+  return { hi: scratch[0], lo: scratch[1] };
+}
+
+/** hashText into `out`, as hashBytesTo. */
+export function hashTextTo(out: Int32Array, text: string, seed: RowHash, start = 0, end = text.length): void {
   let h1 = seed.hi;
   let h2 = seed.lo;
   let i = start;
@@ -62,8 +83,11 @@ export function hashText(text: string, seed: RowHash, start = 0, end = text.leng
     h1 ^= k;
     h2 ^= Math.imul(k, 0x9e3779b1);
   }
-  return finish(h1, h2, end - start);
+  finishTo(out, h1, h2, end - start);
 }
+
+/** Where the functions that return a RowHash compute it. */
+const scratch = new Int32Array(2);
 
 // The two lanes share each mixed input word but rotate and multiply differently, and are crossed in the final
 // mix. Small functions, which V8 inlines into the loops above.
@@ -85,12 +109,12 @@ function lane2(h: number, k: number): number {
   return (Math.imul(h, 0x85ebca6b) + 0x7fb1c3b1) | 0;
 }
 
-/** The final mix of both lanes with the input's length. */
-function finish(h1: number, h2: number, length: number): RowHash {
+/** The final mix of both lanes with the input's length, into out[0] (hi) and out[1] (lo). */
+function finishTo(out: Int32Array, h1: number, h2: number, length: number): void {
   h1 = fmix(h1 ^ length);
   h2 = fmix(h2 ^ length ^ h1);
-  h1 = (h1 ^ Math.imul(h2, 0x9e3779b1)) | 0;
-  return { hi: h1, lo: h2 };
+  out[0] = h1 ^ Math.imul(h2, 0x9e3779b1);
+  out[1] = h2;
 }
 
 function fmix(h: number): number {

@@ -6,7 +6,7 @@
 // replaced that payment, and then this row must be compared with what replaced it, so a row whose id may have
 // occurred earlier in the file is read in full.
 import type { SourceRecord } from './csv-records.js';
-import { hashBytes, hashText, hashUtf8, layoutSeed, type RowHash } from './row-hash.js';
+import { hashBytesTo, hashTextTo, hashUtf8To, layoutSeed, type RowHash } from './row-hash.js';
 import type { RowHashSet } from './row-hash-set.js';
 
 /** Bump when a change to reading rows could read the same text into different values than before. */
@@ -35,7 +35,12 @@ export class UnchangedRows {
    * In the later part of a file read in two parts at once (parse-in-worker.ts): the ids of the rows called stored
    * before the earlier part's ids are known, [hi, lo] each, checked against them in `takeEarlierPart`.
    */
-  private unconfirmed: number[] | undefined;
+  private unconfirmed: Int32Array | undefined;
+  private unconfirmedLength = 0;
+  /** The hash of the row `isStored` looked at last, [hi, lo]. */
+  private readonly rowHash = new Int32Array(2);
+  /** The hash of an id, [hi, lo]. */
+  private readonly idHash = new Int32Array(2);
 
   constructor(
     private readonly payments: PaymentRowLayout,
@@ -45,20 +50,57 @@ export class UnchangedRows {
     this.seed = layoutSeed(`${READ_RULES_VERSION}\n${delimiter}\n${payments.layout}`);
   }
 
-  /** The hash of a record's source text, as UTF-8 bytes. */
-  hash(record: SourceRecord): RowHash {
-    return record.bytes ? hashBytes(record.bytes, this.seed, record.start, record.end) : hashUtf8(record.text, this.seed, record.start, record.end);
+  /**
+   * Whether a row is stored as it is. It hashes the row's source text, as UTF-8 bytes; `lastRowHash` gives that
+   * hash for a row read in full. Nothing is allocated here: nearly every row of a snapshot ends here.
+   */
+  isStored(record: SourceRecord): boolean {
+    const hash = this.rowHash;
+    if (record.bytes) hashBytesTo(hash, record.bytes, this.seed, record.start, record.end);
+    else hashUtf8To(hash, record.text, this.seed, record.start, record.end);
+    if (this.stored === undefined || !this.stored.hasHash(hash[0], hash[1])) return false;
+    if (this.readInFull === undefined && this.unconfirmed === undefined) return true;
+    this.hashId(record);
+    const id = this.idHash;
+    if (this.readInFull !== undefined && isSet(this.readInFull, id[0]) && isSet(this.readInFull, id[1])) return false;
+    if (this.unconfirmed !== undefined) this.confirmLater(id[0], id[1]);
+    return true;
   }
 
-  /** Whether a row is stored as it is; `hash` is the hash of its text. */
-  isStored(hash: RowHash, record: SourceRecord): boolean {
-    if (this.stored === undefined || !this.stored.has(hash)) return false;
-    if (this.readInFull === undefined && this.unconfirmed === undefined) return true;
-    // The id as the reader reads it (formats/columns.ts cell()).
-    const id = hashText(record.field(this.payments.idColumn)?.trim() ?? '', ID_SEED);
-    if (this.readInFull !== undefined && isSet(this.readInFull, id.hi) && isSet(this.readInFull, id.lo)) return false;
-    this.unconfirmed?.push(id.hi, id.lo);
-    return true;
+  /** The hash of the row `isStored` was last called with. */
+  lastRowHash(): RowHash {
+    return { hi: this.rowHash[0], lo: this.rowHash[1] };
+  }
+
+  /**
+   * The id as the reader reads it (formats/columns.ts cell(): the field, trimmed), hashed into idHash: straight
+   * from the record's text when its ends are visible ASCII, from the trimmed field otherwise.
+   */
+  private hashId(record: SourceRecord): void {
+    const range = this.idHash; // the field's [start, end) first, then its hash
+    if (record.fieldRange?.(this.payments.idColumn, range)) {
+      let start = range[0];
+      let end = range[1];
+      const text = record.text;
+      while (start < end && isAsciiSpace(text.charCodeAt(start))) start++;
+      while (end > start && isAsciiSpace(text.charCodeAt(end - 1))) end--;
+      if (start === end || (text.charCodeAt(start) < 128 && text.charCodeAt(end - 1) < 128)) {
+        hashTextTo(this.idHash, text, ID_SEED, start, end);
+        return;
+      }
+    }
+    hashTextTo(this.idHash, record.field(this.payments.idColumn)?.trim() ?? '', ID_SEED);
+  }
+
+  private confirmLater(hi: number, lo: number): void {
+    let ids = this.unconfirmed!;
+    if (this.unconfirmedLength + 2 > ids.length) {
+      ids = new Int32Array(ids.length * 2);
+      ids.set(this.unconfirmed!);
+      this.unconfirmed = ids;
+    }
+    ids[this.unconfirmedLength++] = hi;
+    ids[this.unconfirmedLength++] = lo;
   }
 
   /** The ids read in full so far (undefined when none), for the later part of the file (`takeEarlierPart`). */
@@ -68,7 +110,8 @@ export class UnchangedRows {
 
   /** For the later part of a file: its rows are read before the earlier part's, whose ids `takeEarlierPart` brings. */
   awaitEarlierPart(): void {
-    if (this.stored !== undefined) this.unconfirmed = [];
+    if (this.stored !== undefined) this.unconfirmed = new Int32Array(1 << 16);
+    this.unconfirmedLength = 0;
   }
 
   /**
@@ -76,7 +119,7 @@ export class UnchangedRows {
    * them: that row must be read in full after all, and the part read again from its start with these ids.
    */
   takeEarlierPart(earlier: Uint32Array | undefined): boolean {
-    const unconfirmed = this.unconfirmed ?? [];
+    const unconfirmed = this.unconfirmed?.subarray(0, this.unconfirmedLength) ?? new Int32Array(0);
     this.unconfirmed = undefined;
     if (earlier === undefined || this.stored === undefined) return true;
     for (let i = 0; i < unconfirmed.length; i += 2) {
@@ -91,9 +134,9 @@ export class UnchangedRows {
   readPayment(id: string): void {
     if (this.stored === undefined) return;
     this.readInFull ??= new Uint32Array(ID_FILTER_BITS / 32);
-    const hash = hashText(id, ID_SEED);
-    set(this.readInFull, hash.hi);
-    set(this.readInFull, hash.lo);
+    hashTextTo(this.idHash, id, ID_SEED);
+    set(this.readInFull, this.idHash[0]);
+    set(this.readInFull, this.idHash[1]);
   }
 }
 
@@ -103,3 +146,5 @@ const isSet = (bits: Uint32Array, value: number) => (bits[word(value)] & bit(val
 const set = (bits: Uint32Array, value: number) => {
   bits[word(value)] |= bit(value);
 };
+/** The characters String.prototype.trim removes that are ASCII: tab, line feed, vertical tab, form feed, CR, space. */
+const isAsciiSpace = (code: number) => code === 32 || (code >= 9 && code <= 13);
