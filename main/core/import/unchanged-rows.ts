@@ -41,6 +41,8 @@ export class UnchangedRows {
   private readonly rowHash = new Int32Array(2);
   /** The hash of an id, [hi, lo]. */
   private readonly idHash = new Int32Array(2);
+  /** Where the id lies in a row's text, [start, end). */
+  private readonly idRange = new Int32Array(2);
 
   constructor(
     private readonly payments: PaymentRowLayout,
@@ -73,11 +75,12 @@ export class UnchangedRows {
   }
 
   /**
-   * The id as the reader reads it (formats/columns.ts cell(): the field, trimmed), hashed into idHash: straight
-   * from the record's text when its ends are visible ASCII, from the trimmed field otherwise.
+   * The id as the reader reads it (formats/columns.ts cell(): the field, trimmed), hashed into idHash: where it
+   * lies in the record's text when, trimmed of ASCII white space, it starts and ends with ASCII; from the trimmed
+   * field otherwise (String.prototype.trim also removes Unicode spaces).
    */
   private hashId(record: SourceRecord): void {
-    const range = this.idHash; // the field's [start, end) first, then its hash
+    const range = this.idRange;
     if (record.fieldRange?.(this.payments.idColumn, range)) {
       let start = range[0];
       let end = range[1];
