@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 const require = createRequire(import.meta.url);
 const { openStore } = require('../../dist/main/core/store/open-store.js');
+const { tableIndexes } = require('../../dist/main/core/db/table-indexes.js');
 
 const [target, payments, ledger, mode] = process.argv.slice(2);
 if (!['staged', 'after'].includes(mode)) throw new Error('usage: staged-ledger.mjs TARGET PAYMENTS LEDGER staged|after');
@@ -39,7 +40,7 @@ const stagedBy = staging.startedAt + staged.seconds;
 const db = store.db;
 db.prepare('ATTACH ? AS stage').run(stage);
 db.exec('BEGIN IMMEDIATE');
-for (const index of ['ledger_key', 'ledger_by_payment', 'ledger_by_account']) db.exec(`DROP INDEX ${index}`);
+for (const index of tableIndexes(db, 'ledger_entries')) db.exec(`DROP INDEX ${index.name}`);
 const copyStart = now();
 db.exec(`INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency, created_at, payment_id, import_id)
   SELECT id, account_id, type, amount_cents, currency, created_at, payment_id, 2 FROM stage.le ORDER BY line`);
