@@ -19,6 +19,11 @@ export interface ImportFileOptions {
   onProgress?: (progress: { bytesRead: number; totalBytes: number; rows: number }) => void;
   /** How the path is shown in reports (relative to what the user named). */
   displayPath?: string;
+  /**
+   * The file the sync imports after this one: SQLite may read a ledger export ahead while this file's rows are
+   * applied (ledger-stage.ts), from `stageFromBytes` (tests lower it).
+   */
+  next?: { file: string; stageFromBytes?: number };
 }
 
 /** Errors kept in memory for the returned report; all of them are stored in rejected_rows. */

@@ -37,16 +37,16 @@ export function isGzipped(file: string): boolean {
 }
 
 /**
- * The file's bytes, decompressed when gzipped; `onRawBytes` reports bytes read from disk (for progress).
- * `start`: the byte of a plain file to start at (a gzipped file is read from its start).
+ * The file's bytes, decompressed when gzipped; `onRawBytes` reports bytes read from disk (for progress), with the
+ * chunk just read. `start`: the byte of a plain file to start at (a gzipped file is read from its start).
  */
-export async function* fileBytes(file: string, onRawBytes?: (total: number) => void, start = 0): AsyncGenerator<Buffer> {
+export async function* fileBytes(file: string, onRawBytes?: (total: number, chunk: Buffer) => void, start = 0): AsyncGenerator<Buffer> {
   // Without `start`, the stream reads at the descriptor's position, which the crash tests watch move through /proc.
   const raw = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES, ...(start > 0 ? { start } : {}) });
   let rawBytes = 0;
   raw.on('data', (chunk) => {
     rawBytes += chunk.length;
-    onRawBytes?.(rawBytes);
+    onRawBytes?.(rawBytes, chunk as Buffer); // no encoding was set: always bytes
   });
   if (start > 0 || !isGzipped(file)) {
     yield* raw as AsyncIterable<Buffer>;

@@ -9,6 +9,7 @@ import { csvHeader } from './csv-records.js';
 import { recogniseHeader } from './formats/recognise.js';
 import { identifyInWorker, identifyWorkerAvailable } from './identify-file.js';
 import { PARSE_IN_WORKER_BYTES } from './parse-in-worker.js';
+import { applyStagedLedger, attachStage, LedgerStage, ledgerStageAvailable, STAGE_FROM_BYTES, type StagedLedger } from './ledger-stage.js';
 import { JSON_LINES } from './read-outcomes.js';
 import type { RowHashSet } from './row-hash-set.js';
 import { ImportStore, storedRowHashes } from './store.js';
@@ -17,10 +18,54 @@ export type { ImportFileOptions } from './file-outcomes.js';
 
 /** The SQLite store's import: row by row through prepared statements, on the store's connection alone. */
 export async function importFile(sqlite: SqliteStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
-  return sqlite.exclusive(() => importFileOn(sqlite, file, options));
+  return sqlite.exclusive(async () => {
+    const stage = sqlite.takeLedgerStage(file);
+    if (!stage) return importFileOn(sqlite, file, options);
+    try {
+      // Attached once the worker is done with it: it cannot be attached inside the file's transaction.
+      const read = await stage.read;
+      if (!read) return await importFileOn(sqlite, file, options);
+      const detach = attachStage(sqlite.db, stage);
+      try {
+        return await importFileOn(sqlite, file, options, read);
+      } finally {
+        detach();
+      }
+    } finally {
+      await stage.discard();
+    }
+  });
 }
 
-async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFileOptions): Promise<ImportFileReport> {
+/**
+ * Reads the next file ahead when it is a large ledger export into an empty ledger table and this file, a first
+ * payments load of `paymentsBytes`, leaves the importing thread its index builds to do (ledger-stage.ts). Only when
+ * the ledger is no larger than the payments file: the staging must end about when that work does, or the ledger's
+ * import waits for it and pays the copy on top. With the bench's 215 MB ledger, after 1,000,000 payments (290 MB)
+ * a first sync took 0.7-1.8 s less; after 740,000 (215 MB) 0.3-2.1 s less; after 300,000 (87 MB) 0.8-1.1 s more.
+ */
+function stageNextLedger(sqlite: SqliteStore, next: NonNullable<ImportFileOptions['next']>, paymentsBytes: number, options: ImportFileOptions): void {
+  if (!ledgerStageAvailable() || JSON_LINES.test(next.file)) return;
+  let bytes: number;
+  try {
+    bytes = fs.statSync(next.file).size;
+  } catch {
+    return; // its own import reports it
+  }
+  if (bytes < (next.stageFromBytes ?? STAGE_FROM_BYTES) || bytes > paymentsBytes || !ledgerIsEmpty(sqlite.db)) return;
+  let stage: LedgerStage;
+  try {
+    stage = LedgerStage.start(next.file, sqlite.location, options.mappings);
+  } catch {
+    return; // no room or no permission for the staging folder: the ledger is read as usual
+  }
+  options.signal?.addEventListener('abort', () => void stage.discard(), { once: true });
+  sqlite.keepLedgerStage(stage);
+}
+
+const ledgerIsEmpty = (db: Db) => db.prepare('SELECT 1 FROM ledger_entries LIMIT 1').get() === undefined;
+
+async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFileOptions, staged?: StagedLedger): Promise<ImportFileReport> {
   const db = sqlite.db;
   const started = Date.now();
   const report = newImportReport(file, options);
@@ -62,7 +107,14 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
       store.loadWithoutKeys(deferred.keys);
       return tables.includes('payments') ? (identity.storedRows ?? store.storedRowHashes()) : undefined;
     });
-    await readFileOutcomes(file, totalBytes, options.mappings, sink, { signal: options.signal, paymentsExpected: identity.storedRows !== undefined });
+    // The staged read stands for the file only if it read these very bytes into a table still empty.
+    if (staged?.hash === hash && ledgerIsEmpty(db)) {
+      await applyStagedLedger(db, staged, sink, store, report);
+      options.signal?.throwIfAborted();
+    } else {
+      await readFileOutcomes(file, totalBytes, options.mappings, sink, { signal: options.signal, paymentsExpected: identity.storedRows !== undefined });
+    }
+    if (options.next && deferred?.keys.has('payments')) stageNextLedger(sqlite, options.next, totalBytes, options);
 
     const tooMany = tooManyRejected(report, options.maxRejectedRows);
     if (tooMany) {

@@ -69,11 +69,24 @@ export async function readOutcomes(
   file: string,
   mappings: readonly SavedMapping[],
   sink: OutcomeSink,
-  options: { signal?: AbortSignal; beforeChunk?: () => Promise<void>; part?: FilePart } = {},
+  options: {
+    signal?: AbortSignal;
+    beforeChunk?: () => Promise<void>;
+    part?: FilePart;
+    /** Sees each chunk of the file's bytes as read from disk (before any decompression), in order. */
+    onRawChunk?: (chunk: Buffer) => void;
+  } = {},
 ): Promise<ReadEnd> {
   let bytesRead = 0;
-  const { part } = options;
-  const bytes = fileBytes(file, (raw) => (bytesRead = raw), part?.start?.byte);
+  const { part, onRawChunk } = options;
+  const bytes = fileBytes(
+    file,
+    (raw, chunk) => {
+      bytesRead = raw;
+      onRawChunk?.(chunk);
+    },
+    part?.start?.byte,
+  );
   const text = paced(utf8Text(bytes, options.signal, part?.start), options.beforeChunk);
   let reader: RowReader | undefined;
   let unchanged: UnchangedRows | undefined;

@@ -382,6 +382,34 @@ export class ImportStore {
     this.counts.inserted++;
   }
 
+  /**
+   * A ledger file staged by another thread into an empty table (ledger-stage.ts): `entries`, the rows whose id
+   * the file gave once so far, copied in file order in one statement; `repeats`, the rest, written as any row whose
+   * id came before in the file. `newestAt`: the newest entry of either.
+   */
+  ledgerStaged(entries: string, newestAt: number | null, repeats: Iterable<{ record: LedgerRecord; line: number }>): void {
+    if (newestAt !== null && newestAt > this.newestLedgerAt) this.newestLedgerAt = newestAt;
+    const keyless = this.keyless.get('ledger_entries');
+    keyless?.rows.flush();
+    const inserted = this.db
+      .prepare(
+        `INSERT INTO ledger_entries (id, account_id, type, amount_cents, currency, created_at, payment_id, import_id)
+         SELECT id, account_id, type, amount_cents, currency, created_at, payment_id, ? FROM ${entries} ORDER BY rowid`,
+      )
+      .run(this.importId).changes;
+    if (inserted > 0) this.ledgerInserted = true;
+    this.counts.inserted += inserted;
+    for (const repeat of repeats) {
+      // Their ids are in the table but not in this import's sightings: held back for the key, whatever those say.
+      if (this.keyless.has('ledger_entries')) {
+        this.heldBackLedger.push(repeat);
+        this.heldBack();
+      } else {
+        this.ledger(repeat.record, repeat.line);
+      }
+    }
+  }
+
   /** An entry whose id is stored already: the same entry again, or a conflict kept for the user to see. */
   private ledgerStoredBefore(record: LedgerRecord, line: number): void {
     const stored = this.storedLedger.get(record.id) as LedgerRecord;

@@ -17,6 +17,8 @@ export interface SyncOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
   onFileDone?: (report: ImportFileReport) => void;
+  /** The size from which a ledger export is read ahead of its import (ledger-stage.ts; tests lower it). */
+  stageFromBytes?: number;
 }
 
 /** The export files a sync of `paths` reads, in a stable order; files named directly are always included. */
@@ -102,6 +104,7 @@ export async function runSync(db: Store, { files, mappings }: SyncPlan, options:
       maxRejectedRows: options.maxRejectedRows,
       signal: options.signal,
       displayPath: file,
+      next: fileIndex + 1 < files.length ? { file: files[fileIndex + 1], stageFromBytes: options.stageFromBytes } : undefined,
       onProgress: (p) => options.onProgress?.({ ...p, path: file, fileIndex, fileCount: files.length }),
     });
     reports.push(report);

@@ -6,6 +6,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ImportFileReport } from '../../../shared/domain.js';
 import { openDb } from '../db/open.js';
 import { importFile as importFileSqlite, type ImportFileOptions } from '../import/import-file.js';
+import type { LedgerStage } from '../import/ledger-stage.js';
 import type { Dialect, RunResult, SqlParams, SqlValue, Store } from './store.js';
 
 export const sqliteDialect: Dialect = {
@@ -29,6 +30,8 @@ export class SqliteStore implements Store {
   /** Settles when the transaction holding the connection ends. */
   private turn: Promise<void> = Promise.resolve();
   private held = false;
+  /** A ledger export read ahead of its import (ledger-stage.ts). */
+  private ledgerStage: LedgerStage | undefined;
 
   /** `db` is the open, migrated connection (the import writes through it directly, row by row). */
   constructor(
@@ -84,6 +87,21 @@ export class SqliteStore implements Store {
     return importFileSqlite(this, file, options);
   }
 
+  /** Keeps a ledger export staged ahead of its import; any other stage is discarded. */
+  keepLedgerStage(stage: LedgerStage): void {
+    void this.ledgerStage?.discard();
+    this.ledgerStage = stage;
+  }
+
+  /** The stage kept for `file`, now the caller's to discard; a stage kept for another file is discarded. */
+  takeLedgerStage(file: string): LedgerStage | undefined {
+    const stage = this.ledgerStage;
+    this.ledgerStage = undefined;
+    if (stage?.file === file) return stage;
+    void stage?.discard();
+    return undefined;
+  }
+
   async commitDurably(): Promise<void> {}
 
   async afterBulkWrite(): Promise<void> {}
@@ -117,6 +135,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.ledgerStage?.discard();
     await this.exclusive(() => this.db.close());
   }
 
