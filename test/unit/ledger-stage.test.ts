@@ -122,8 +122,19 @@ describe('a ledger export staged during a first payments load', () => {
     // Left by a process that ended before removing it (no process has an id that high).
     fs.mkdirSync(path.join(dir, 'paydesk.db.stage-4999999-abc'));
     fs.writeFileSync(path.join(dir, 'paydesk.db.stage-4999999-abc', 'ledger.db'), '');
-    const stage = LedgerStage.start(file, path.join(dir, 'paydesk.db'), []);
+    const umask = process.umask(0o000); // the loosest umask a user could have
+    let stage: ReturnType<typeof LedgerStage.start>;
+    try {
+      stage = LedgerStage.start(file, path.join(dir, 'paydesk.db'), []);
+    } finally {
+      process.umask(umask);
+    }
     expect(fs.readdirSync(dir).filter((name) => name.includes('4999999'))).toEqual([]);
+    if (process.platform !== 'win32') {
+      // Owner-only, as the database is: the stage holds the ledger's rows.
+      expect(fs.statSync(path.dirname(stage.databaseFile)).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(stage.databaseFile).mode & 0o777).toBe(0o600);
+    }
     expect(await stage.read).toBeUndefined();
     await stage.discard();
     expect(fs.readdirSync(dir)).toEqual(['payments.csv']);

@@ -33,6 +33,8 @@ export const STAGE_TABLES = `
 
 const STAGE_YOUNG_GENERATION_MB = 8;
 
+const STAGE_FILE = 'ledger.db';
+
 /** What the import attaches the staging database as. */
 const SCHEMA = 'ledger_stage';
 
@@ -90,6 +92,9 @@ export class LedgerStage {
     removeAbandonedStages(parent, prefix);
     const dir = fs.mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
     try {
+      // Created owner-only before SQLite opens it, as the database is (open.ts): it holds the ledger's rows.
+      fs.writeFileSync(path.join(dir, STAGE_FILE), '', { mode: 0o600 });
+      if (process.platform !== 'win32') fs.chmodSync(path.join(dir, STAGE_FILE), 0o600);
       return new LedgerStage(file, dir, mappings);
     } catch (error) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -98,7 +103,7 @@ export class LedgerStage {
   }
 
   get databaseFile(): string {
-    return path.join(this.dir, 'ledger.db');
+    return path.join(this.dir, STAGE_FILE);
   }
 
   /** Stops the worker if it still runs and removes the staging database. */
