@@ -111,6 +111,7 @@ async function importFileOn(sqlite: SqliteStore, file: string, options: ImportFi
     if (staged?.hash === hash && ledgerIsEmpty(db)) {
       await applyStagedLedger(db, staged, sink, store, report);
       options.signal?.throwIfAborted();
+      sink.progress(totalBytes);
     } else {
       await readFileOutcomes(file, totalBytes, options.mappings, sink, { signal: options.signal, paymentsExpected: identity.storedRows !== undefined });
     }
