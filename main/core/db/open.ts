@@ -26,7 +26,7 @@ export function openDb(file: string): Db {
 
 // SQLite would create the file with the process umask; it holds customer emails, so create it 0600 first.
 // SQLite gives the -wal and -shm files the main file's mode.
-function createOwnerOnly(file: string): void {
+export function createOwnerOnly(file: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
   const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
   fs.closeSync(fd);

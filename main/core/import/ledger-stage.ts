@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ImportFileReport } from '../../../shared/domain.js';
-import type { Db } from '../db/open.js';
+import { createOwnerOnly, type Db } from '../db/open.js';
 import type { SavedMapping } from './formats/recognise.js';
 import type { OutcomeSink } from './read-outcomes.js';
 import type { LedgerRecord } from './records.js';
@@ -92,9 +92,7 @@ export class LedgerStage {
     removeAbandonedStages(parent, prefix);
     const dir = fs.mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
     try {
-      // Created owner-only before SQLite opens it, as the database is (open.ts): it holds the ledger's rows.
-      fs.writeFileSync(path.join(dir, STAGE_FILE), '', { mode: 0o600 });
-      if (process.platform !== 'win32') fs.chmodSync(path.join(dir, STAGE_FILE), 0o600);
+      createOwnerOnly(path.join(dir, STAGE_FILE)); // as the database is: it holds the ledger's rows
       return new LedgerStage(file, dir, mappings);
     } catch (error) {
       fs.rmSync(dir, { recursive: true, force: true });
