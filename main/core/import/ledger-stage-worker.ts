@@ -34,6 +34,9 @@ async function stage({ file, stage, mappings }: StageJob): Promise<StagedLedger>
           read.format = format;
           return undefined;
         },
+        // Counted as outcomeSink (file-outcomes.ts) counts, without its list of errors: each error's raw text is a
+        // slice of the chunk it was read from and would keep that whole chunk alive here. The ledger's import
+        // replays the rejected rows through its own sink.
         outcome(line, outcome, raw) {
           read.rows++;
           switch (outcome.kind) {
